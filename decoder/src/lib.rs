@@ -1,0 +1,48 @@
+//! # strata-decoder
+//!
+//! Decodes the WebAssembly binary format into a [`Module`]: WebAssembly 2.0 (with SIMD, bulk
+//! memory, reference types, multi-value) and the encodings WebAssembly 3.0 adds (tail calls,
+//! multi-memory, memory64, exceptions, typed function references, GC types, extended constants).
+//!
+//! **Job:** turn bytes into typed sections; reject everything the binary-format chapter calls
+//! malformed with a [`DecodeError`] naming the byte offset and the rule.
+//! Function bodies are not decoded eagerly: [`OperatorsReader`] walks one lazily, without
+//! allocating per operator.
+//!
+//! **Depends on:** `core`, `alloc`, `bitflags`. Builds with `no_std`.
+//! **Must not depend on:** any other strata crate. Everything else depends on it.
+#![no_std]
+#![warn(missing_docs)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod error;
+mod features;
+mod operator;
+mod operator_table;
+mod reader;
+mod type_reader;
+mod types;
+
+pub use error::{DecodeError, DecodeErrorKind};
+pub use features::Features;
+pub use operator::{
+    BlockType, BrTable, Catch, Ieee32, Ieee64, MemArg, Operator, OperatorsReader, SelectTypes,
+    TryTable, V128,
+};
+pub use reader::Reader;
+pub use types::{
+    CompositeType, ExternalKind, FieldType, FuncType, GlobalType, HeapType, Limits, MemoryType,
+    RefType, StorageType, SubType, TableType, TagType, ValType,
+};
+
+mod decode;
+mod module;
+
+pub use decode::decode;
+pub use module::{
+    ConstExpr, CustomSection, Data, DataKind, Element, ElementItems, ElementKind, Export,
+    FunctionBody, Global, Import, ImportType, Memory, Module, Names, Table, Tag,
+};
