@@ -108,9 +108,7 @@ impl DecodeErrorKind {
             EndOpcodeExpected => "END opcode expected",
             TooManyLocals => "too many locals",
             LengthOutOfBounds => "length out of bounds",
-            FunctionAndCodeInconsistent => {
-                "function and code section have inconsistent lengths"
-            }
+            FunctionAndCodeInconsistent => "function and code section have inconsistent lengths",
             DataCountInconsistent => "data count and data section have inconsistent lengths",
             DataCountRequired => "data count section required",
             MalformedNameSection => "malformed name section",

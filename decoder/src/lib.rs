@@ -40,6 +40,8 @@ pub use types::{
 
 mod decode;
 mod module;
+mod names;
+mod sections;
 
 pub use decode::decode;
 pub use module::{

@@ -214,8 +214,11 @@ impl<'a> Reader<'a> {
             } else {
                 return Err(DecodeError::new(DecodeErrorKind::MalformedMemopFlags, at));
             }
-        } else {
+        } else if flags < 32 {
             (flags, 0)
+        } else {
+            // Before multi-memory an alignment exponent of 32 or more cannot be represented.
+            return Err(DecodeError::new(DecodeErrorKind::MalformedMemopFlags, at));
         };
         let offset = if self.features().contains(Features::MEMORY64) {
             self.read_var_u64()?
@@ -332,38 +335,94 @@ macro_rules! imm_ty {
 
 /// How an immediate kind is read.
 macro_rules! imm_read {
-    ($r:ident, u32) => { $r.read_var_u32()? };
-    ($r:ident, i32) => { $r.read_var_i32()? };
-    ($r:ident, i64) => { $r.read_var_i64()? };
-    ($r:ident, f32) => { Ieee32($r.read_u32_le()?) };
-    ($r:ident, f64) => { Ieee64($r.read_u64_le()?) };
-    ($r:ident, v128) => { V128($r.read_lane_bytes()?) };
-    ($r:ident, memarg) => { $r.read_memarg()? };
-    ($r:ident, blockty) => { $r.read_block_type()? };
-    ($r:ident, brtable) => { $r.read_br_table()? };
-    ($r:ident, memidx) => { $r.read_mem_index()? };
-    ($r:ident, tableidx) => { $r.read_table_index()? };
-    ($r:ident, lane) => { $r.read_u8()? };
-    ($r:ident, byte) => { $r.read_u8()? };
-    ($r:ident, shuffle) => { $r.read_lane_bytes()? };
-    ($r:ident, heaptype) => { $r.read_heap_type()? };
-    ($r:ident, selecttypes) => { $r.read_select_types()? };
-    ($r:ident, trytable) => { $r.read_try_table()? };
+    ($r:ident, u32) => {
+        $r.read_var_u32()?
+    };
+    ($r:ident, i32) => {
+        $r.read_var_i32()?
+    };
+    ($r:ident, i64) => {
+        $r.read_var_i64()?
+    };
+    ($r:ident, f32) => {
+        Ieee32($r.read_u32_le()?)
+    };
+    ($r:ident, f64) => {
+        Ieee64($r.read_u64_le()?)
+    };
+    ($r:ident, v128) => {
+        V128($r.read_lane_bytes()?)
+    };
+    ($r:ident, memarg) => {
+        $r.read_memarg()?
+    };
+    ($r:ident, blockty) => {
+        $r.read_block_type()?
+    };
+    ($r:ident, brtable) => {
+        $r.read_br_table()?
+    };
+    ($r:ident, memidx) => {
+        $r.read_mem_index()?
+    };
+    ($r:ident, tableidx) => {
+        $r.read_table_index()?
+    };
+    ($r:ident, lane) => {
+        $r.read_u8()?
+    };
+    ($r:ident, byte) => {
+        $r.read_u8()?
+    };
+    ($r:ident, shuffle) => {
+        $r.read_lane_bytes()?
+    };
+    ($r:ident, heaptype) => {
+        $r.read_heap_type()?
+    };
+    ($r:ident, selecttypes) => {
+        $r.read_select_types()?
+    };
+    ($r:ident, trytable) => {
+        $r.read_try_table()?
+    };
 }
 
 /// The proposal an operator belongs to.
 macro_rules! proposal_features {
-    (mvp) => { Features::empty() };
-    (sign_ext) => { Features::SIGN_EXTENSION };
-    (sat) => { Features::SATURATING_FLOAT_TO_INT };
-    (bulk) => { Features::BULK_MEMORY };
-    (reftypes) => { Features::REFERENCE_TYPES };
-    (simd) => { Features::SIMD };
-    (relaxed) => { Features::RELAXED_SIMD };
-    (tail) => { Features::TAIL_CALL };
-    (exn) => { Features::EXCEPTIONS };
-    (funcref) => { Features::FUNCTION_REFERENCES };
-    (gc) => { Features::GC };
+    (mvp) => {
+        Features::empty()
+    };
+    (sign_ext) => {
+        Features::SIGN_EXTENSION
+    };
+    (sat) => {
+        Features::SATURATING_FLOAT_TO_INT
+    };
+    (bulk) => {
+        Features::BULK_MEMORY
+    };
+    (reftypes) => {
+        Features::REFERENCE_TYPES
+    };
+    (simd) => {
+        Features::SIMD
+    };
+    (relaxed) => {
+        Features::RELAXED_SIMD
+    };
+    (tail) => {
+        Features::TAIL_CALL
+    };
+    (exn) => {
+        Features::EXCEPTIONS
+    };
+    (funcref) => {
+        Features::FUNCTION_REFERENCES
+    };
+    (gc) => {
+        Features::GC
+    };
 }
 
 macro_rules! define_operators {

@@ -186,7 +186,11 @@ impl<'a> Reader<'a> {
                 let sign = (payload >> (used - 1)) & 1;
                 if used < 7 {
                     let upper = payload >> used;
-                    let expected = if sign == 1 { (1u8 << (7 - used)) - 1 } else { 0 };
+                    let expected = if sign == 1 {
+                        (1u8 << (7 - used)) - 1
+                    } else {
+                        0
+                    };
                     if upper != expected {
                         return Err(self.error_at_prev(DecodeErrorKind::IntegerTooLarge));
                     }
@@ -283,11 +287,17 @@ mod tests {
             u32::MAX
         );
         assert_eq!(
-            r(&[0xff, 0xff, 0xff, 0xff, 0x1f]).read_var_u32().unwrap_err().kind(),
+            r(&[0xff, 0xff, 0xff, 0xff, 0x1f])
+                .read_var_u32()
+                .unwrap_err()
+                .kind(),
             DecodeErrorKind::IntegerTooLarge
         );
         assert_eq!(
-            r(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).read_var_u32().unwrap_err().kind(),
+            r(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00])
+                .read_var_u32()
+                .unwrap_err()
+                .kind(),
             DecodeErrorKind::IntegerTooLong
         );
         assert_eq!(
@@ -311,15 +321,24 @@ mod tests {
         );
         // Unused bits must be a sign extension.
         assert_eq!(
-            r(&[0xff, 0xff, 0xff, 0xff, 0x4f]).read_var_i32().unwrap_err().kind(),
+            r(&[0xff, 0xff, 0xff, 0xff, 0x4f])
+                .read_var_i32()
+                .unwrap_err()
+                .kind(),
             DecodeErrorKind::IntegerTooLarge
         );
         assert_eq!(
-            r(&[0x80, 0x80, 0x80, 0x80, 0x70]).read_var_i32().unwrap_err().kind(),
+            r(&[0x80, 0x80, 0x80, 0x80, 0x70])
+                .read_var_i32()
+                .unwrap_err()
+                .kind(),
             DecodeErrorKind::IntegerTooLarge
         );
         assert_eq!(
-            r(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x7f]).read_var_i32().unwrap_err().kind(),
+            r(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x7f])
+                .read_var_i32()
+                .unwrap_err()
+                .kind(),
             DecodeErrorKind::IntegerTooLong
         );
         let min64 = [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f];

@@ -68,7 +68,10 @@ impl<'a> Reader<'a> {
                     nullable: true,
                     heap,
                 }),
-                _ => Err(DecodeError::new(DecodeErrorKind::MalformedReferenceType, at)),
+                _ => Err(DecodeError::new(
+                    DecodeErrorKind::MalformedReferenceType,
+                    at,
+                )),
             },
         }
     }

@@ -30,7 +30,10 @@ impl ValType {
 
     /// True for `i32`, `i64`, `f32`, `f64`.
     pub fn is_num(self) -> bool {
-        matches!(self, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64)
+        matches!(
+            self,
+            ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64
+        )
     }
 
     /// True for reference types.
