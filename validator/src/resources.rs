@@ -204,3 +204,23 @@ impl ModuleTypes {
         }
     }
 }
+
+impl ModuleTypes {
+    /// Checks that a heap type's type index (if any) exists.
+    pub(crate) fn check_heap(&self, h: HeapType, offset: usize) -> Result<(), crate::Error> {
+        if let HeapType::Concrete(i) = h {
+            if i as usize >= self.types.len() {
+                crate::error::bail!(offset, "unknown type {i}");
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that a value type's type index (if any) exists.
+    pub(crate) fn check_val_type(&self, t: ValType, offset: usize) -> Result<(), crate::Error> {
+        match t {
+            ValType::Ref(r) => self.check_heap(r.heap, offset),
+            _ => Ok(()),
+        }
+    }
+}
