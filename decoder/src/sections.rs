@@ -105,7 +105,11 @@ fn read_mutability(r: &mut Reader<'_>) -> Result<bool, DecodeError> {
 }
 
 /// Reads limits; `allow64` says whether the 64-bit index flags are accepted.
-/// Returns the limits and whether they are 64-bit.
+/// Returns the limits, whether they are 64-bit, and whether they are shared.
+///
+/// WebAssembly 3.0 (with memory64) encodes the bounds as `u64` for both address types and
+/// leaves the range check to validation ("memory size must be at most 65536 pages"); 2.0
+/// encodes them as `u32`, so a larger value there is malformed ("integer too large").
 fn read_limits(r: &mut Reader<'_>, allow64: bool) -> Result<(Limits, bool, bool), DecodeError> {
     let at = r.offset();
     let flags = r.read_u8()?;
@@ -116,7 +120,7 @@ fn read_limits(r: &mut Reader<'_>, allow64: bool) -> Result<(Limits, bool, bool)
         return Err(DecodeError::new(DecodeErrorKind::MalformedLimitsFlags, at));
     }
     let read = |r: &mut Reader<'_>| -> Result<u64, DecodeError> {
-        if is64 {
+        if allow64 {
             r.read_var_u64()
         } else {
             r.read_var_u32().map(u64::from)

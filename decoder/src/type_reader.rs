@@ -87,7 +87,15 @@ impl<'a> Reader<'a> {
             0x7c => ValType::F64,
             0x7b if self.features().contains(Features::SIMD) => ValType::V128,
             _ if starts_val_type(b) && self.features().contains(Features::REFERENCE_TYPES) => {
-                return self.read_ref_type().map(ValType::Ref);
+                // A reference type byte of a proposal that is not enabled is no value type at
+                // all ("malformed value type"), not a malformed reference type.
+                return self.read_ref_type().map(ValType::Ref).map_err(|e| {
+                    if e.offset() == at && e.kind() == DecodeErrorKind::MalformedReferenceType {
+                        DecodeError::new(DecodeErrorKind::MalformedValueType, at)
+                    } else {
+                        e
+                    }
+                });
             }
             _ => return Err(DecodeError::new(DecodeErrorKind::MalformedValueType, at)),
         };

@@ -3,10 +3,31 @@
 //! strata's register-based intermediate representation: the form every backend consumes.
 //!
 //! **Job:** translate validated function bodies (during the validator's single pass, through its
-//! consumer interface) into a register-based instruction set whose operands are frame slots.
+//! [`FuncConsumer`](strata_validator::FuncConsumer) interface) into a register-based instruction
+//! set whose operands are frame slots.
 //!
 //! **Depends on:** `strata-decoder` (types), `strata-validator` (the consumer interface).
-//! **Must not depend on:** `vm`, any backend, `runtime`, or anything with an OS.
+//! **Must not depend on:** `vm`, any backend, `runtime`, or anything with an OS. Builds with
+//! `no_std`.
 //!
-//! Status: not built yet (issue 3).
+//! ## The frame
+//! A function's frame is an array of 8-byte slots: parameters first, then declared locals, then
+//! temporaries (the operand stack, one position after another). `local.get`, `local.set` and
+//! constants mostly disappear into instruction operands. A `v128` takes two adjacent slots.
 #![no_std]
+#![warn(missing_docs)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod func;
+mod instr;
+mod instr_table;
+mod module;
+mod translate;
+
+pub use func::{slots_of, IrFunc};
+pub use instr::{Instr, Slot, Target};
+pub use module::{translate_module, TranslatedModule};
+pub use translate::{FuncTranslator, TranslateError};

@@ -40,12 +40,14 @@
 //! ## Layout
 //!
 //! [`suite`] (which data, which features), [`options`] (what to run), [`runner`] (judging one
-//! file), [`engine`] (the execution interface), [`value`] (constants and expected results),
-//! [`report`] (results and their text form). [`run`] ties them together.
+//! file), [`encode`] (text to binary; keeps `v1` binaries in the 1.0 format), [`engine`] (the
+//! execution interface), [`value`] (constants and expected results), [`report`] (results and
+//! their text form). [`run`] ties them together.
 //!
 //! Adding an engine: implement [`Engine`] and return it from [`EngineKind::create`].
 #![forbid(unsafe_code)]
 
+pub mod encode;
 pub mod engine;
 pub mod options;
 pub mod report;

@@ -81,8 +81,15 @@ mod tests {
 
     #[test]
     fn parses_flags() {
-        let o = Options::parse(["--suite", "v3", "--suite=gc", "--file", "br", "--engine=none"])
-            .unwrap();
+        let o = Options::parse([
+            "--suite",
+            "v3",
+            "--suite=gc",
+            "--file",
+            "br",
+            "--engine=none",
+        ])
+        .unwrap();
         let names: Vec<_> = o.suites.iter().map(|s| s.name()).collect();
         assert_eq!(names, ["v3", "gc"]);
         assert_eq!(o.file.as_deref(), Some("br"));

@@ -174,7 +174,11 @@ mod tests {
 
         let mut b = FileReport::new("v1", "b.wast");
         b.pass();
-        b.fail(12, "assert_invalid", "module validated, expected \"type mismatch\"");
+        b.fail(
+            12,
+            "assert_invalid",
+            "module validated, expected \"type mismatch\"",
+        );
         b.skip("text-format");
         assert_eq!(
             b.to_string(),

@@ -5,12 +5,13 @@ use std::panic::{self, AssertUnwindSafe};
 
 use strata_decoder::Features;
 use strata_validator::Error;
-use wast::core::{Module, ModuleKind};
+use wast::core::ModuleKind;
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::token::{Id, Span};
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, Wat};
 
+use crate::encode::{encode_module, encode_quote, Encoded};
 use crate::engine::{Engine, EngineKind, ExecError, InstanceId, Value};
 use crate::report::FileReport;
 use crate::suite::{Suite, WastFile};
@@ -44,7 +45,7 @@ pub fn run_file(suite: &Suite, file: &WastFile, engine: EngineKind) -> FileRepor
     };
     let mut run = FileRun {
         lines: LineIndex::new(file.text),
-        features: suite.features(),
+        features: file.features,
         report,
         engine,
         current: None,
@@ -60,7 +61,8 @@ pub fn run_file(suite: &Suite, file: &WastFile, engine: EngineKind) -> FileRepor
         e.set_text(file.text);
         let line = run.lines.line(e.span());
         let message = e.message();
-        run.report.fail(line, "wast", format!("cannot parse: {message}"));
+        run.report
+            .fail(line, "wast", format!("cannot parse: {message}"));
     }
     run.report
 }
@@ -95,15 +97,6 @@ struct FileRun {
     instances: HashMap<String, InstanceId>,
     /// Module definitions (`module definition $id`) by `$id`, for `module instance`.
     definitions: HashMap<String, Vec<u8>>,
-}
-
-/// What the binary of a directive's module turned out to be.
-enum Encoded {
-    Bytes(Vec<u8>),
-    /// Not judged; the skip category.
-    Skip(&'static str),
-    /// The `wast` crate could not encode the text.
-    Error(String),
 }
 
 impl FileRun {
@@ -209,10 +202,10 @@ impl FileRun {
         instantiate: bool,
     ) {
         let name = module.name().map(|id| id.name().to_string());
-        let bytes = match encode_quote(&mut module) {
+        let bytes = match encode_quote(&mut module, self.features) {
             Encoded::Bytes(bytes) => bytes,
-            Encoded::Skip(category) => return self.report.skip(category),
-            Encoded::Error(e) => {
+            Encoded::Component => return self.report.skip(COMPONENT_MODEL),
+            Encoded::TextError(e) => {
                 return self
                     .report
                     .fail(line, directive, format!("cannot encode the module: {e}"))
@@ -284,7 +277,7 @@ impl FileRun {
             }
             QuoteWat::Wat(Wat::Module(m)) => {
                 let binary = matches!(m.kind, ModuleKind::Binary(_));
-                match encode_module(m) {
+                match encode_module(m, self.features) {
                     Ok(bytes) => bytes,
                     // A text module the `wast` crate rejects is malformed text, not binary.
                     Err(_) if !binary => return self.report.skip(TEXT_FORMAT),
@@ -317,11 +310,11 @@ impl FileRun {
     /// `assert_invalid`: the module must decode and then fail validation.
     fn assert_invalid(&mut self, line: usize, mut module: QuoteWat<'_>, message: &str) {
         const DIRECTIVE: &str = "assert_invalid";
-        let bytes = match encode_quote(&mut module) {
+        let bytes = match encode_quote(&mut module, self.features) {
             Encoded::Bytes(bytes) => bytes,
-            Encoded::Skip(category) => return self.report.skip(category),
+            Encoded::Component => return self.report.skip(COMPONENT_MODEL),
             // The text itself is bad (e.g. an unknown type name): a text-format matter.
-            Encoded::Error(_) => return self.report.skip(TEXT_FORMAT),
+            Encoded::TextError(_) => return self.report.skip(TEXT_FORMAT),
         };
         match self.judge(&bytes) {
             Err(panic) => self.report.fail(line, DIRECTIVE, panic),
@@ -356,7 +349,12 @@ impl FileRun {
     }
 
     /// `assert_return`: runs `exec` and compares every result.
-    fn assert_return(&mut self, line: usize, exec: WastExecute<'_>, expected: &[wast::WastRet<'_>]) {
+    fn assert_return(
+        &mut self,
+        line: usize,
+        exec: WastExecute<'_>,
+        expected: &[wast::WastRet<'_>],
+    ) {
         const DIRECTIVE: &str = "assert_return";
         let Some(result) = self.execute(line, DIRECTIVE, exec) else {
             return;
@@ -430,7 +428,7 @@ impl FileRun {
                 None
             }
             WastExecute::Wat(Wat::Module(mut module)) => {
-                let bytes = match encode_module(&mut module) {
+                let bytes = match encode_module(&mut module, self.features) {
                     Ok(bytes) => bytes,
                     Err(e) => {
                         let message = format!("cannot encode the module: {e}");
@@ -447,8 +445,9 @@ impl FileRun {
                     self.report.fail(line, directive, message);
                     return None;
                 }
+                let features = self.features;
                 let engine = self.engine_or_skip()?;
-                Some(engine.instantiate(&bytes, self.features).map(|_| Vec::new()))
+                Some(engine.instantiate(&bytes, features).map(|_| Vec::new()))
             }
             WastExecute::Invoke(invoke) => self.invoke(line, directive, invoke),
             WastExecute::Get { module, global, .. } => {
@@ -518,25 +517,4 @@ impl FileRun {
                 .ok_or_else(|| "no module instantiated yet".to_string()),
         }
     }
-}
-
-/// Encodes a directive's module, text or binary.
-fn encode_quote(module: &mut QuoteWat<'_>) -> Encoded {
-    match module {
-        QuoteWat::QuoteComponent(..) | QuoteWat::Wat(Wat::Component(_)) => {
-            Encoded::Skip(COMPONENT_MODEL)
-        }
-        QuoteWat::Wat(Wat::Module(m)) => match encode_module(m) {
-            Ok(bytes) => Encoded::Bytes(bytes),
-            Err(e) => Encoded::Error(e),
-        },
-        QuoteWat::QuoteModule(..) => match module.encode() {
-            Ok(bytes) => Encoded::Bytes(bytes),
-            Err(e) => Encoded::Error(e.message()),
-        },
-    }
-}
-
-fn encode_module(module: &mut Module<'_>) -> Result<Vec<u8>, String> {
-    module.encode().map_err(|e| e.message())
 }

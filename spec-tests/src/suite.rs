@@ -12,7 +12,15 @@ pub struct WastFile {
     pub name: String,
     /// The file's text.
     pub text: &'static str,
+    /// The proposals enabled when judging this file's modules.
+    pub features: Features,
 }
+
+/// Files that need more than their suite's features: `(suite, file, extra features)`.
+///
+/// `simd/simd_memory-multi.wast` (from wasmtime's multi-memory tests) uses two memories.
+const EXTRA_FEATURES: &[(&str, &str, Features)] =
+    &[("simd", "simd_memory-multi.wast", Features::MULTI_MEMORY)];
 
 /// Where a suite's files come from.
 #[derive(Debug, Clone, Copy)]
@@ -78,7 +86,8 @@ impl Suite {
         &self.name
     }
 
-    /// The proposals enabled when judging this suite's modules.
+    /// The proposals enabled when judging this suite's modules (some files add more; see
+    /// [`WastFile::features`]).
     pub fn features(&self) -> Features {
         self.features
     }
@@ -95,9 +104,17 @@ impl Suite {
             .map(|f| WastFile {
                 name: f.name().to_string(),
                 text: f.raw(),
+                features: self.features | self.extra_features(f.name()),
             })
             .collect();
         files.sort_by(|a, b| a.name.cmp(&b.name));
         files
+    }
+
+    fn extra_features(&self, file: &str) -> Features {
+        EXTRA_FEATURES
+            .iter()
+            .filter(|(suite, name, _)| *suite == self.name && *name == file)
+            .fold(Features::empty(), |acc, (_, _, extra)| acc | *extra)
     }
 }

@@ -107,8 +107,14 @@ mod tests {
         assert!(!f32_matches(&canonical, 0x7fc0_0001));
         assert!(f32_matches(&arithmetic, 0x7fc0_0001));
         assert!(!f32_matches(&arithmetic, 0x7f80_0001));
-        assert!(f64_matches(&NanPattern::CanonicalNan, 0x7ff8_0000_0000_0000));
-        assert!(!f64_matches(&NanPattern::ArithmeticNan, 0x7ff0_0000_0000_0001));
+        assert!(f64_matches(
+            &NanPattern::CanonicalNan,
+            0x7ff8_0000_0000_0000
+        ));
+        assert!(!f64_matches(
+            &NanPattern::ArithmeticNan,
+            0x7ff0_0000_0000_0001
+        ));
     }
 
     #[test]

@@ -86,6 +86,8 @@ pub(crate) struct Frame {
     pub(crate) ty: BlockType,
     pub(crate) height: usize,
     pub(crate) unreachable: bool,
+    /// Length of the validator's initialized-locals log when the frame was entered.
+    pub(crate) init_height: usize,
 }
 
 impl Frame {

@@ -5,9 +5,7 @@
 use alloc::vec::Vec;
 use core::marker::PhantomData;
 
-use strata_decoder::{
-    BlockType, DecodeError, DecodeErrorKind, FuncType, FunctionBody, ValType,
-};
+use strata_decoder::{BlockType, DecodeError, DecodeErrorKind, FuncType, FunctionBody, ValType};
 
 use crate::consumer::{Frame, FrameKind, FuncConsumer, OperatorContext};
 use crate::error::{bail, Error};
@@ -28,6 +26,12 @@ pub struct FuncValidator {
     pub(crate) pushed: Vec<Option<ValType>>,
     pub(crate) scratch: Vec<Option<ValType>>,
     pub(crate) ended: Option<Frame>,
+    /// Per local: whether it is initialized (only tracked when some local is non-defaultable).
+    pub(crate) local_init: Vec<bool>,
+    /// Non-defaultable locals set so far, innermost frame last (reset at the frame's end).
+    pub(crate) init_log: Vec<u32>,
+    /// True if some local needs initialization tracking (typed function references).
+    pub(crate) track_init: bool,
 }
 
 impl FuncValidator {
@@ -76,6 +80,7 @@ impl FuncValidator {
             ty: BlockType::FuncType(type_index),
             height: 0,
             unreachable: false,
+            init_height: 0,
         });
         consumer.begin_function(func_index, ty, &self.locals[ty.params().len()..]);
 
@@ -136,13 +141,20 @@ impl FuncValidator {
         }
         for &(n, t) in body.locals.iter() {
             types.check_val_type(t, body.offset)?;
-            if !t.is_defaultable() {
-                bail!(
-                    body.offset,
-                    "unsupported: non-defaultable local of type {t} (local initialization tracking)"
-                );
-            }
             self.locals.extend(core::iter::repeat_n(t, n as usize));
+        }
+        self.init_log.clear();
+        self.local_init.clear();
+        self.track_init = self.locals.iter().any(|t| !t.is_defaultable());
+        if self.track_init {
+            // Parameters are always initialized; declared locals only if they have a default.
+            let n = ty.params().len();
+            self.local_init.extend(
+                self.locals
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| i < n || t.is_defaultable()),
+            );
         }
         Ok(())
     }
@@ -252,7 +264,10 @@ impl<C: FuncConsumer> Checker<'_, C> {
         match self.pop()? {
             None => Ok(None),
             Some(ValType::Ref(r)) => Ok(Some(r)),
-            Some(t) => bail!(self.offset, "type mismatch: expected a reference, found {t}"),
+            Some(t) => bail!(
+                self.offset,
+                "type mismatch: expected a reference, found {t}"
+            ),
         }
     }
 
@@ -283,6 +298,7 @@ impl<C: FuncConsumer> Checker<'_, C> {
             ty: params_owned,
             height,
             unreachable: false,
+            init_height: self.s.init_log.len(),
         });
         self.push_types(params);
         Ok(())
@@ -300,6 +316,11 @@ impl<C: FuncConsumer> Checker<'_, C> {
             );
         }
         self.s.controls.pop();
+        if self.s.track_init {
+            for i in self.s.init_log.drain(frame.init_height..) {
+                self.s.local_init[i as usize] = false;
+            }
+        }
         Ok(frame)
     }
 

@@ -172,7 +172,11 @@ impl ModuleTypes {
                 let mut cur = i;
                 // Supertypes always have smaller indices, so this terminates.
                 for _ in 0..self.types.len() {
-                    match self.types.get(cur as usize).and_then(|t| t.supertypes.first()) {
+                    match self
+                        .types
+                        .get(cur as usize)
+                        .and_then(|t| t.supertypes.first())
+                    {
                         Some(&s) if s == j => return true,
                         Some(&s) if s < cur => cur = s,
                         _ => return false,

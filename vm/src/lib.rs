@@ -3,8 +3,74 @@
 //! What all backends share: the store, module instances, linear memories, tables, globals,
 //! function references, segments, traps, and the calling convention backends agree on.
 //!
-//! **Depends on:** `strata-decoder`, `strata-ir`.
+//! **Depends on:** `strata-decoder` (the type grammar: [`ValType`], [`MemoryType`], ...), later
+//! `strata-ir`. On unix with the `std` feature it also uses `libc`, for `mmap`/`mprotect`/`munmap`:
+//! reserved linear memories whose base never moves and whose guard pages let the JITs drop
+//! bounds checks (see [`MemoryStrategy`]).
 //! **Must not depend on:** any backend or `runtime`.
 //!
-//! Status: not built yet (issue 3).
+//! Status: leaf data structures built (issue 3); the store and instances come with the IR.
+//!
+//! ## What is here
+//!
+//! | Module | Job |
+//! |---|---|
+//! | [`value`] | [`UntypedVal`] (one 8-byte frame slot) and the typed [`Val`] of the embedding API |
+//! | [`reference`] | store-wide [`FuncAddr`]/[`ExternAddr`] and the [`RawRef`] kept in tables and slots |
+//! | [`trap`] | [`TrapCode`] with the spec's wording, and [`Trap`] with an optional wasm backtrace |
+//! | [`limiter`] | [`ResourceLimiter`], the embedder's veto over memory and table growth |
+//! | [`memory`] | [`LinearMemory`]: pages, growth, bounds-checked loads/stores, bulk operations |
+//! | [`table`] | [`Table`] of [`RawRef`]s with the bulk table operations |
+//! | [`global`] | [`Global`]: a type and a 16-byte value cell |
+//! | [`segment`] | passive [`DataSegment`]s and [`ElementSegment`]s with `data.drop`/`elem.drop` |
+//!
+//! ## Invariants backends rely on
+//!
+//! - A frame slot is 8 bytes ([`UntypedVal`]); a `v128` takes two adjacent slots, low half first.
+//!   `f32`/`f64` are kept as raw bits, so NaN payloads survive every copy.
+//! - A reference is a [`RawRef`]: 0 is null, anything else is a store address plus one.
+//! - Every bounds check computes the effective address as `u64` (`addr + offset`, both
+//!   zero-extended), so nothing wraps; bulk operations check the whole range before writing.
+//! - A reserved memory's base pointer never moves; a heap-backed memory's base may move on every
+//!   successful grow, so backends reload it after any call that can grow memory.
+//!
+//! Builds with `no_std` (plus `alloc`); the `std` feature (on by default) only adds reserved
+//! memories.
 #![no_std]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod bounds;
+pub mod global;
+pub mod limiter;
+pub mod memory;
+pub mod reference;
+pub mod segment;
+pub mod table;
+pub mod trap;
+pub mod value;
+
+pub use global::{Global, GlobalCell, GlobalError};
+pub use limiter::ResourceLimiter;
+pub use memory::{LinearMemory, MemoryConfig, MemoryError, MemoryStrategy, MemoryValue};
+pub use reference::{ExternAddr, FuncAddr, RawRef};
+pub use segment::{DataSegment, ElementSegment};
+pub use table::{Table, TableError};
+pub use trap::{FrameInfo, Trap, TrapCode};
+pub use value::{UntypedVal, Val};
+
+#[doc(no_inline)]
+pub use strata_decoder::{GlobalType, MemoryType, RefType, TableType, ValType};
+
+pub mod instance;
+pub mod module_info;
+pub mod store;
+
+pub use instance::{instantiate, InstanceData, Instantiated, InstantiationError};
+pub use module_info::{ConstExpr, ConstOp, ModuleInfo};
+pub use store::{
+    DataAddr, ElemAddr, ExternVal, FuncEntity, FuncKind, GlobalAddr, InstanceAddr, MemoryAddr,
+    SigId, StoreConfig, StoreInner, TableAddr,
+};

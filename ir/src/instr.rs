@@ -1,0 +1,191 @@
+//! The IR instruction set, generated from the table in `instr_table.rs`.
+
+use core::fmt;
+
+/// A frame slot: an 8-byte cell of the function's frame. Parameters come first, then declared
+/// locals, then temporaries. A `v128` value occupies two adjacent slots and is named by the
+/// first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Slot(pub u16);
+
+impl Slot {
+    /// The slot's index in the frame.
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl fmt::Display for Slot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s{}", self.0)
+    }
+}
+
+/// A branch target: the index of an instruction in the same function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Target(pub u32);
+
+impl Target {
+    /// The instruction index.
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "@{}", self.0)
+    }
+}
+
+macro_rules! define_instrs {
+    ($( $shape:ident $name:ident { $($field:ident : $ty:ty),* } $text:literal ;)*) => {
+        /// One IR instruction. See `instr_table.rs` for the shapes and semantics.
+        ///
+        /// Conventions every backend follows:
+        /// - an `i32` result is written zero-extended to the whole slot; `f32` is written as its
+        ///   bits zero-extended; readers of 32-bit values read the low 32 bits;
+        /// - references are `RawRef`s (0 = null, otherwise store address + 1) zero-extended;
+        /// - `Call`/`CallIndirect`: the arguments sit in slots `base..`; the callee's frame
+        ///   starts at the caller's `base`, so its parameters are its first slots; its results
+        ///   come back in the same slots `base..`;
+        /// - `BrTable { index, len }` is followed by `len + 1` `Br` instructions (the last is the
+        ///   default); execution continues at entry `min(index, len)`;
+        /// - `Return`: the results are already in slots `0..`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum Instr {
+            $( $name { $($field: $ty),* }, )*
+        }
+
+        impl Instr {
+            /// The instruction's name as printed.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( Instr::$name { .. } => $text, )*
+                }
+            }
+        }
+
+        impl fmt::Display for Instr {
+            #[allow(unused_variables, unused_mut, unused_assignments)]
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $( Instr::$name { $($field),* } => {
+                        f.write_str($text)?;
+                        let mut first = true;
+                        $(
+                            f.write_str(if first { " " } else { ", " })?;
+                            first = false;
+                            write!(f, "{}={}", stringify!($field), $field)?;
+                        )*
+                        Ok(())
+                    } )*
+                }
+            }
+        }
+    };
+}
+
+crate::for_each_instr!(define_instrs);
+
+impl Instr {
+    /// The branch target of a branching instruction, if any.
+    pub fn target(&self) -> Option<Target> {
+        match *self {
+            Instr::Br { target }
+            | Instr::BrIfNez { target, .. }
+            | Instr::BrIfEqz { target, .. }
+            | Instr::BrI32Eq { target, .. }
+            | Instr::BrI32Ne { target, .. }
+            | Instr::BrI32LtS { target, .. }
+            | Instr::BrI32LtU { target, .. }
+            | Instr::BrI32GtS { target, .. }
+            | Instr::BrI32GtU { target, .. }
+            | Instr::BrI32LeS { target, .. }
+            | Instr::BrI32LeU { target, .. }
+            | Instr::BrI32GeS { target, .. }
+            | Instr::BrI32GeU { target, .. }
+            | Instr::BrI64Eq { target, .. }
+            | Instr::BrI64Ne { target, .. }
+            | Instr::BrI64LtS { target, .. }
+            | Instr::BrI64LtU { target, .. }
+            | Instr::BrI64GtS { target, .. }
+            | Instr::BrI64GtU { target, .. }
+            | Instr::BrI64LeS { target, .. }
+            | Instr::BrI64LeU { target, .. }
+            | Instr::BrI64GeS { target, .. }
+            | Instr::BrI64GeU { target, .. } => Some(target),
+            _ => None,
+        }
+    }
+
+    /// A mutable reference to the branch target, for patching forward branches.
+    pub fn target_mut(&mut self) -> Option<&mut Target> {
+        match self {
+            Instr::Br { target }
+            | Instr::BrIfNez { target, .. }
+            | Instr::BrIfEqz { target, .. }
+            | Instr::BrI32Eq { target, .. }
+            | Instr::BrI32Ne { target, .. }
+            | Instr::BrI32LtS { target, .. }
+            | Instr::BrI32LtU { target, .. }
+            | Instr::BrI32GtS { target, .. }
+            | Instr::BrI32GtU { target, .. }
+            | Instr::BrI32LeS { target, .. }
+            | Instr::BrI32LeU { target, .. }
+            | Instr::BrI32GeS { target, .. }
+            | Instr::BrI32GeU { target, .. }
+            | Instr::BrI64Eq { target, .. }
+            | Instr::BrI64Ne { target, .. }
+            | Instr::BrI64LtS { target, .. }
+            | Instr::BrI64LtU { target, .. }
+            | Instr::BrI64GtS { target, .. }
+            | Instr::BrI64GtU { target, .. }
+            | Instr::BrI64LeS { target, .. }
+            | Instr::BrI64LeU { target, .. }
+            | Instr::BrI64GeS { target, .. }
+            | Instr::BrI64GeU { target, .. } => Some(target),
+            _ => None,
+        }
+    }
+
+    /// The slot this instruction writes its single result to, if it has one.
+    #[allow(unreachable_code, unused_variables)]
+    pub fn result_slot_mut(&mut self) -> Option<&mut Slot> {
+        macro_rules! dst_of {
+            ($( $shape:ident $name:ident { $($field:ident : $ty:ty),* } $text:literal ;)*) => {
+                match self {
+                    $( Instr::$name { $($field),* } => { $( dst_of!(@pick $field = $field); )* } )*
+                }
+            };
+            (@pick dst = $f:ident) => { return Some($f) };
+            (@pick $other:ident = $f:ident) => { let _ = $f; };
+        }
+        crate::for_each_instr!(dst_of);
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn instr_is_16_bytes() {
+        assert_eq!(core::mem::size_of::<Instr>(), 16);
+    }
+
+    #[test]
+    fn display() {
+        let i = Instr::I32AddImm {
+            dst: Slot(3),
+            lhs: Slot(0),
+            imm: -1,
+        };
+        assert_eq!(i.to_string(), "i32.add_imm dst=s3, lhs=s0, imm=-1");
+    }
+}

@@ -1,0 +1,1394 @@
+//! Translation from validated operators to IR, driven by the validator's single pass.
+//!
+//! The translator mirrors the operand stack with [`Operand`]s that say where each value lives:
+//! in a local's slot, in its own temporary slot, or as a constant not yet written anywhere.
+//! Instructions read their inputs straight from those places, so `local.get` and constants cost
+//! nothing, and a `local.set` right after the instruction that produced its value retargets that
+//! instruction instead of copying.
+//!
+//! Invariants:
+//! - every stack position has a fixed *positional* slot (temporaries start after the locals;
+//!   a `v128` takes two); a `Temp` value always lives in its own positional slot;
+//! - when a control construct starts, no operand refers lazily to a local (they are copied to
+//!   their positional slots first), so a `local.set` inside the construct never changes a value
+//!   that another path still needs;
+//! - a branch copies the values it carries into the label's positional slots; because those are
+//!   at or below the values' own positions, copying in ascending order never overwrites a value
+//!   still to be read.
+
+use alloc::vec::Vec;
+
+use strata_decoder::{BlockType, FuncType, MemArg, Operator, ValType};
+use strata_validator::{FrameKind, FuncConsumer, OperatorContext};
+
+use crate::func::{slots_of, IrFunc};
+use crate::instr::{Instr, Slot, Target};
+
+/// Where an operand's value is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Value {
+    /// In a local's slot (a parameter or declared local).
+    Local(u16),
+    /// In its own positional slot.
+    Temp,
+    /// A constant not materialised yet (bits, zero-extended for 32-bit types).
+    Const(u64),
+    /// A `v128` constant not materialised yet.
+    ConstV128(u128),
+}
+
+/// One entry of the translator's operand stack.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Operand {
+    value: Value,
+    ty: ValType,
+    /// The positional slot of this stack position.
+    pos: u16,
+}
+
+/// A branch label: bound to an instruction index, or a list of branches waiting for it.
+#[derive(Debug, Default)]
+struct Label {
+    bound: Option<u32>,
+    pending: Vec<usize>,
+}
+
+/// One open control construct.
+#[derive(Debug)]
+struct Control {
+    kind: FrameKind,
+    /// Operand stack length at entry, below the parameters.
+    height: usize,
+    /// Positional slot of stack position `height`.
+    base: u16,
+    /// Where branches to this construct go (loop start, or the end).
+    label: usize,
+    /// For `if`: the branch to the `else` arm, patched when it starts (or at `end`).
+    else_branch: Option<usize>,
+    /// Parameter and result types.
+    params: Vec<ValType>,
+    results: Vec<ValType>,
+    /// True if the construct was entered in unreachable code: it emits nothing.
+    dead: bool,
+}
+
+/// Why a function could not be translated although it is valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TranslateError {
+    /// The frame needs more than 65535 slots.
+    FrameTooLarge,
+    /// The function uses a feature the IR does not support yet.
+    Unsupported(&'static str),
+}
+
+impl core::fmt::Display for TranslateError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            TranslateError::FrameTooLarge => {
+                f.write_str("function too large: its frame needs more than 65535 slots")
+            }
+            TranslateError::Unsupported(what) => write!(f, "unsupported: {what}"),
+        }
+    }
+}
+
+/// Translates one function body to IR as the validator reports its operators.
+#[derive(Debug, Default)]
+pub struct FuncTranslator {
+    func_index: u32,
+    instrs: Vec<Instr>,
+    v128_consts: Vec<u128>,
+    stack: Vec<Operand>,
+    controls: Vec<Control>,
+    labels: Vec<Label>,
+    local_slot: Vec<u16>,
+    local_types: Vec<ValType>,
+    param_slots: u16,
+    result_slots: u16,
+    local_slots: u16,
+    max_slots: u32,
+    /// Instructions before this index must not be rewritten (a label points here).
+    fuse_barrier: usize,
+    error: Option<TranslateError>,
+    result: Option<IrFunc>,
+}
+
+impl FuncTranslator {
+    /// A translator with empty buffers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The translated function, once `end_function` ran; or why translation failed.
+    pub fn finish(&mut self) -> Result<IrFunc, TranslateError> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.result
+            .take()
+            .ok_or(TranslateError::Unsupported("function not translated"))
+    }
+
+    fn fail(&mut self, e: TranslateError) {
+        if self.error.is_none() {
+            self.error = Some(e);
+        }
+    }
+
+    // ---- slots and operands ----
+
+    fn next_pos(&self) -> u32 {
+        match self.stack.last() {
+            Some(o) => u32::from(o.pos) + u32::from(slots_of(o.ty)),
+            None => u32::from(self.local_slots),
+        }
+    }
+
+    fn note_slots(&mut self, end: u32) {
+        if end > self.max_slots {
+            self.max_slots = end;
+        }
+        if end > u32::from(u16::MAX) {
+            self.fail(TranslateError::FrameTooLarge);
+        }
+    }
+
+    fn push(&mut self, value: Value, ty: ValType) -> Slot {
+        let pos = self.next_pos();
+        self.note_slots(pos + u32::from(slots_of(ty)));
+        let pos = pos.min(u32::from(u16::MAX)) as u16;
+        self.stack.push(Operand { value, ty, pos });
+        Slot(pos)
+    }
+
+    fn push_temp(&mut self, ty: ValType) -> Slot {
+        self.push(Value::Temp, ty)
+    }
+
+    fn pop(&mut self) -> Operand {
+        self.stack.pop().unwrap_or(Operand {
+            value: Value::Temp,
+            ty: ValType::I32,
+            pos: 0,
+        })
+    }
+
+    fn emit(&mut self, i: Instr) -> usize {
+        self.instrs.push(i);
+        self.instrs.len() - 1
+    }
+
+    /// Writes a constant into `dst`.
+    fn emit_const(&mut self, dst: Slot, ty: ValType, bits: u64) {
+        let i = match ty {
+            ValType::I32 => Instr::ConstI32 {
+                dst,
+                value: bits as u32 as i32,
+            },
+            ValType::F32 => Instr::ConstF32 {
+                dst,
+                bits: bits as u32,
+            },
+            ValType::F64 => Instr::ConstF64 { dst, bits },
+            _ => Instr::ConstI64 {
+                dst,
+                value: bits as i64,
+            },
+        };
+        self.emit(i);
+    }
+
+    fn emit_const_v128(&mut self, dst: Slot, v: u128) {
+        let index = self.v128_consts.len() as u32;
+        self.v128_consts.push(v);
+        self.emit(Instr::ConstV128 { dst, index });
+    }
+
+    fn emit_copy(&mut self, dst: Slot, src: Slot, ty: ValType) {
+        if dst == src {
+            return;
+        }
+        if ty == ValType::V128 {
+            self.emit(Instr::Copy128 { dst, src });
+        } else {
+            self.emit(Instr::Copy { dst, src });
+        }
+    }
+
+    /// Writes operand `o`'s value into `dst`.
+    fn write_to(&mut self, dst: Slot, o: Operand) {
+        match o.value {
+            Value::Local(s) => self.emit_copy(dst, Slot(s), o.ty),
+            Value::Temp => self.emit_copy(dst, Slot(o.pos), o.ty),
+            Value::Const(bits) => self.emit_const(dst, o.ty, bits),
+            Value::ConstV128(v) => self.emit_const_v128(dst, v),
+        }
+    }
+
+    /// The slot holding operand `o`, materialising a constant into its positional slot.
+    fn slot_of(&mut self, o: Operand) -> Slot {
+        match o.value {
+            Value::Local(s) => Slot(s),
+            Value::Temp => Slot(o.pos),
+            Value::Const(_) | Value::ConstV128(_) => {
+                self.write_to(Slot(o.pos), o);
+                Slot(o.pos)
+            }
+        }
+    }
+
+    /// Puts stack entry `i` into its positional slot.
+    fn materialize(&mut self, i: usize) {
+        let o = self.stack[i];
+        if o.value != Value::Temp {
+            self.write_to(Slot(o.pos), o);
+            self.stack[i].value = Value::Temp;
+        }
+    }
+
+    /// Puts the top `n` entries into their positional slots.
+    fn materialize_top(&mut self, n: usize) {
+        let len = self.stack.len();
+        for i in len.saturating_sub(n)..len {
+            self.materialize(i);
+        }
+    }
+
+    /// Copies every operand that refers lazily to a local (in `range`, or any local if `None`)
+    /// into its positional slot.
+    fn preserve_locals(&mut self, local: Option<(u16, u16)>) {
+        for i in 0..self.stack.len() {
+            if let Value::Local(s) = self.stack[i].value {
+                let hit = match local {
+                    None => true,
+                    Some((start, end)) => s < end && start < s + slots_of(self.stack[i].ty),
+                };
+                if hit {
+                    self.materialize(i);
+                }
+            }
+        }
+    }
+
+    // ---- labels ----
+
+    fn new_label(&mut self) -> usize {
+        self.labels.push(Label::default());
+        self.labels.len() - 1
+    }
+
+    fn here(&self) -> u32 {
+        self.instrs.len() as u32
+    }
+
+    fn bind_label(&mut self, label: usize) {
+        let here = self.here();
+        self.fuse_barrier = self.instrs.len();
+        let pending = core::mem::take(&mut self.labels[label].pending);
+        for at in pending {
+            if let Some(t) = self.instrs[at].target_mut() {
+                *t = Target(here);
+            }
+        }
+        self.labels[label].bound = Some(here);
+    }
+
+    /// Emits a branching instruction to `label` (its target is patched if not bound yet).
+    fn emit_branch(&mut self, mut i: Instr, label: usize) {
+        let target = self.labels[label].bound;
+        if let (Some(t), Some(slot)) = (target, i.target_mut()) {
+            *slot = Target(t);
+        }
+        let at = self.emit(i);
+        if target.is_none() {
+            self.labels[label].pending.push(at);
+        }
+    }
+
+    // ---- branches ----
+
+    /// The construct `depth` levels out.
+    fn control_at(&self, depth: u32) -> usize {
+        self.controls.len().saturating_sub(depth as usize + 1)
+    }
+
+    /// The values a branch to control `c` carries: (slot base, types).
+    fn branch_dest(&self, c: usize) -> (u16, Vec<ValType>) {
+        let ctrl = &self.controls[c];
+        let types = if ctrl.kind == FrameKind::Loop {
+            ctrl.params.clone()
+        } else {
+            ctrl.results.clone()
+        };
+        let base = if ctrl.kind == FrameKind::Function {
+            0
+        } else {
+            ctrl.base
+        };
+        (base, types)
+    }
+
+    /// True if branching to control `c` needs no copies (the values are already in place).
+    fn branch_in_place(&self, c: usize) -> bool {
+        let (base, types) = self.branch_dest(c);
+        let n = types.len();
+        if n > self.stack.len() {
+            return true;
+        }
+        let top = &self.stack[self.stack.len() - n..];
+        let mut slot = base;
+        for o in top {
+            if o.value != Value::Temp || o.pos != slot {
+                return false;
+            }
+            slot += slots_of(o.ty);
+        }
+        true
+    }
+
+    /// Copies the values a branch to control `c` carries into place (without popping them).
+    fn copy_branch_values(&mut self, c: usize) {
+        let (base, types) = self.branch_dest(c);
+        let n = types.len().min(self.stack.len());
+        let first = self.stack.len() - n;
+        let width: u16 = types.iter().map(|t| slots_of(*t)).sum();
+        // A local that is itself a destination must be read before anything is written.
+        for i in first..self.stack.len() {
+            if let Value::Local(s) = self.stack[i].value {
+                if s < base + width && base < s + slots_of(self.stack[i].ty) {
+                    self.materialize(i);
+                }
+            }
+        }
+        let mut slot = base;
+        for i in first..self.stack.len() {
+            let o = self.stack[i];
+            self.write_to(Slot(slot), o);
+            slot += slots_of(o.ty);
+        }
+    }
+
+    /// An unconditional branch to the construct `depth` levels out (including `return`).
+    fn branch(&mut self, depth: u32) {
+        let c = self.control_at(depth);
+        self.copy_branch_values(c);
+        if self.controls[c].kind == FrameKind::Function {
+            self.emit(Instr::Return {});
+        } else {
+            let label = self.controls[c].label;
+            self.emit_branch(Instr::Br { target: Target(0) }, label);
+        }
+    }
+
+    fn br_if(&mut self, depth: u32) {
+        let cond = self.pop();
+        let c = self.control_at(depth);
+        let is_return = self.controls[c].kind == FrameKind::Function;
+        if !is_return && self.branch_in_place(c) {
+            let label = self.controls[c].label;
+            let branch = self.fused_branch(cond, false);
+            self.emit_branch(branch, label);
+            return;
+        }
+        // Skip over the copies and the branch when the condition is false.
+        let skip = self.new_label();
+        let branch = self.fused_branch(cond, true);
+        self.emit_branch(branch, skip);
+        self.branch(depth);
+        self.bind_label(skip);
+    }
+
+    /// A conditional branch on `cond` (on its negation if `negate`), fusing the comparison that
+    /// produced it when that was the last instruction.
+    fn fused_branch(&mut self, cond: Operand, negate: bool) -> Instr {
+        let t = Target(0);
+        if cond.value == Value::Temp && self.instrs.len() > self.fuse_barrier {
+            if let Some(&last) = self.instrs.last() {
+                if let Some(fused) = fuse_compare(last, Slot(cond.pos), negate, t) {
+                    self.instrs.pop();
+                    return fused;
+                }
+            }
+        }
+        let c = self.slot_of(cond);
+        if negate {
+            Instr::BrIfEqz { cond: c, target: t }
+        } else {
+            Instr::BrIfNez { cond: c, target: t }
+        }
+    }
+
+    fn br_table(&mut self, index: Operand, targets: &[u32], default: u32) {
+        let index = self.slot_of(index);
+        let len = targets.len() as u32;
+        self.emit(Instr::BrTable { index, len });
+        // Entries that need copies go through a landing pad emitted after the table.
+        let mut pads = Vec::new();
+        for &depth in targets.iter().chain(core::iter::once(&default)) {
+            let c = self.control_at(depth);
+            if self.controls[c].kind != FrameKind::Function && self.branch_in_place(c) {
+                let label = self.controls[c].label;
+                self.emit_branch(Instr::Br { target: Target(0) }, label);
+            } else {
+                let pad = self.new_label();
+                self.emit_branch(Instr::Br { target: Target(0) }, pad);
+                pads.push((pad, depth));
+            }
+        }
+        for (pad, depth) in pads {
+            self.bind_label(pad);
+            self.branch(depth);
+        }
+    }
+
+    // ---- control constructs ----
+
+    fn block_types(&self, ctx: &OperatorContext<'_>, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
+        match bt {
+            BlockType::Empty => (Vec::new(), Vec::new()),
+            BlockType::Value(t) => (Vec::new(), alloc::vec![t]),
+            BlockType::FuncType(i) => match ctx.func_type(i) {
+                Some(f) => (f.params().to_vec(), f.results().to_vec()),
+                None => (Vec::new(), Vec::new()),
+            },
+        }
+    }
+
+    fn enter(&mut self, kind: FrameKind, params: Vec<ValType>, results: Vec<ValType>, dead: bool) {
+        let height = self.stack.len().saturating_sub(params.len());
+        let base = match height {
+            0 => self.local_slots,
+            h => self.stack[h - 1].pos + slots_of(self.stack[h - 1].ty),
+        };
+        let label = self.new_label();
+        self.controls.push(Control {
+            kind,
+            height,
+            base,
+            label,
+            else_branch: None,
+            params,
+            results,
+            dead,
+        });
+    }
+
+    /// Resets the operand stack to `height` plus `types` as temporaries in their positional
+    /// slots (the state at a join point).
+    fn reset_stack(&mut self, height: usize, types: &[ValType]) {
+        self.stack.truncate(height);
+        for &t in types {
+            self.push_temp(t);
+        }
+    }
+
+    fn op_block(&mut self, kind: FrameKind, bt: BlockType, ctx: &OperatorContext<'_>) {
+        let (params, results) = self.block_types(ctx, bt);
+        let dead = !ctx.was_reachable();
+        if !dead {
+            self.preserve_locals(None);
+            self.materialize_top(params.len());
+        }
+        self.enter(kind, params, results, dead);
+        if kind == FrameKind::Loop && !dead {
+            let label = self.controls.last().map(|c| c.label).unwrap_or(0);
+            self.bind_label(label);
+        }
+    }
+
+    fn op_if(&mut self, bt: BlockType, ctx: &OperatorContext<'_>) {
+        let (params, results) = self.block_types(ctx, bt);
+        let dead = !ctx.was_reachable();
+        let mut else_branch = None;
+        if !dead {
+            let cond = self.pop();
+            self.preserve_locals(None);
+            self.materialize_top(params.len());
+            let branch = self.fused_branch(cond, true);
+            else_branch = Some(self.emit(branch));
+        }
+        self.enter(FrameKind::If, params, results, dead);
+        if let Some(c) = self.controls.last_mut() {
+            c.else_branch = else_branch;
+        }
+    }
+
+    fn op_else(&mut self, ctx: &OperatorContext<'_>) {
+        let Some(c) = self.controls.len().checked_sub(1) else {
+            return;
+        };
+        if self.controls[c].dead {
+            return;
+        }
+        if ctx.was_reachable() {
+            // The `then` arm falls through: move its results into place and jump to the end.
+            self.copy_branch_values(c);
+            let label = self.controls[c].label;
+            self.emit_branch(Instr::Br { target: Target(0) }, label);
+        }
+        if let Some(at) = self.controls[c].else_branch.take() {
+            let here = self.here();
+            self.fuse_barrier = self.instrs.len();
+            if let Some(t) = self.instrs[at].target_mut() {
+                *t = Target(here);
+            }
+        }
+        self.controls[c].kind = FrameKind::Else;
+        let height = self.controls[c].height;
+        let params = self.controls[c].params.clone();
+        self.reset_stack(height, &params);
+    }
+
+    fn op_end(&mut self, ctx: &OperatorContext<'_>) {
+        let Some(ctrl) = self.controls.pop() else {
+            return;
+        };
+        if ctrl.kind == FrameKind::Function {
+            if ctx.was_reachable() {
+                self.controls.push(ctrl);
+                self.branch(0);
+                self.controls.pop();
+            }
+            return;
+        }
+        if ctrl.dead {
+            self.stack.truncate(ctrl.height.min(self.stack.len()));
+            return;
+        }
+        if ctx.was_reachable() && ctrl.kind != FrameKind::Loop {
+            self.controls.push(ctrl);
+            let c = self.controls.len() - 1;
+            self.copy_branch_values(c);
+            let ctrl = self.controls.pop();
+            return self.finish_end(ctrl);
+        }
+        if ctx.was_reachable() {
+            // A loop's end is a plain fall-through: results move to the loop's base.
+            let n = ctrl.results.len().min(self.stack.len());
+            let first = self.stack.len() - n;
+            let mut slot = ctrl.base;
+            for i in first..self.stack.len() {
+                let o = self.stack[i];
+                if let Value::Local(s) = o.value {
+                    if s >= ctrl.base {
+                        self.materialize(i);
+                    }
+                }
+                let o = self.stack[i];
+                self.write_to(Slot(slot), o);
+                slot += slots_of(o.ty);
+            }
+        }
+        self.finish_end(Some(ctrl));
+    }
+
+    fn finish_end(&mut self, ctrl: Option<Control>) {
+        let Some(ctrl) = ctrl else {
+            return;
+        };
+        if let Some(at) = ctrl.else_branch {
+            // An `if` without `else`: the false path goes straight to the end.
+            let here = self.here();
+            if let Some(t) = self.instrs[at].target_mut() {
+                *t = Target(here);
+            }
+            self.fuse_barrier = self.instrs.len();
+        }
+        if ctrl.kind != FrameKind::Loop {
+            self.bind_label(ctrl.label);
+        }
+        self.reset_stack(ctrl.height, &ctrl.results);
+    }
+
+    // ---- locals ----
+
+    fn local_set(&mut self, index: u32, tee: bool) {
+        let v = self.pop();
+        let Some(&slot) = self.local_slot.get(index as usize) else {
+            return;
+        };
+        let ty = self.local_types.get(index as usize).copied().unwrap_or(v.ty);
+        self.preserve_locals(Some((slot, slot + slots_of(ty))));
+        let retarget = v.value == Value::Temp
+            && self.instrs.len() > self.fuse_barrier
+            && self
+                .instrs
+                .last_mut()
+                .and_then(|i| i.result_slot_mut())
+                .is_some_and(|d| d.0 == v.pos);
+        if retarget {
+            if let Some(d) = self.instrs.last_mut().and_then(|i| i.result_slot_mut()) {
+                *d = Slot(slot);
+            }
+        } else {
+            self.write_to(Slot(slot), v);
+        }
+        if tee {
+            self.push(Value::Local(slot), ty);
+        }
+    }
+
+    // ---- operators ----
+
+    fn unary(&mut self, make: fn(Slot, Slot) -> Instr, ty: ValType) {
+        let src = self.pop();
+        let src = self.slot_of(src);
+        let dst = self.push_temp(ty);
+        self.emit(make(dst, src));
+    }
+
+    fn binary(&mut self, make: fn(Slot, Slot, Slot) -> Instr, ty: ValType) {
+        let rhs = self.pop();
+        let lhs = self.pop();
+        let l = self.slot_of(lhs);
+        let r = self.slot_of(rhs);
+        let dst = self.push_temp(ty);
+        self.emit(make(dst, l, r));
+    }
+
+    /// A binary operator with an immediate form for a constant right-hand side
+    /// (or left-hand side, when `commutative`).
+    fn binary_imm(
+        &mut self,
+        make: fn(Slot, Slot, Slot) -> Instr,
+        make_imm: fn(Slot, Slot, i32) -> Instr,
+        commutative: bool,
+        ty: ValType,
+    ) {
+        let rhs = self.stack[self.stack.len() - 1];
+        let lhs = self.stack[self.stack.len() - 2];
+        let imm_of = |o: &Operand| match o.value {
+            Value::Const(bits) => match o.ty {
+                ValType::I32 => Some(bits as u32 as i32),
+                _ => {
+                    let v = bits as i64;
+                    i32::try_from(v).ok()
+                }
+            },
+            _ => None,
+        };
+        let (reg, imm) = if let Some(imm) = imm_of(&rhs) {
+            (lhs, imm)
+        } else if let (true, Some(imm)) = (commutative, imm_of(&lhs)) {
+            (rhs, imm)
+        } else {
+            return self.binary(make, ty);
+        };
+        self.pop();
+        self.pop();
+        let r = self.slot_of(reg);
+        let dst = self.push_temp(ty);
+        self.emit(make_imm(dst, r, imm));
+    }
+
+    fn load(&mut self, make: fn(Slot, Slot, u16, u32) -> Instr, m: MemArg, ty: ValType) {
+        let ptr = self.pop();
+        let ptr = self.slot_of(ptr);
+        let Some((memory, offset)) = self.memarg(m) else {
+            return;
+        };
+        let dst = self.push_temp(ty);
+        self.emit(make(dst, ptr, memory, offset));
+    }
+
+    fn store(&mut self, make: fn(Slot, Slot, u16, u32) -> Instr, m: MemArg) {
+        let value = self.pop();
+        let ptr = self.pop();
+        let p = self.slot_of(ptr);
+        let v = self.slot_of(value);
+        let Some((memory, offset)) = self.memarg(m) else {
+            return;
+        };
+        self.emit(make(p, v, memory, offset));
+    }
+
+    fn memarg(&mut self, m: MemArg) -> Option<(u16, u32)> {
+        match (u16::try_from(m.memory), u32::try_from(m.offset)) {
+            (Ok(mem), Ok(off)) => Some((mem, off)),
+            _ => {
+                self.fail(TranslateError::Unsupported("64-bit memory offsets"));
+                None
+            }
+        }
+    }
+
+    fn call(&mut self, ty: &FuncType) -> Slot {
+        let n = ty.params().len();
+        self.materialize_top(n);
+        let base = if n == 0 {
+            self.next_pos()
+        } else {
+            u32::from(self.stack[self.stack.len() - n].pos)
+        };
+        self.stack.truncate(self.stack.len() - n.min(self.stack.len()));
+        let params: u32 = ty.params().iter().map(|t| u32::from(slots_of(*t))).sum();
+        self.note_slots(base + params);
+        let base = Slot(base.min(u32::from(u16::MAX)) as u16);
+        base
+    }
+
+    fn push_results(&mut self, ty: &FuncType) {
+        for &t in ty.results() {
+            self.push_temp(t);
+        }
+    }
+
+    fn select(&mut self) {
+        let cond = self.pop();
+        let if_false = self.pop();
+        let if_true = self.pop();
+        let c = self.slot_of(cond);
+        let t = self.slot_of(if_true);
+        let f = self.slot_of(if_false);
+        let ty = if_true.ty;
+        let dst = self.push_temp(ty);
+        if ty == ValType::V128 {
+            self.emit(Instr::Select128 {
+                dst,
+                cond: c,
+                if_true: t,
+                if_false: f,
+            });
+        } else {
+            self.emit(Instr::Select {
+                dst,
+                cond: c,
+                if_true: t,
+                if_false: f,
+            });
+        }
+    }
+
+    fn translate(&mut self, op: &Operator<'_>, ctx: &OperatorContext<'_>) {
+        use Operator as O;
+        use ValType::{F32, F64, I32, I64};
+        match *op {
+            O::Block { blockty } => return self.op_block(FrameKind::Block, blockty, ctx),
+            O::Loop { blockty } => return self.op_block(FrameKind::Loop, blockty, ctx),
+            O::If { blockty } => return self.op_if(blockty, ctx),
+            O::Else {} => return self.op_else(ctx),
+            O::End {} => return self.op_end(ctx),
+            _ => {}
+        }
+        if !ctx.was_reachable() {
+            return;
+        }
+        match *op {
+            O::Unreachable {} => {
+                self.emit(Instr::Unreachable {});
+            }
+            O::Nop {} => {}
+            O::Br { depth } => self.branch(depth),
+            O::BrIf { depth } => self.br_if(depth),
+            O::BrTable { targets } => {
+                let index = self.pop();
+                let list: Vec<u32> = targets.targets().collect();
+                self.br_table(index, &list, targets.default());
+            }
+            O::Return {} => {
+                let depth = self.controls.len() as u32 - 1;
+                self.branch(depth);
+            }
+            O::Call { func } => {
+                let Some(ty) = ctx.types().func_type_of(func) else {
+                    return;
+                };
+                let base = self.call(ty);
+                self.emit(Instr::Call { base, func });
+                self.push_results(ty);
+            }
+            O::CallIndirect { type_index, table } => {
+                let Some(ty) = ctx.func_type(type_index) else {
+                    return;
+                };
+                // The index sits above the arguments; the interpreter reads it before the
+                // callee's frame (which starts at `base`) overwrites it.
+                let index = self.pop();
+                let index = self.slot_of(index);
+                let base = self.call(ty);
+                self.emit(Instr::CallIndirect {
+                    base,
+                    index,
+                    table,
+                    type_index,
+                });
+                self.push_results(ty);
+            }
+            O::Drop {} => {
+                self.pop();
+            }
+            O::Select {} | O::TypedSelect { .. } => self.select(),
+            O::LocalGet { local } => {
+                let slot = self.local_slot.get(local as usize).copied().unwrap_or(0);
+                let ty = self.local_types.get(local as usize).copied().unwrap_or(I32);
+                self.push(Value::Local(slot), ty);
+            }
+            O::LocalSet { local } => self.local_set(local, false),
+            O::LocalTee { local } => self.local_set(local, true),
+            O::GlobalGet { global } => {
+                let ty = ctx.types().global(global).map_or(I32, |g| g.content);
+                let dst = self.push_temp(ty);
+                if ty == ValType::V128 {
+                    self.emit(Instr::GlobalGet128 { dst, global });
+                } else {
+                    self.emit(Instr::GlobalGet { dst, global });
+                }
+            }
+            O::GlobalSet { global } => {
+                let v = self.pop();
+                let src = self.slot_of(v);
+                if v.ty == ValType::V128 {
+                    self.emit(Instr::GlobalSet128 { src, global });
+                } else {
+                    self.emit(Instr::GlobalSet { src, global });
+                }
+            }
+            O::TableGet { table } => {
+                let index = self.pop();
+                let index = self.slot_of(index);
+                let ty = ctx
+                    .types()
+                    .table(table)
+                    .map_or(ValType::FUNCREF, |t| ValType::Ref(t.element));
+                let dst = self.push_temp(ty);
+                self.emit(Instr::TableGet { dst, index, table });
+            }
+            O::TableSet { table } => {
+                let value = self.pop();
+                let index = self.pop();
+                let index = self.slot_of(index);
+                let value = self.slot_of(value);
+                self.emit(Instr::TableSet {
+                    index,
+                    value,
+                    table,
+                });
+            }
+            O::TableSize { table } => {
+                let dst = self.push_temp(I32);
+                self.emit(Instr::TableSize { dst, table });
+            }
+            O::TableGrow { table } => {
+                let delta = self.pop();
+                let init = self.pop();
+                let init = self.slot_of(init);
+                let delta = self.slot_of(delta);
+                let dst = self.push_temp(I32);
+                self.emit(Instr::TableGrow {
+                    dst,
+                    init,
+                    delta,
+                    table,
+                });
+            }
+            O::TableFill { table } => {
+                let [index, value, len] = self.pop3();
+                self.emit(Instr::TableFill {
+                    index,
+                    value,
+                    len,
+                    table,
+                });
+            }
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let [dst, src, len] = self.pop3();
+                self.emit(Instr::TableCopy {
+                    dst,
+                    src,
+                    len,
+                    dst_table,
+                    src_table,
+                });
+            }
+            O::TableInit { elem, table } => {
+                let [dst, src, len] = self.pop3();
+                self.emit(Instr::TableInit {
+                    dst,
+                    src,
+                    len,
+                    table,
+                    elem,
+                });
+            }
+            O::ElemDrop { elem } => {
+                self.emit(Instr::ElemDrop { elem });
+            }
+            O::RefNull { .. } => {
+                let ty = ctx
+                    .pushed()
+                    .first()
+                    .copied()
+                    .flatten()
+                    .unwrap_or(ValType::FUNCREF);
+                self.push(Value::Const(0), ty);
+            }
+            O::RefIsNull {} => self.unary(|dst, src| Instr::RefIsNull { dst, src }, I32),
+            O::RefFunc { func } => {
+                let ty = ctx
+                    .pushed()
+                    .first()
+                    .copied()
+                    .flatten()
+                    .unwrap_or(ValType::FUNCREF);
+                let dst = self.push_temp(ty);
+                self.emit(Instr::RefFunc { dst, func });
+            }
+            O::MemorySize { mem } => {
+                let dst = self.push_temp(I32);
+                self.emit(Instr::MemorySize { dst, memory: mem });
+            }
+            O::MemoryGrow { mem } => {
+                let delta = self.pop();
+                let delta = self.slot_of(delta);
+                let dst = self.push_temp(I32);
+                self.emit(Instr::MemoryGrow {
+                    dst,
+                    delta,
+                    memory: mem,
+                });
+            }
+            O::MemoryFill { mem } => {
+                let [dst, value, len] = self.pop3();
+                self.emit(Instr::MemoryFill {
+                    dst,
+                    value,
+                    len,
+                    memory: mem,
+                });
+            }
+            O::MemoryCopy { dst_mem, src_mem } => {
+                let [dst, src, len] = self.pop3();
+                self.emit(Instr::MemoryCopy {
+                    dst,
+                    src,
+                    len,
+                    dst_memory: dst_mem as u16,
+                    src_memory: src_mem as u16,
+                });
+            }
+            O::MemoryInit { data, mem } => {
+                let [dst, src, len] = self.pop3();
+                self.emit(Instr::MemoryInit {
+                    dst,
+                    src,
+                    len,
+                    memory: mem as u16,
+                    data,
+                });
+            }
+            O::DataDrop { data } => {
+                self.emit(Instr::DataDrop { data });
+            }
+            O::I32Const { value } => {
+                self.push(Value::Const(u64::from(value as u32)), I32);
+            }
+            O::I64Const { value } => {
+                self.push(Value::Const(value as u64), I64);
+            }
+            O::F32Const { value } => {
+                self.push(Value::Const(u64::from(value.0)), F32);
+            }
+            O::F64Const { value } => {
+                self.push(Value::Const(value.0), F64);
+            }
+            O::V128Const { value } => {
+                self.push(Value::ConstV128(value.to_u128()), ValType::V128);
+            }
+            O::I32ReinterpretF32 {} => self.reinterpret(I32),
+            O::I64ReinterpretF64 {} => self.reinterpret(I64),
+            O::F32ReinterpretI32 {} => self.reinterpret(F32),
+            O::F64ReinterpretI64 {} => self.reinterpret(F64),
+            _ => {
+                if !self.numeric(op) {
+                    self.fail(TranslateError::Unsupported(op.name()));
+                }
+            }
+        }
+    }
+
+    fn pop3(&mut self) -> [Slot; 3] {
+        let c = self.pop();
+        let b = self.pop();
+        let a = self.pop();
+        [self.slot_of(a), self.slot_of(b), self.slot_of(c)]
+    }
+
+    fn reinterpret(&mut self, ty: ValType) {
+        if let Some(top) = self.stack.last_mut() {
+            top.ty = ty;
+        }
+    }
+
+    /// Loads, stores and numeric operators. Returns false for operators it does not know.
+    fn numeric(&mut self, op: &Operator<'_>) -> bool {
+        use Operator as O;
+        use ValType::{F32, F64, I32, I64};
+        macro_rules! un {
+            ($name:ident, $ty:expr) => {
+                self.unary(|dst, src| Instr::$name { dst, src }, $ty)
+            };
+        }
+        macro_rules! bin {
+            ($name:ident, $ty:expr) => {
+                self.binary(|dst, lhs, rhs| Instr::$name { dst, lhs, rhs }, $ty)
+            };
+        }
+        macro_rules! bin_imm {
+            ($name:ident, $imm:ident, $comm:expr, $ty:expr) => {
+                self.binary_imm(
+                    |dst, lhs, rhs| Instr::$name { dst, lhs, rhs },
+                    |dst, lhs, imm| Instr::$imm { dst, lhs, imm },
+                    $comm,
+                    $ty,
+                )
+            };
+        }
+        macro_rules! load {
+            ($name:ident, $m:expr, $ty:expr) => {
+                self.load(
+                    |dst, ptr, memory, offset| Instr::$name {
+                        dst,
+                        ptr,
+                        memory,
+                        offset,
+                    },
+                    $m,
+                    $ty,
+                )
+            };
+        }
+        macro_rules! store {
+            ($name:ident, $m:expr) => {
+                self.store(
+                    |ptr, value, memory, offset| Instr::$name {
+                        ptr,
+                        value,
+                        memory,
+                        offset,
+                    },
+                    $m,
+                )
+            };
+        }
+        match *op {
+            O::I32Load { memarg } => load!(I32Load, memarg, I32),
+            O::I64Load { memarg } => load!(I64Load, memarg, I64),
+            O::F32Load { memarg } => load!(F32Load, memarg, F32),
+            O::F64Load { memarg } => load!(F64Load, memarg, F64),
+            O::I32Load8S { memarg } => load!(I32Load8S, memarg, I32),
+            O::I32Load8U { memarg } => load!(I32Load8U, memarg, I32),
+            O::I32Load16S { memarg } => load!(I32Load16S, memarg, I32),
+            O::I32Load16U { memarg } => load!(I32Load16U, memarg, I32),
+            O::I64Load8S { memarg } => load!(I64Load8S, memarg, I64),
+            O::I64Load8U { memarg } => load!(I64Load8U, memarg, I64),
+            O::I64Load16S { memarg } => load!(I64Load16S, memarg, I64),
+            O::I64Load16U { memarg } => load!(I64Load16U, memarg, I64),
+            O::I64Load32S { memarg } => load!(I64Load32S, memarg, I64),
+            O::I64Load32U { memarg } => load!(I64Load32U, memarg, I64),
+            O::I32Store { memarg } => store!(I32Store, memarg),
+            O::I64Store { memarg } => store!(I64Store, memarg),
+            O::F32Store { memarg } => store!(F32Store, memarg),
+            O::F64Store { memarg } => store!(F64Store, memarg),
+            O::I32Store8 { memarg } => store!(I32Store8, memarg),
+            O::I32Store16 { memarg } => store!(I32Store16, memarg),
+            O::I64Store8 { memarg } => store!(I64Store8, memarg),
+            O::I64Store16 { memarg } => store!(I64Store16, memarg),
+            O::I64Store32 { memarg } => store!(I64Store32, memarg),
+
+            O::I32Eqz {} => un!(I32Eqz, I32),
+            O::I32Eq {} => bin_imm!(I32Eq, I32EqImm, true, I32),
+            O::I32Ne {} => bin_imm!(I32Ne, I32NeImm, true, I32),
+            O::I32LtS {} => bin_imm!(I32LtS, I32LtSImm, false, I32),
+            O::I32LtU {} => bin_imm!(I32LtU, I32LtUImm, false, I32),
+            O::I32GtS {} => bin_imm!(I32GtS, I32GtSImm, false, I32),
+            O::I32GtU {} => bin_imm!(I32GtU, I32GtUImm, false, I32),
+            O::I32LeS {} => bin_imm!(I32LeS, I32LeSImm, false, I32),
+            O::I32LeU {} => bin_imm!(I32LeU, I32LeUImm, false, I32),
+            O::I32GeS {} => bin_imm!(I32GeS, I32GeSImm, false, I32),
+            O::I32GeU {} => bin_imm!(I32GeU, I32GeUImm, false, I32),
+            O::I32Clz {} => un!(I32Clz, I32),
+            O::I32Ctz {} => un!(I32Ctz, I32),
+            O::I32Popcnt {} => un!(I32Popcnt, I32),
+            O::I32Add {} => bin_imm!(I32Add, I32AddImm, true, I32),
+            O::I32Sub {} => self.sub_imm(I32),
+            O::I32Mul {} => bin_imm!(I32Mul, I32MulImm, true, I32),
+            O::I32DivS {} => bin!(I32DivS, I32),
+            O::I32DivU {} => bin!(I32DivU, I32),
+            O::I32RemS {} => bin!(I32RemS, I32),
+            O::I32RemU {} => bin!(I32RemU, I32),
+            O::I32And {} => bin_imm!(I32And, I32AndImm, true, I32),
+            O::I32Or {} => bin_imm!(I32Or, I32OrImm, true, I32),
+            O::I32Xor {} => bin_imm!(I32Xor, I32XorImm, true, I32),
+            O::I32Shl {} => bin_imm!(I32Shl, I32ShlImm, false, I32),
+            O::I32ShrS {} => bin_imm!(I32ShrS, I32ShrSImm, false, I32),
+            O::I32ShrU {} => bin_imm!(I32ShrU, I32ShrUImm, false, I32),
+            O::I32Rotl {} => bin_imm!(I32Rotl, I32RotlImm, false, I32),
+            O::I32Rotr {} => bin_imm!(I32Rotr, I32RotrImm, false, I32),
+
+            O::I64Eqz {} => un!(I64Eqz, I32),
+            O::I64Eq {} => bin_imm!(I64Eq, I64EqImm, true, I32),
+            O::I64Ne {} => bin_imm!(I64Ne, I64NeImm, true, I32),
+            O::I64LtS {} => bin_imm!(I64LtS, I64LtSImm, false, I32),
+            O::I64LtU {} => bin_imm!(I64LtU, I64LtUImm, false, I32),
+            O::I64GtS {} => bin_imm!(I64GtS, I64GtSImm, false, I32),
+            O::I64GtU {} => bin_imm!(I64GtU, I64GtUImm, false, I32),
+            O::I64LeS {} => bin_imm!(I64LeS, I64LeSImm, false, I32),
+            O::I64LeU {} => bin_imm!(I64LeU, I64LeUImm, false, I32),
+            O::I64GeS {} => bin_imm!(I64GeS, I64GeSImm, false, I32),
+            O::I64GeU {} => bin_imm!(I64GeU, I64GeUImm, false, I32),
+            O::I64Clz {} => un!(I64Clz, I64),
+            O::I64Ctz {} => un!(I64Ctz, I64),
+            O::I64Popcnt {} => un!(I64Popcnt, I64),
+            O::I64Add {} => bin_imm!(I64Add, I64AddImm, true, I64),
+            O::I64Sub {} => self.sub_imm(I64),
+            O::I64Mul {} => bin_imm!(I64Mul, I64MulImm, true, I64),
+            O::I64DivS {} => bin!(I64DivS, I64),
+            O::I64DivU {} => bin!(I64DivU, I64),
+            O::I64RemS {} => bin!(I64RemS, I64),
+            O::I64RemU {} => bin!(I64RemU, I64),
+            O::I64And {} => bin_imm!(I64And, I64AndImm, true, I64),
+            O::I64Or {} => bin_imm!(I64Or, I64OrImm, true, I64),
+            O::I64Xor {} => bin_imm!(I64Xor, I64XorImm, true, I64),
+            O::I64Shl {} => bin_imm!(I64Shl, I64ShlImm, false, I64),
+            O::I64ShrS {} => bin_imm!(I64ShrS, I64ShrSImm, false, I64),
+            O::I64ShrU {} => bin_imm!(I64ShrU, I64ShrUImm, false, I64),
+            O::I64Rotl {} => bin_imm!(I64Rotl, I64RotlImm, false, I64),
+            O::I64Rotr {} => bin_imm!(I64Rotr, I64RotrImm, false, I64),
+
+            O::F32Eq {} => bin!(F32Eq, I32),
+            O::F32Ne {} => bin!(F32Ne, I32),
+            O::F32Lt {} => bin!(F32Lt, I32),
+            O::F32Gt {} => bin!(F32Gt, I32),
+            O::F32Le {} => bin!(F32Le, I32),
+            O::F32Ge {} => bin!(F32Ge, I32),
+            O::F32Abs {} => un!(F32Abs, F32),
+            O::F32Neg {} => un!(F32Neg, F32),
+            O::F32Ceil {} => un!(F32Ceil, F32),
+            O::F32Floor {} => un!(F32Floor, F32),
+            O::F32Trunc {} => un!(F32Trunc, F32),
+            O::F32Nearest {} => un!(F32Nearest, F32),
+            O::F32Sqrt {} => un!(F32Sqrt, F32),
+            O::F32Add {} => bin!(F32Add, F32),
+            O::F32Sub {} => bin!(F32Sub, F32),
+            O::F32Mul {} => bin!(F32Mul, F32),
+            O::F32Div {} => bin!(F32Div, F32),
+            O::F32Min {} => bin!(F32Min, F32),
+            O::F32Max {} => bin!(F32Max, F32),
+            O::F32Copysign {} => bin!(F32Copysign, F32),
+
+            O::F64Eq {} => bin!(F64Eq, I32),
+            O::F64Ne {} => bin!(F64Ne, I32),
+            O::F64Lt {} => bin!(F64Lt, I32),
+            O::F64Gt {} => bin!(F64Gt, I32),
+            O::F64Le {} => bin!(F64Le, I32),
+            O::F64Ge {} => bin!(F64Ge, I32),
+            O::F64Abs {} => un!(F64Abs, F64),
+            O::F64Neg {} => un!(F64Neg, F64),
+            O::F64Ceil {} => un!(F64Ceil, F64),
+            O::F64Floor {} => un!(F64Floor, F64),
+            O::F64Trunc {} => un!(F64Trunc, F64),
+            O::F64Nearest {} => un!(F64Nearest, F64),
+            O::F64Sqrt {} => un!(F64Sqrt, F64),
+            O::F64Add {} => bin!(F64Add, F64),
+            O::F64Sub {} => bin!(F64Sub, F64),
+            O::F64Mul {} => bin!(F64Mul, F64),
+            O::F64Div {} => bin!(F64Div, F64),
+            O::F64Min {} => bin!(F64Min, F64),
+            O::F64Max {} => bin!(F64Max, F64),
+            O::F64Copysign {} => bin!(F64Copysign, F64),
+
+            O::I32WrapI64 {} => un!(I32WrapI64, I32),
+            O::I32TruncF32S {} => un!(I32TruncF32S, I32),
+            O::I32TruncF32U {} => un!(I32TruncF32U, I32),
+            O::I32TruncF64S {} => un!(I32TruncF64S, I32),
+            O::I32TruncF64U {} => un!(I32TruncF64U, I32),
+            O::I64ExtendI32S {} => un!(I64ExtendI32S, I64),
+            O::I64ExtendI32U {} => un!(I64ExtendI32U, I64),
+            O::I64TruncF32S {} => un!(I64TruncF32S, I64),
+            O::I64TruncF32U {} => un!(I64TruncF32U, I64),
+            O::I64TruncF64S {} => un!(I64TruncF64S, I64),
+            O::I64TruncF64U {} => un!(I64TruncF64U, I64),
+            O::F32ConvertI32S {} => un!(F32ConvertI32S, F32),
+            O::F32ConvertI32U {} => un!(F32ConvertI32U, F32),
+            O::F32ConvertI64S {} => un!(F32ConvertI64S, F32),
+            O::F32ConvertI64U {} => un!(F32ConvertI64U, F32),
+            O::F32DemoteF64 {} => un!(F32DemoteF64, F32),
+            O::F64ConvertI32S {} => un!(F64ConvertI32S, F64),
+            O::F64ConvertI32U {} => un!(F64ConvertI32U, F64),
+            O::F64ConvertI64S {} => un!(F64ConvertI64S, F64),
+            O::F64ConvertI64U {} => un!(F64ConvertI64U, F64),
+            O::F64PromoteF32 {} => un!(F64PromoteF32, F64),
+            O::I32Extend8S {} => un!(I32Extend8S, I32),
+            O::I32Extend16S {} => un!(I32Extend16S, I32),
+            O::I64Extend8S {} => un!(I64Extend8S, I64),
+            O::I64Extend16S {} => un!(I64Extend16S, I64),
+            O::I64Extend32S {} => un!(I64Extend32S, I64),
+            O::I32TruncSatF32S {} => un!(I32TruncSatF32S, I32),
+            O::I32TruncSatF32U {} => un!(I32TruncSatF32U, I32),
+            O::I32TruncSatF64S {} => un!(I32TruncSatF64S, I32),
+            O::I32TruncSatF64U {} => un!(I32TruncSatF64U, I32),
+            O::I64TruncSatF32S {} => un!(I64TruncSatF32S, I64),
+            O::I64TruncSatF32U {} => un!(I64TruncSatF32U, I64),
+            O::I64TruncSatF64S {} => un!(I64TruncSatF64S, I64),
+            O::I64TruncSatF64U {} => un!(I64TruncSatF64U, I64),
+            _ => return false,
+        }
+        true
+    }
+
+    /// `x - c` becomes `x + (-c)` when `-c` is representable.
+    fn sub_imm(&mut self, ty: ValType) {
+        let rhs = self.stack[self.stack.len() - 1];
+        if let Value::Const(bits) = rhs.value {
+            let neg = match ty {
+                ValType::I32 => (bits as u32 as i32).checked_neg().map(i64::from),
+                _ => (bits as i64).checked_neg(),
+            };
+            if let Some(neg) = neg.and_then(|n| i32::try_from(n).ok()) {
+                self.pop();
+                let lhs = self.pop();
+                let l = self.slot_of(lhs);
+                let dst = self.push_temp(ty);
+                if ty == ValType::I32 {
+                    self.emit(Instr::I32AddImm {
+                        dst,
+                        lhs: l,
+                        imm: neg,
+                    });
+                } else {
+                    self.emit(Instr::I64AddImm {
+                        dst,
+                        lhs: l,
+                        imm: neg,
+                    });
+                }
+                return;
+            }
+        }
+        if ty == ValType::I32 {
+            self.binary(|dst, lhs, rhs| Instr::I32Sub { dst, lhs, rhs }, ty)
+        } else {
+            self.binary(|dst, lhs, rhs| Instr::I64Sub { dst, lhs, rhs }, ty)
+        }
+    }
+}
+
+/// Turns `cmp dst, lhs, rhs` (whose result `cond` feeds a branch) into a compare-and-branch.
+fn fuse_compare(last: Instr, cond: Slot, negate: bool, target: Target) -> Option<Instr> {
+    macro_rules! fuse {
+        ($dst:expr, $lhs:expr, $rhs:expr, $yes:ident, $no:ident) => {
+            if $dst != cond {
+                None
+            } else if negate {
+                Some(Instr::$no {
+                    lhs: $lhs,
+                    rhs: $rhs,
+                    target,
+                })
+            } else {
+                Some(Instr::$yes {
+                    lhs: $lhs,
+                    rhs: $rhs,
+                    target,
+                })
+            }
+        };
+    }
+    match last {
+        Instr::I32Eqz { dst, src } if dst == cond => Some(if negate {
+            Instr::BrIfNez { cond: src, target }
+        } else {
+            Instr::BrIfEqz { cond: src, target }
+        }),
+        Instr::I32Eq { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32Eq, BrI32Ne),
+        Instr::I32Ne { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32Ne, BrI32Eq),
+        Instr::I32LtS { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32LtS, BrI32GeS),
+        Instr::I32LtU { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32LtU, BrI32GeU),
+        Instr::I32GtS { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32GtS, BrI32LeS),
+        Instr::I32GtU { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32GtU, BrI32LeU),
+        Instr::I32LeS { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32LeS, BrI32GtS),
+        Instr::I32LeU { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32LeU, BrI32GtU),
+        Instr::I32GeS { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32GeS, BrI32LtS),
+        Instr::I32GeU { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32GeU, BrI32LtU),
+        Instr::I64Eq { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64Eq, BrI64Ne),
+        Instr::I64Ne { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64Ne, BrI64Eq),
+        Instr::I64LtS { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64LtS, BrI64GeS),
+        Instr::I64LtU { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64LtU, BrI64GeU),
+        Instr::I64GtS { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64GtS, BrI64LeS),
+        Instr::I64GtU { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64GtU, BrI64LeU),
+        Instr::I64LeS { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64LeS, BrI64GtS),
+        Instr::I64LeU { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64LeU, BrI64GtU),
+        Instr::I64GeS { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64GeS, BrI64LtS),
+        Instr::I64GeU { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64GeU, BrI64LtU),
+        _ => None,
+    }
+}
+
+impl FuncConsumer for FuncTranslator {
+    fn begin_function(&mut self, func_index: u32, ty: &FuncType, locals: &[ValType]) {
+        self.func_index = func_index;
+        self.instrs.clear();
+        self.v128_consts.clear();
+        self.stack.clear();
+        self.controls.clear();
+        self.labels.clear();
+        self.local_slot.clear();
+        self.local_types.clear();
+        self.fuse_barrier = 0;
+        self.error = None;
+        self.result = None;
+        let mut slot: u32 = 0;
+        for &t in ty.params().iter().chain(locals) {
+            self.local_slot.push(slot.min(u32::from(u16::MAX)) as u16);
+            self.local_types.push(t);
+            slot += u32::from(slots_of(t));
+        }
+        let params: u32 = ty.params().iter().map(|t| u32::from(slots_of(*t))).sum();
+        let results: u32 = ty.results().iter().map(|t| u32::from(slots_of(*t))).sum();
+        self.max_slots = 0;
+        self.note_slots(slot.max(results));
+        self.param_slots = params.min(u32::from(u16::MAX)) as u16;
+        self.result_slots = results.min(u32::from(u16::MAX)) as u16;
+        self.local_slots = slot.min(u32::from(u16::MAX)) as u16;
+        let label = self.new_label();
+        self.controls.push(Control {
+            kind: FrameKind::Function,
+            height: 0,
+            base: self.local_slots,
+            label,
+            else_branch: None,
+            params: Vec::new(),
+            results: ty.results().to_vec(),
+            dead: false,
+        });
+    }
+
+    fn operator(&mut self, op: &Operator<'_>, _offset: usize, ctx: &OperatorContext<'_>) {
+        if self.error.is_none() {
+            self.translate(op, ctx);
+        }
+    }
+
+    fn end_function(&mut self) {
+        // A label bound past the last instruction (only reachable paths jump there, and they
+        // cannot exist after a function's final `end`) still needs an instruction to land on.
+        let len = self.here();
+        if self.labels.iter().any(|l| l.bound == Some(len)) {
+            self.emit(Instr::Unreachable {});
+        }
+        let frame = self.max_slots.min(u32::from(u16::MAX)) as u16;
+        self.result = Some(IrFunc {
+            func_index: self.func_index,
+            instrs: core::mem::take(&mut self.instrs).into_boxed_slice(),
+            v128_consts: core::mem::take(&mut self.v128_consts).into_boxed_slice(),
+            param_slots: self.param_slots,
+            result_slots: self.result_slots,
+            local_slots: self.local_slots,
+            frame_slots: frame,
+            local_types: core::mem::take(&mut self.local_types).into_boxed_slice(),
+        });
+    }
+}

@@ -1,0 +1,309 @@
+//! The store: every runtime entity of every instance, addressed by index.
+//!
+//! [`StoreInner`] is deliberately not generic: the interpreter and the JITs work on it directly,
+//! while the embedding API (`strata-runtime`) wraps it together with the embedder's data and its
+//! host functions. Entities are only ever appended, so an address stays valid for the store's
+//! whole life, and the [`IrFunc`] behind a [`FuncAddr`] never moves.
+
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::hash::{Hash, Hasher};
+
+use strata_decoder::FuncType;
+use strata_ir::IrFunc;
+
+use crate::global::Global;
+use crate::instance::InstanceData;
+use crate::memory::{LinearMemory, MemoryConfig};
+use crate::reference::FuncAddr;
+use crate::segment::{DataSegment, ElementSegment};
+use crate::table::Table;
+use crate::value::UntypedVal;
+
+macro_rules! addr_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[repr(transparent)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The index into the store's vector of these entities.
+            #[inline]
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+addr_type!(
+    /// The store-wide address of a table.
+    TableAddr
+);
+addr_type!(
+    /// The store-wide address of a linear memory.
+    MemoryAddr
+);
+addr_type!(
+    /// The store-wide address of a global.
+    GlobalAddr
+);
+addr_type!(
+    /// The store-wide address of an instance's data segment.
+    DataAddr
+);
+addr_type!(
+    /// The store-wide address of an instance's element segment.
+    ElemAddr
+);
+addr_type!(
+    /// The store-wide address of a module instance.
+    InstanceAddr
+);
+addr_type!(
+    /// A store-wide interned function signature: two functions have the same `SigId` exactly
+    /// when their types are structurally equal, so `call_indirect`'s check is one compare.
+    SigId
+);
+
+/// An exportable, importable entity (the spec's *externval*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExternVal {
+    /// A function.
+    Func(FuncAddr),
+    /// A table.
+    Table(TableAddr),
+    /// A memory.
+    Memory(MemoryAddr),
+    /// A global.
+    Global(GlobalAddr),
+}
+
+/// Interns function signatures store-wide (see [`SigId`]).
+#[derive(Debug, Default)]
+pub struct SigRegistry {
+    sigs: Vec<FuncType>,
+    by_hash: BTreeMap<u64, Vec<u32>>,
+}
+
+/// FNV-1a, enough to bucket signatures without `std`'s hasher.
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x100_0000_01b3);
+        }
+    }
+}
+
+impl SigRegistry {
+    /// The id of `ty`, interning it on first sight.
+    pub fn intern(&mut self, ty: &FuncType) -> SigId {
+        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+        ty.hash(&mut h);
+        let bucket = self.by_hash.entry(h.finish()).or_default();
+        for &id in bucket.iter() {
+            if self.sigs[id as usize] == *ty {
+                return SigId(id);
+            }
+        }
+        let id = self.sigs.len() as u32;
+        self.sigs.push(ty.clone());
+        bucket.push(id);
+        SigId(id)
+    }
+
+    /// The signature with this id.
+    #[inline]
+    pub fn get(&self, id: SigId) -> &FuncType {
+        &self.sigs[id.index()]
+    }
+}
+
+/// What a function is.
+#[derive(Debug, Clone)]
+pub enum FuncKind {
+    /// A function defined by a module: its instance and its translated code.
+    Wasm {
+        /// The instance that defined it (its globals, memories, tables...).
+        instance: InstanceAddr,
+        /// The translated body.
+        code: Arc<IrFunc>,
+    },
+    /// A host function: an index the embedder's host-call handler understands.
+    Host {
+        /// The embedder's index of the function.
+        index: u32,
+    },
+}
+
+/// A function in the store.
+#[derive(Debug, Clone)]
+pub struct FuncEntity {
+    /// Its interned signature.
+    pub sig: SigId,
+    /// Slots its parameters take.
+    pub param_slots: u16,
+    /// Slots its results take.
+    pub result_slots: u16,
+    /// Wasm or host.
+    pub kind: FuncKind,
+}
+
+/// Execution limits and memory creation settings of a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreConfig {
+    /// How linear memories are created.
+    pub memory: MemoryConfig,
+    /// The deepest wasm call nesting allowed before trapping with `call stack exhausted`.
+    pub max_call_depth: u32,
+    /// The most value-stack slots (8 bytes each) a call may use before trapping with
+    /// `call stack exhausted`.
+    pub max_stack_slots: u32,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            memory: MemoryConfig::default(),
+            max_call_depth: 20_000,
+            max_stack_slots: 1 << 20,
+        }
+    }
+}
+
+/// Every entity of every instance in a store, plus the execution state backends share.
+///
+/// Fields are public so backends can borrow disjoint parts at once (a table mutably and the
+/// element segments immutably for `table.init`, say).
+#[derive(Debug, Default)]
+pub struct StoreInner {
+    /// Limits and settings.
+    pub config: StoreConfig,
+    /// Interned signatures.
+    pub sigs: SigRegistry,
+    /// Functions, by [`FuncAddr`].
+    pub funcs: Vec<FuncEntity>,
+    /// Tables, by [`TableAddr`].
+    pub tables: Vec<Table>,
+    /// Memories, by [`MemoryAddr`].
+    pub memories: Vec<LinearMemory>,
+    /// Globals, by [`GlobalAddr`].
+    pub globals: Vec<Global>,
+    /// Data segments, by [`DataAddr`].
+    pub datas: Vec<DataSegment>,
+    /// Element segments, by [`ElemAddr`].
+    pub elems: Vec<ElementSegment>,
+    /// Instances, by [`InstanceAddr`].
+    pub instances: Vec<InstanceData>,
+    /// Value-stack buffers kept between calls, so a call does not allocate.
+    pub stack_pool: Vec<Vec<UntypedVal>>,
+    /// Wasm frames live in outer activations (a host function that called back into wasm),
+    /// counted against [`StoreConfig::max_call_depth`].
+    pub outer_call_depth: u32,
+}
+
+impl StoreInner {
+    /// An empty store with these settings.
+    pub fn new(config: StoreConfig) -> Self {
+        StoreInner {
+            config,
+            ..StoreInner::default()
+        }
+    }
+
+    /// Adds a function, returning its address.
+    pub fn push_func(&mut self, func: FuncEntity) -> FuncAddr {
+        let addr = FuncAddr::new(self.funcs.len() as u32).expect("too many functions");
+        self.funcs.push(func);
+        addr
+    }
+
+    /// Adds a host function of type `ty` known to the embedder as `index`.
+    pub fn push_host_func(&mut self, ty: &FuncType, index: u32) -> FuncAddr {
+        let sig = self.sigs.intern(ty);
+        let (param_slots, result_slots) = slot_counts(ty);
+        self.push_func(FuncEntity {
+            sig,
+            param_slots,
+            result_slots,
+            kind: FuncKind::Host { index },
+        })
+    }
+
+    /// The function at `addr`.
+    #[inline]
+    pub fn func(&self, addr: FuncAddr) -> &FuncEntity {
+        &self.funcs[addr.index() as usize]
+    }
+
+    /// The signature of the function at `addr`.
+    pub fn func_type(&self, addr: FuncAddr) -> &FuncType {
+        self.sigs.get(self.func(addr).sig)
+    }
+
+    /// Adds a table.
+    pub fn push_table(&mut self, table: Table) -> TableAddr {
+        self.tables.push(table);
+        TableAddr(self.tables.len() as u32 - 1)
+    }
+
+    /// Adds a memory.
+    pub fn push_memory(&mut self, memory: LinearMemory) -> MemoryAddr {
+        self.memories.push(memory);
+        MemoryAddr(self.memories.len() as u32 - 1)
+    }
+
+    /// Adds a global.
+    pub fn push_global(&mut self, global: Global) -> GlobalAddr {
+        self.globals.push(global);
+        GlobalAddr(self.globals.len() as u32 - 1)
+    }
+
+    /// The instance at `addr`.
+    #[inline]
+    pub fn instance(&self, addr: InstanceAddr) -> &InstanceData {
+        &self.instances[addr.index()]
+    }
+
+    /// A value-stack buffer from the pool (or a new one).
+    pub fn take_stack(&mut self) -> Vec<UntypedVal> {
+        self.stack_pool.pop().unwrap_or_default()
+    }
+
+    /// Returns a value-stack buffer to the pool.
+    pub fn return_stack(&mut self, stack: Vec<UntypedVal>) {
+        if self.stack_pool.len() < 4 {
+            self.stack_pool.push(stack);
+        }
+    }
+}
+
+/// The slots a function of type `ty` takes for its parameters and for its results.
+pub fn slot_counts(ty: &FuncType) -> (u16, u16) {
+    let count = |tys: &[strata_decoder::ValType]| {
+        tys.iter()
+            .map(|&t| crate::value::slot_count(t) as u16)
+            .sum::<u16>()
+    };
+    (count(ty.params()), count(ty.results()))
+}
+
+/// Two distinct elements of one slice, both writable.
+pub fn two_mut<T>(v: &mut [T], a: usize, b: usize) -> (&mut T, &mut T) {
+    assert_ne!(a, b);
+    if a < b {
+        let (l, r) = v.split_at_mut(b);
+        (&mut l[a], &mut r[0])
+    } else {
+        let (l, r) = v.split_at_mut(a);
+        (&mut r[0], &mut l[b])
+    }
+}
