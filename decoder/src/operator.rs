@@ -456,7 +456,7 @@ macro_rules! define_operators {
             let at = r.offset();
             let first = r.read_u8()?;
             let key: (u8, u32) = match first {
-                0xfb | 0xfc | 0xfd => (first, r.read_var_u32()?),
+                0xfb..=0xfd => (first, r.read_var_u32()?),
                 _ => (0, u32::from(first)),
             };
             let op = match key {

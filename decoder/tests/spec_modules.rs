@@ -2,7 +2,9 @@
 //! suite expects to be well formed must decode and every operator of every body and constant
 //! expression must read back; binary modules the suite calls malformed must be rejected.
 
-use strata_decoder::{decode, ElementItems, ElementKind, Features, Module, Operator, OperatorsReader};
+use strata_decoder::{
+    decode, ElementItems, ElementKind, Features, Module, Operator, OperatorsReader,
+};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, Wat};
@@ -15,7 +17,10 @@ fn walk_ops(mut ops: OperatorsReader<'_>, has_data_count: bool) -> Result<usize,
     let mut depth = 1u32;
     while !ops.eof() {
         if depth == 0 {
-            return Err(format!("operators after the final `end` at {:#x}", ops.offset()));
+            return Err(format!(
+                "operators after the final `end` at {:#x}",
+                ops.offset()
+            ));
         }
         let op = ops.read().map_err(|e| e.to_string())?;
         match op {
@@ -102,7 +107,9 @@ fn modules_of(name: &str, contents: &str) -> Vec<(usize, Expect, Vec<u8>)> {
             l + 1
         };
         let (expect, mut module) = match directive {
-            WastDirective::Module(m) | WastDirective::ModuleDefinition(m) => (Expect::WellFormed, m),
+            WastDirective::Module(m) | WastDirective::ModuleDefinition(m) => {
+                (Expect::WellFormed, m)
+            }
             WastDirective::AssertInvalid { module, .. } => (Expect::WellFormed, module),
             WastDirective::AssertUnlinkable { module, .. } => {
                 (Expect::WellFormed, QuoteWat::Wat(module))
@@ -163,9 +170,19 @@ fn run(
                 continue;
             }
             checked += 1;
+            if let Some(dir) = std::env::var_os("STRATA_WRITE_CORPUS") {
+                // Seeds a fuzz corpus: `STRATA_WRITE_CORPUS=fuzz/corpus/decode cargo test ...`.
+                let path = std::path::Path::new(&dir)
+                    .join(format!("{}-{line}", name.replace(['/', '.'], "_")));
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(path, &bytes).unwrap();
+            }
             let result = decode(&bytes, features)
                 .map_err(|e| {
-                    assert!(e.offset() <= bytes.len(), "{name}:{line}: offset past end: {e}");
+                    assert!(
+                        e.offset() <= bytes.len(),
+                        "{name}:{line}: offset past end: {e}"
+                    );
                     e.to_string()
                 })
                 .and_then(|m| walk_module(&m));
@@ -173,10 +190,12 @@ fn run(
                 (Expect::WellFormed, Err(e)) => {
                     failures.push(format!("{name}:{line}: expected to decode, got {e}"))
                 }
-                (Expect::Malformed(msg), Ok(_)) => {
-                    failures.push(format!("{name}:{line}: expected malformed ({msg}), decoded"))
-                }
-                (Expect::Malformed(msg), Err(e)) if std::env::var("SHOW_MSG").is_ok() && !e.contains(&msg) => {
+                (Expect::Malformed(msg), Ok(_)) => failures.push(format!(
+                    "{name}:{line}: expected malformed ({msg}), decoded"
+                )),
+                (Expect::Malformed(msg), Err(e))
+                    if std::env::var("SHOW_MSG").is_ok() && !e.contains(&msg) =>
+                {
                     println!("MSG {name}:{line}: expected {msg:?}, got {e}")
                 }
                 _ => {}
@@ -192,7 +211,12 @@ fn spec_v2_modules() {
     let files = spec(SpecVersion::V2).chain(proposal(Proposal::Simd));
     let (checked, failures) = run(files, Features::WASM2);
     assert!(checked > 1000, "only {checked} modules found");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -209,5 +233,10 @@ fn spec_v3_modules() {
         .chain(proposal(Proposal::Memory64));
     let (checked, failures) = run(files, Features::WASM3);
     assert!(checked > 1000, "only {checked} modules found");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

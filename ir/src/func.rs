@@ -34,7 +34,11 @@ impl fmt::Display for IrFunc {
         writeln!(
             f,
             "func {} (params {} slots, results {} slots, locals {} slots, frame {} slots)",
-            self.func_index, self.param_slots, self.result_slots, self.local_slots, self.frame_slots
+            self.func_index,
+            self.param_slots,
+            self.result_slots,
+            self.local_slots,
+            self.frame_slots
         )?;
         for (i, c) in self.v128_consts.iter().enumerate() {
             writeln!(f, "  const v{i} = {c:#034x}")?;

@@ -351,14 +351,20 @@ impl FuncTranslator {
         let (base, types) = self.branch_dest(c);
         let n = types.len().min(self.stack.len());
         let first = self.stack.len() - n;
-        let width: u16 = types.iter().map(|t| slots_of(*t)).sum();
-        // A local that is itself a destination must be read before anything is written.
+        // Values are written in ascending order; a local read by value `i` must not be a
+        // destination of an earlier value, or it is copied to its own slot first.
+        let mut dest = base;
         for i in first..self.stack.len() {
             if let Value::Local(s) = self.stack[i].value {
-                if s < base + width && base < s + slots_of(self.stack[i].ty) {
+                if s < dest && base < s + slots_of(self.stack[i].ty) {
                     self.materialize(i);
                 }
             }
+            dest += slots_of(self.stack[i].ty);
+        }
+        // A single result produced by the last instruction can be written in place directly.
+        if n == 1 && self.retarget_top(base) {
+            return;
         }
         let mut slot = base;
         for i in first..self.stack.len() {
@@ -443,7 +449,11 @@ impl FuncTranslator {
 
     // ---- control constructs ----
 
-    fn block_types(&self, ctx: &OperatorContext<'_>, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
+    fn block_types(
+        &self,
+        ctx: &OperatorContext<'_>,
+        bt: BlockType,
+    ) -> (Vec<ValType>, Vec<ValType>) {
         match bt {
             BlockType::Empty => (Vec::new(), Vec::new()),
             BlockType::Value(t) => (Vec::new(), alloc::vec![t]),
@@ -600,6 +610,28 @@ impl FuncTranslator {
         self.reset_stack(ctrl.height, &ctrl.results);
     }
 
+    /// If the top operand is a temporary written by the last instruction (and no label
+    /// points between them), makes that instruction write `slot` instead; the top operand
+    /// then refers to `slot` as a local would.
+    fn retarget_top(&mut self, slot: u16) -> bool {
+        let Some(&top) = self.stack.last() else {
+            return false;
+        };
+        if top.value != Value::Temp || self.instrs.len() <= self.fuse_barrier {
+            return false;
+        }
+        match self.instrs.last_mut().and_then(|i| i.result_slot_mut()) {
+            Some(d) if d.0 == top.pos => {
+                *d = Slot(slot);
+                if let Some(t) = self.stack.last_mut() {
+                    t.value = Value::Local(slot);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
     // ---- locals ----
 
     fn local_set(&mut self, index: u32, tee: bool) {
@@ -607,7 +639,11 @@ impl FuncTranslator {
         let Some(&slot) = self.local_slot.get(index as usize) else {
             return;
         };
-        let ty = self.local_types.get(index as usize).copied().unwrap_or(v.ty);
+        let ty = self
+            .local_types
+            .get(index as usize)
+            .copied()
+            .unwrap_or(v.ty);
         self.preserve_locals(Some((slot, slot + slots_of(ty))));
         let retarget = v.value == Value::Temp
             && self.instrs.len() > self.fuse_barrier
@@ -720,11 +756,11 @@ impl FuncTranslator {
         } else {
             u32::from(self.stack[self.stack.len() - n].pos)
         };
-        self.stack.truncate(self.stack.len() - n.min(self.stack.len()));
+        self.stack
+            .truncate(self.stack.len() - n.min(self.stack.len()));
         let params: u32 = ty.params().iter().map(|t| u32::from(slots_of(*t))).sum();
         self.note_slots(base + params);
-        let base = Slot(base.min(u32::from(u16::MAX)) as u16);
-        base
+        Slot(base.min(u32::from(u16::MAX)) as u16)
     }
 
     fn push_results(&mut self, ty: &FuncType) {

@@ -378,3 +378,35 @@ fn per_function_validation() {
     assert!(validate(&module).is_err());
     assert_eq!(types.func_type_of(0).unwrap().results(), &[ValType::I32]);
 }
+
+#[test]
+fn wasm3_locals_and_tail_calls() {
+    let w3 = Features::WASM3;
+    invalid_with(
+        "(module (func (local (ref extern)) local.get 0 drop))",
+        w3,
+        "uninitialized local",
+    );
+    check(
+        "(module (func (param externref) (local (ref extern))
+           (local.set 1 (ref.as_non_null (local.get 0))) (local.get 1) drop))",
+        w3,
+    )
+    .unwrap();
+    invalid_with(
+        "(module (func (param externref) (local (ref extern))
+           (block (local.set 1 (ref.as_non_null (local.get 0)))) (local.get 1) drop))",
+        w3,
+        "uninitialized local",
+    );
+    check(
+        "(module (func (result i32) (return_call 1)) (func (result i32) i32.const 1))",
+        w3,
+    )
+    .unwrap();
+    invalid_with(
+        "(module (func (result i32) (return_call 1)) (func (result i64) i64.const 1))",
+        w3,
+        "type mismatch",
+    );
+}

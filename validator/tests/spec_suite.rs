@@ -86,9 +86,6 @@ fn run_file(file: &TestFile<'_>, features: Features, t: &mut Tally) {
                 message,
                 ..
             } => {
-                if !matches!(module, QuoteWat::Wat(_) | QuoteWat::QuoteModule(..)) {
-                    // binary modules
-                }
                 let Some(bytes) = encode(&mut module) else {
                     continue;
                 };

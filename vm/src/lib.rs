@@ -16,7 +16,7 @@
 //! | Module | Job |
 //! |---|---|
 //! | [`value`] | [`UntypedVal`] (one 8-byte frame slot) and the typed [`Val`] of the embedding API |
-//! | [`reference`] | store-wide [`FuncAddr`]/[`ExternAddr`] and the [`RawRef`] kept in tables and slots |
+//! | [`reference`](mod@reference) | store-wide [`FuncAddr`]/[`ExternAddr`] and the [`RawRef`] kept in tables and slots |
 //! | [`trap`] | [`TrapCode`] with the spec's wording, and [`Trap`] with an optional wasm backtrace |
 //! | [`limiter`] | [`ResourceLimiter`], the embedder's veto over memory and table growth |
 //! | [`memory`] | [`LinearMemory`]: pages, growth, bounds-checked loads/stores, bulk operations |

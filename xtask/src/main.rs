@@ -1,7 +1,7 @@
 //! `cargo xtask <command>`: strata's developer tasks.
 //!
 //! Commands:
-//! - `test`: the full CI gate (fmt, clippy, tests, spec suite); see [`test`].
+//! - `test`: the full CI gate (fmt, clippy, tests, spec suite); see [`mod@test`].
 //! - `spec-run`: runs the official spec suite; see [`spec_run`].
 //!
 //! Each command lives in its own module; add one by adding a module and a `match` arm in
@@ -51,6 +51,6 @@ fn main() -> ExitCode {
 fn print_usage() {
     eprintln!("{USAGE}");
     for line in strata_spec_tests::options::USAGE.lines() {
-        eprintln!("             {line}");
+        eprintln!("{}", format!("             {line}").trim_end());
     }
 }

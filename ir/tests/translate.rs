@@ -1,0 +1,128 @@
+//! Snapshot tests: the IR translation of one small function per construct. Every change to
+//! translation shows up here as a reviewed diff (`cargo insta review`, or `INSTA_UPDATE=always`).
+
+use strata_decoder::{decode, Features};
+use strata_ir::translate_module;
+
+/// Translates the module written in `wat` and prints every function's IR.
+fn ir_of(wat: &str) -> String {
+    let buf = wast::parser::ParseBuffer::new(wat).expect("lex");
+    let mut module = wast::parser::parse::<wast::Wat>(&buf).expect("parse");
+    let bytes = module.encode().expect("encode");
+    let module = decode(&bytes, Features::WASM2).expect("decode");
+    let translated = translate_module(&module).expect("translate");
+    translated
+        .funcs
+        .iter()
+        .map(|f| f.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn add_with_constant_becomes_an_immediate() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param i32) (result i32) local.get 0 i32.const 7 i32.add))"#
+    ));
+}
+
+#[test]
+fn local_set_retargets_the_producer() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param i32 i32) (local i32)
+            local.get 0 local.get 1 i32.mul local.set 2
+            local.get 2 i32.const 1 i32.sub local.set 2))"#
+    ));
+}
+
+#[test]
+fn local_set_preserves_pending_reads() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param i32) (result i32)
+            local.get 0 i32.const 5 local.set 0 local.get 0 i32.add))"#
+    ));
+}
+
+#[test]
+fn block_with_result_and_br_if() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param i32) (result i32)
+            (block (result i32)
+              (br_if 0 (i32.const 10) (local.get 0))
+              drop
+              (i32.const 20))))"#
+    ));
+}
+
+#[test]
+fn loop_with_fused_compare_and_branch() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param i32) (result i32) (local i32)
+            (loop $l
+              (local.set 1 (i32.add (local.get 1) (local.get 0)))
+              (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+              (br_if $l (i32.gt_s (local.get 0) (local.get 1))))
+            local.get 1))"#
+    ));
+}
+
+#[test]
+fn if_else_with_result() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param i32) (result i64)
+            (if (result i64) (i32.eqz (local.get 0))
+              (then (i64.const 1))
+              (else (i64.extend_i32_u (local.get 0))))))"#
+    ));
+}
+
+#[test]
+fn br_table_with_landing_pads() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param i32) (result i32)
+            (block $a (result i32)
+              (block $b (result i32)
+                (br_table $a $b $a (i32.const 3) (local.get 0)))
+              (i32.const 4)
+              i32.add)))"#
+    ));
+}
+
+#[test]
+fn calls_pass_arguments_in_a_window() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module
+            (type $t (func (param i32) (result i32)))
+            (table 1 funcref)
+            (func $f (param i32 i64) (result i32) local.get 0)
+            (func (param i32) (result i32)
+              (call $f (local.get 0) (i64.const 9))
+              (call_indirect (type $t) (local.get 0))))"#
+    ));
+}
+
+#[test]
+fn select_memory_and_globals() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module (memory 1) (global $g (mut i32) (i32.const 0))
+            (func (param i32) (result i32)
+              (i32.store offset=8 (local.get 0) (global.get $g))
+              (global.set $g (i32.load8_u offset=3 (local.get 0)))
+              (select (local.get 0) (i32.const 1) (local.get 0))))"#
+    ));
+}
+
+#[test]
+fn multi_value_return_swaps_without_clobbering() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param i32 i32) (result i32 i32) local.get 1 local.get 0))"#
+    ));
+}
+
+#[test]
+fn unreachable_code_is_not_translated() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (result i32)
+            (block (result i32) (br 0 (i32.const 1)) (i32.add (i32.const 2) (i32.const 3)))))"#
+    ));
+}
