@@ -43,8 +43,11 @@ pub fn decode(bytes: &[u8], features: Features) -> Result<Module<'_>, DecodeErro
     };
     let mut last_rank = 0u8;
     let mut function_section_len: Option<u32> = None;
-    let mut code_section_seen = false;
-    let mut data_section_seen = false;
+    // (count, offset of the count) of the code and data sections. Their agreement with the
+    // function and data count sections is checked once every section is read, so that a
+    // duplicate or misplaced section is reported as such first.
+    let mut code_count: Option<(u32, usize)> = None;
+    let mut data_section_count: Option<(u32, usize)> = None;
 
     while !r.eof() {
         let id_offset = r.offset();
@@ -86,29 +89,15 @@ pub fn decode(bytes: &[u8], features: Features) -> Result<Module<'_>, DecodeErro
             9 => module.elements = sections::read_elements(&mut s)?,
             12 => module.data_count = Some(s.read_var_u32()?),
             10 => {
-                code_section_seen = true;
                 let count_offset = s.offset();
                 let count = s.read_var_u32()?;
-                if count != function_section_len.unwrap_or(0) {
-                    return Err(DecodeError::new(
-                        DecodeErrorKind::FunctionAndCodeInconsistent,
-                        count_offset,
-                    ));
-                }
+                code_count = Some((count, count_offset));
                 module.code = sections::read_code(&mut s, count)?;
             }
             11 => {
-                data_section_seen = true;
                 let count_offset = s.offset();
                 let count = s.read_var_u32()?;
-                if let Some(n) = module.data_count {
-                    if n != count {
-                        return Err(DecodeError::new(
-                            DecodeErrorKind::DataCountInconsistent,
-                            count_offset,
-                        ));
-                    }
-                }
+                data_section_count = Some((count, count_offset));
                 module.data = sections::read_data(&mut s, count)?;
             }
             _ => unreachable!("section_rank accepted only known ids"),
@@ -121,17 +110,33 @@ pub fn decode(bytes: &[u8], features: Features) -> Result<Module<'_>, DecodeErro
         }
     }
 
-    if !code_section_seen && function_section_len.unwrap_or(0) != 0 {
-        return Err(DecodeError::new(
-            DecodeErrorKind::FunctionAndCodeInconsistent,
-            bytes.len(),
-        ));
+    let functions = function_section_len.unwrap_or(0);
+    match code_count {
+        Some((count, at)) if count != functions => {
+            return Err(DecodeError::new(
+                DecodeErrorKind::FunctionAndCodeInconsistent,
+                at,
+            ))
+        }
+        None if functions != 0 => {
+            return Err(DecodeError::new(
+                DecodeErrorKind::FunctionAndCodeInconsistent,
+                bytes.len(),
+            ))
+        }
+        _ => {}
     }
-    if !data_section_seen && module.data_count.unwrap_or(0) != 0 {
-        return Err(DecodeError::new(
-            DecodeErrorKind::DataCountInconsistent,
-            bytes.len(),
-        ));
+    match (module.data_count, data_section_count) {
+        (Some(n), Some((count, at))) if n != count => {
+            return Err(DecodeError::new(DecodeErrorKind::DataCountInconsistent, at))
+        }
+        (Some(n), None) if n != 0 => {
+            return Err(DecodeError::new(
+                DecodeErrorKind::DataCountInconsistent,
+                bytes.len(),
+            ))
+        }
+        _ => {}
     }
     Ok(module)
 }

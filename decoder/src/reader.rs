@@ -14,6 +14,9 @@ pub struct Reader<'a> {
     pos: usize,
     base: usize,
     features: Features,
+    /// Set on readers split off with [`Reader::sub_reader`]: running out of bytes there is
+    /// "unexpected end of section or function" rather than "unexpected end" of the module.
+    in_section: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -24,6 +27,7 @@ impl<'a> Reader<'a> {
             pos: 0,
             base,
             features,
+            in_section: false,
         }
     }
 
@@ -61,9 +65,18 @@ impl<'a> Reader<'a> {
         DecodeError::new(kind, self.offset())
     }
 
+    /// The kind of error for running out of bytes: the end of a section or of the module.
+    fn end_kind(&self) -> DecodeErrorKind {
+        if self.in_section {
+            DecodeErrorKind::UnexpectedEndOfSection
+        } else {
+            DecodeErrorKind::UnexpectedEnd
+        }
+    }
+
     #[cold]
     fn eof_error(&self) -> DecodeError {
-        DecodeError::new(DecodeErrorKind::UnexpectedEnd, self.base + self.data.len())
+        DecodeError::new(self.end_kind(), self.base + self.data.len())
     }
 
     /// The next byte without consuming it.
@@ -234,13 +247,14 @@ impl<'a> Reader<'a> {
         self.read_var_signed(64)
     }
 
-    /// Reads a `u32` count or length that must not exceed the remaining bytes
-    /// (each element takes at least one byte).
+    /// Reads a `u32` vector count that must not exceed the remaining bytes (each element takes
+    /// at least one byte). A larger count is reported, at the count, as the end of input that
+    /// reading the elements would run into.
     pub fn read_count(&mut self) -> Result<u32, DecodeError> {
         let at = self.offset();
         let n = self.read_var_u32()?;
         if n as usize > self.remaining() {
-            return Err(DecodeError::new(DecodeErrorKind::LengthOutOfBounds, at));
+            return Err(DecodeError::new(self.end_kind(), at));
         }
         Ok(n)
     }
@@ -249,7 +263,7 @@ impl<'a> Reader<'a> {
     pub fn read_name(&mut self) -> Result<&'a str, DecodeError> {
         let len = self.read_var_u32()? as usize;
         if len > self.remaining() {
-            return Err(self.error(DecodeErrorKind::UnexpectedEnd));
+            return Err(self.error(DecodeErrorKind::LengthOutOfBounds));
         }
         let at = self.offset();
         let bytes = self.read_bytes(len)?;
@@ -261,7 +275,9 @@ impl<'a> Reader<'a> {
     pub fn sub_reader(&mut self, len: usize) -> Result<Reader<'a>, DecodeError> {
         let base = self.offset();
         let data = self.read_bytes(len)?;
-        Ok(Reader::new(data, base, self.features))
+        let mut sub = Reader::new(data, base, self.features);
+        sub.in_section = true;
+        Ok(sub)
     }
 
     #[cold]

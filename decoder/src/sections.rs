@@ -113,6 +113,15 @@ fn read_mutability(r: &mut Reader<'_>) -> Result<bool, DecodeError> {
 fn read_limits(r: &mut Reader<'_>, allow64: bool) -> Result<(Limits, bool, bool), DecodeError> {
     let at = r.offset();
     let flags = r.read_u8()?;
+    if !allow64 && flags > 1 {
+        // WebAssembly 2.0 reads the flag as a one-bit LEB128 integer.
+        let kind = if flags & 0x80 != 0 {
+            DecodeErrorKind::IntegerTooLong
+        } else {
+            DecodeErrorKind::IntegerTooLarge
+        };
+        return Err(DecodeError::new(kind, at));
+    }
     let has_max = flags & 0x01 != 0;
     let shared = flags & 0x02 != 0;
     let is64 = flags & 0x04 != 0;

@@ -58,9 +58,9 @@ mod fm {
     #[cfg(not(feature = "std"))]
     mod imp {
         pub use libm::{
-            ceil as ceil64, ceilf as ceil32, floor as floor64, floorf as floor32, rint as nearest64,
-            rintf as nearest32, sqrt as sqrt64, sqrtf as sqrt32, trunc as trunc64,
-            truncf as trunc32,
+            ceil as ceil64, ceilf as ceil32, floor as floor64, floorf as floor32,
+            rint as nearest64, rintf as nearest32, sqrt as sqrt64, sqrtf as sqrt32,
+            trunc as trunc64, truncf as trunc32,
         };
     }
     pub use imp::*;
@@ -207,14 +207,46 @@ macro_rules! float_ops {
 }
 
 float_ops!(
-    f32, u32, 0x8000_0000u32, quiet32, f32_abs, f32_neg, f32_copysign, f32_min, f32_max,
-    f32_ceil, f32_floor, f32_trunc, f32_nearest, f32_sqrt, ceil32, floor32, trunc32, nearest32,
+    f32,
+    u32,
+    0x8000_0000u32,
+    quiet32,
+    f32_abs,
+    f32_neg,
+    f32_copysign,
+    f32_min,
+    f32_max,
+    f32_ceil,
+    f32_floor,
+    f32_trunc,
+    f32_nearest,
+    f32_sqrt,
+    ceil32,
+    floor32,
+    trunc32,
+    nearest32,
     sqrt32
 );
 float_ops!(
-    f64, u64, 0x8000_0000_0000_0000u64, quiet64, f64_abs, f64_neg, f64_copysign, f64_min,
-    f64_max, f64_ceil, f64_floor, f64_trunc, f64_nearest, f64_sqrt, ceil64, floor64, trunc64,
-    nearest64, sqrt64
+    f64,
+    u64,
+    0x8000_0000_0000_0000u64,
+    quiet64,
+    f64_abs,
+    f64_neg,
+    f64_copysign,
+    f64_min,
+    f64_max,
+    f64_ceil,
+    f64_floor,
+    f64_trunc,
+    f64_nearest,
+    f64_sqrt,
+    ceil64,
+    floor64,
+    trunc64,
+    nearest64,
+    sqrt64
 );
 
 /// `f32.demote_f64`: rounds to nearest; NaN stays an arithmetic NaN.
@@ -262,10 +294,34 @@ trunc_op!(i32_trunc_f32_s, f32, i32, -2147483904.0f32, 2147483648.0f32);
 trunc_op!(i32_trunc_f32_u, f32, u32, -1.0f32, 4294967296.0f32);
 trunc_op!(i32_trunc_f64_s, f64, i32, -2147483649.0f64, 2147483648.0f64);
 trunc_op!(i32_trunc_f64_u, f64, u32, -1.0f64, 4294967296.0f64);
-trunc_op!(i64_trunc_f32_s, f32, i64, -9223373136366403584.0f32, 9223372036854775808.0f32);
-trunc_op!(i64_trunc_f32_u, f32, u64, -1.0f32, 18446744073709551616.0f32);
-trunc_op!(i64_trunc_f64_s, f64, i64, -9223372036854777856.0f64, 9223372036854775808.0f64);
-trunc_op!(i64_trunc_f64_u, f64, u64, -1.0f64, 18446744073709551616.0f64);
+trunc_op!(
+    i64_trunc_f32_s,
+    f32,
+    i64,
+    -9223373136366403584.0f32,
+    9223372036854775808.0f32
+);
+trunc_op!(
+    i64_trunc_f32_u,
+    f32,
+    u64,
+    -1.0f32,
+    18446744073709551616.0f32
+);
+trunc_op!(
+    i64_trunc_f64_s,
+    f64,
+    i64,
+    -9223372036854777856.0f64,
+    9223372036854775808.0f64
+);
+trunc_op!(
+    i64_trunc_f64_u,
+    f64,
+    u64,
+    -1.0f64,
+    18446744073709551616.0f64
+);
 
 #[cfg(test)]
 mod tests {
@@ -327,17 +383,35 @@ mod tests {
     #[test]
     fn truncation_bounds() {
         assert_eq!(i32_trunc_f32_s(-2147483648.0), Ok(i32::MIN));
-        assert_eq!(i32_trunc_f32_s(2147483648.0), Err(TrapCode::IntegerOverflow));
-        assert_eq!(i32_trunc_f32_s(f32::NAN), Err(TrapCode::BadConversionToInteger));
+        assert_eq!(
+            i32_trunc_f32_s(2147483648.0),
+            Err(TrapCode::IntegerOverflow)
+        );
+        assert_eq!(
+            i32_trunc_f32_s(f32::NAN),
+            Err(TrapCode::BadConversionToInteger)
+        );
         assert_eq!(i32_trunc_f64_s(-2147483648.9), Ok(i32::MIN));
-        assert_eq!(i32_trunc_f64_s(-2147483649.0), Err(TrapCode::IntegerOverflow));
+        assert_eq!(
+            i32_trunc_f64_s(-2147483649.0),
+            Err(TrapCode::IntegerOverflow)
+        );
         assert_eq!(i32_trunc_f64_u(-0.9), Ok(0));
         assert_eq!(i32_trunc_f64_u(4294967295.9), Ok(u32::MAX));
         assert_eq!(i32_trunc_f64_u(-1.0), Err(TrapCode::IntegerOverflow));
         assert_eq!(i64_trunc_f32_s(-9223372036854775808.0), Ok(i64::MIN));
-        assert_eq!(i64_trunc_f64_s(9223372036854775808.0), Err(TrapCode::IntegerOverflow));
-        assert_eq!(i64_trunc_f64_u(18446744073709549568.0), Ok(18446744073709549568));
-        assert_eq!(i64_trunc_f32_u(f32::INFINITY), Err(TrapCode::IntegerOverflow));
+        assert_eq!(
+            i64_trunc_f64_s(9223372036854775808.0),
+            Err(TrapCode::IntegerOverflow)
+        );
+        assert_eq!(
+            i64_trunc_f64_u(18446744073709549568.0),
+            Ok(18446744073709549568)
+        );
+        assert_eq!(
+            i64_trunc_f32_u(f32::INFINITY),
+            Err(TrapCode::IntegerOverflow)
+        );
     }
 
     #[test]

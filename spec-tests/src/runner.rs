@@ -15,6 +15,7 @@ use crate::encode::{encode_module, encode_quote, Encoded};
 use crate::engine::{Engine, EngineKind, ExecError, InstanceId, Value};
 use crate::report::FileReport;
 use crate::suite::{Suite, WastFile};
+
 use crate::value::{arg_value, ret_matches};
 
 /// Skip category: the directive needs an engine to run code and none was selected.
@@ -35,18 +36,23 @@ pub const STACK_SWITCHING: &str = "stack-switching";
 /// A fresh engine (store) is created for the file. If the engine cannot be created, the
 /// file gets a single failure saying why.
 pub fn run_file(suite: &Suite, file: &WastFile, engine: EngineKind) -> FileReport {
-    let mut report = FileReport::new(suite.name(), &file.name);
-    let engine = match engine.create() {
-        Ok(engine) => engine,
+    match engine.create() {
+        Ok(engine) => run_file_with(suite.name(), file, engine),
         Err(e) => {
+            let mut report = FileReport::new(suite.name(), &file.name);
             report.fail(1, "engine", e);
-            return report;
+            report
         }
-    };
+    }
+}
+
+/// Runs every directive of `file` (reported under `suite`) with an already created engine,
+/// or none.
+pub fn run_file_with(suite: &str, file: &WastFile, engine: Option<Box<dyn Engine>>) -> FileReport {
     let mut run = FileRun {
         lines: LineIndex::new(file.text),
         features: file.features,
-        report,
+        report: FileReport::new(suite, &file.name),
         engine,
         current: None,
         instances: HashMap::new(),
@@ -516,5 +522,79 @@ impl FileRun {
                 .current
                 .ok_or_else(|| "no module instantiated yet".to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Knows one instance whose `seven` returns 7, `trap` traps, `id` echoes, global `g` = 1.
+    struct FakeEngine {
+        instances: u32,
+    }
+
+    impl Engine for FakeEngine {
+        fn instantiate(&mut self, _: &[u8], _: Features) -> Result<InstanceId, ExecError> {
+            self.instances += 1;
+            Ok(InstanceId(self.instances))
+        }
+        fn register(&mut self, _: &str, _: InstanceId) -> Result<(), ExecError> {
+            Ok(())
+        }
+        fn invoke(
+            &mut self,
+            _: InstanceId,
+            export: &str,
+            args: &[Value],
+        ) -> Result<Vec<Value>, ExecError> {
+            match export {
+                "seven" => Ok(vec![Value::I32(7)]),
+                "trap" => Err(ExecError::Trap("unreachable".into())),
+                "id" => Ok(args.to_vec()),
+                _ => Err(ExecError::Other(format!("no export {export}"))),
+            }
+        }
+        fn global(&mut self, _: InstanceId, _: &str) -> Result<Value, ExecError> {
+            Ok(Value::I32(1))
+        }
+    }
+
+    fn run(text: &'static str, engine: Option<Box<dyn Engine>>) -> FileReport {
+        let file = WastFile {
+            name: "t.wast".into(),
+            text,
+            features: Features::WASM2,
+        };
+        run_file_with("test", &file, engine)
+    }
+
+    const WAST: &str = r#"
+        (module $m (func (export "seven") (result i32) i32.const 7))
+        (register "m" $m)
+        (assert_return (invoke "seven") (i32.const 7))
+        (assert_return (invoke $m "id" (f32.const nan)) (f32.const nan:canonical))
+        (assert_return (invoke "id" (ref.extern 3)) (ref.extern 3))
+        (assert_trap (invoke "trap") "unreachable")
+        (assert_return (get "g") (i32.const 1))
+        (assert_return (invoke "seven") (i32.const 8))
+        (assert_malformed (module quote "(func") "unexpected token")
+    "#;
+
+    #[test]
+    fn runs_execution_directives_with_an_engine() {
+        let report = run(WAST, Some(Box::new(FakeEngine { instances: 0 })));
+        assert_eq!(report.passed, 7, "{report}");
+        assert_eq!(report.failures.len(), 1, "{report}");
+        assert_eq!(report.failures[0].line, 9);
+        assert_eq!(report.skipped.get(TEXT_FORMAT), Some(&1));
+    }
+
+    #[test]
+    fn skips_execution_directives_without_an_engine() {
+        let report = run(WAST, None);
+        assert_eq!(report.passed, 1, "{report}");
+        assert!(report.is_pass(), "{report}");
+        assert_eq!(report.skipped.get(NEEDS_ENGINE), Some(&7));
     }
 }

@@ -376,4 +376,69 @@ mod tests {
         assert_eq!(t.init(0, &[], 1, 0), Err(TrapCode::TableOutOfBounds));
         assert_eq!(t.init(0, &[], 0, 1), Err(TrapCode::TableOutOfBounds));
     }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Fill { dst: u64, len: u64 },
+        Copy { dst: u64, src: u64, len: u64 },
+        Init { dst: u64, src: u64, len: u64 },
+        Set { index: u64 },
+    }
+
+    fn index() -> impl proptest::strategy::Strategy<Value = u64> {
+        use proptest::prelude::*;
+        prop_oneof![0..40u64, Just(u64::from(u32::MAX)), any::<u64>()]
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (index(), index()).prop_map(|(dst, len)| Op::Fill { dst, len }),
+            (index(), index(), index()).prop_map(|(dst, src, len)| Op::Copy { dst, src, len }),
+            (index(), index(), index()).prop_map(|(dst, src, len)| Op::Init { dst, src, len }),
+            index().prop_map(|index| Op::Set { index }),
+        ]
+    }
+
+    /// The spec's semantics, written plainly: check every range, then write element by element
+    /// from a snapshot of the source.
+    fn model(t: &mut [RawRef], seg: &[RawRef], op: &Op, val: RawRef) -> Result<(), TrapCode> {
+        let ok = |s: u64, l: u64, n: usize| u128::from(s) + u128::from(l) <= n as u128;
+        let n = t.len();
+        let (dst, len, source): (u64, u64, Vec<RawRef>) = match *op {
+            Op::Fill { dst, len } if ok(dst, len, n) => (dst, len, vec![val; len as usize]),
+            Op::Set { index } if ok(index, 1, n) => (index, 1, vec![val]),
+            Op::Copy { dst, src, len } if ok(dst, len, n) && ok(src, len, n) => {
+                (dst, len, t[src as usize..(src + len) as usize].to_vec())
+            }
+            Op::Init { dst, src, len } if ok(dst, len, n) && ok(src, len, seg.len()) => {
+                (dst, len, seg[src as usize..(src + len) as usize].to_vec())
+            }
+            _ => return Err(TrapCode::TableOutOfBounds),
+        };
+        for i in 0..len as usize {
+            t[dst as usize + i] = source[i];
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bulk_ops_match_the_model(ops in proptest::collection::vec(op(), 1..16)) {
+            let seg: Vec<RawRef> = (0..12).map(r).collect();
+            let mut t = table(&(100..130).map(r).collect::<Vec<_>>());
+            let mut expected = t.elements().to_vec();
+            for (n, op) in ops.iter().enumerate() {
+                let val = r(1000 + n as u32);
+                let got = match *op {
+                    Op::Fill { dst, len } => t.fill(dst, val, len),
+                    Op::Copy { dst, src, len } => t.copy_within(dst, src, len),
+                    Op::Init { dst, src, len } => t.init(dst, &seg, src, len),
+                    Op::Set { index } => t.set(index, val),
+                };
+                proptest::prop_assert_eq!(got, model(&mut expected, &seg, op, val), "{:?}", op);
+                proptest::prop_assert_eq!(t.elements(), &expected[..]);
+            }
+        }
+    }
 }

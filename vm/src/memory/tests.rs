@@ -570,3 +570,9 @@ proptest! {
         prop_assert_eq!(mem.load::<u128>(addr, offset).ok(), want(16));
     }
 }
+
+#[test]
+fn memories_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<LinearMemory>();
+}

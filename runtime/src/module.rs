@@ -1,0 +1,81 @@
+//! [`Module`]: a compiled module (decoded, validated and translated once).
+
+use alloc::sync::Arc;
+
+use strata_decoder::{ExternalKind, ImportType};
+use strata_vm::ModuleInfo;
+
+use crate::engine::Engine;
+use crate::error::Error;
+
+/// A compiled WebAssembly module: decoded, validated and translated to IR once, then
+/// instantiated any number of times. Cheap to clone, `Send + Sync`.
+///
+/// ```
+/// use strata_runtime::{Engine, Module};
+/// // (module (func (export "nop")))
+/// let bytes = [
+///     0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 7, 7, 1, 3, 110, 111, 112, 0,
+///     0, 10, 4, 1, 2, 0, 11,
+/// ];
+/// let module = Module::new(&Engine::default(), &bytes)?;
+/// assert_eq!(module.exports().map(|(name, _)| name).collect::<Vec<_>>(), ["nop"]);
+/// assert!(Module::new(&Engine::default(), b"\0asm").is_err());
+/// # Ok::<(), strata_runtime::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub(crate) info: Arc<ModuleInfo>,
+    engine: Engine,
+}
+
+impl Module {
+    /// Compiles `bytes` (a binary module) for `engine`.
+    pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
+        let module = strata_decoder::decode(bytes, engine.config().get_features())?;
+        let translated = strata_ir::translate_module(&module)?;
+        let info = ModuleInfo::new(&module, translated.funcs)
+            .map_err(|e| Error::Compile(strata_validator::Error::Invalid(
+                strata_validator::ValidationError::new(0, alloc::format!("{e}")),
+            )))?;
+        Ok(Module {
+            info: Arc::new(info),
+            engine: engine.clone(),
+        })
+    }
+
+    /// The engine it was compiled for.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The module's name from the name section.
+    pub fn name(&self) -> Option<&str> {
+        self.info.name.as_deref()
+    }
+
+    /// The imports: module name, field name and type.
+    pub fn imports(&self) -> impl ExactSizeIterator<Item = (&str, &str, ImportType)> + '_ {
+        self.info
+            .imports
+            .iter()
+            .map(|i| (&*i.module, &*i.name, i.ty))
+    }
+
+    /// The exports: name and kind.
+    pub fn exports(&self) -> impl ExactSizeIterator<Item = (&str, ExternalKind)> + '_ {
+        self.info.exports.iter().map(|e| (&*e.name, e.kind))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn module_is_send_sync() {
+        assert_send_sync::<Module>();
+    }
+}
