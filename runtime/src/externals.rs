@@ -80,7 +80,12 @@ impl Memory {
     }
 
     /// Copies `bytes` to `offset`.
-    pub fn write(&self, mut store: impl AsContextMut, offset: u64, bytes: &[u8]) -> Result<(), Error> {
+    pub fn write(
+        &self,
+        mut store: impl AsContextMut,
+        offset: u64,
+        bytes: &[u8],
+    ) -> Result<(), Error> {
         let cx = store.as_context_mut();
         self.store.check(cx.id);
         cx.inner.memories[self.addr.index()]
@@ -133,8 +138,8 @@ impl Table {
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table, Error> {
         let init = ref_of(&init, ty.element)?;
         let cx = store.as_context_mut();
-        let table = strata_vm::Table::new(ty, init, None)
-            .map_err(|e| Error::Resource(format!("{e}")))?;
+        let table =
+            strata_vm::Table::new(ty, init, None).map_err(|e| Error::Resource(format!("{e}")))?;
         Ok(Table {
             addr: cx.inner.push_table(table),
             store: cx.id,
@@ -163,7 +168,10 @@ impl Table {
         let r = t.get(index).ok()?;
         Val::from_slots(
             strata_decoder::ValType::Ref(t.element_type()),
-            [strata_vm::UntypedVal::from_raw_ref(r), strata_vm::UntypedVal::ZERO],
+            [
+                strata_vm::UntypedVal::from_raw_ref(r),
+                strata_vm::UntypedVal::ZERO,
+            ],
         )
     }
 

@@ -127,7 +127,8 @@ impl Func {
         match val {
             Val::FuncRef(Some(addr)) => {
                 let cx = store.as_context();
-                (addr.index() < cx.inner.funcs.len() as u32).then_some(Func::from_addr(*addr, cx.id))
+                (addr.index() < cx.inner.funcs.len() as u32)
+                    .then_some(Func::from_addr(*addr, cx.id))
             }
             _ => None,
         }
@@ -183,7 +184,11 @@ impl Func {
         Func::alloc_host(store.as_context_mut(), &ty, host)
     }
 
-    pub(crate) fn alloc_host<T>(cx: StoreContextMut<'_, T>, ty: &FuncType, host: HostFunc<T>) -> Func {
+    pub(crate) fn alloc_host<T>(
+        cx: StoreContextMut<'_, T>,
+        ty: &FuncType,
+        host: HostFunc<T>,
+    ) -> Func {
         let index = cx.hosts.funcs.len() as u32;
         cx.hosts.funcs.push(host);
         let addr = cx.inner.push_host_func(ty, index);
@@ -268,7 +273,11 @@ impl Func {
 pub(crate) fn read_vals(types: &[ValType], slots: &[UntypedVal], out: &mut [Val]) {
     let mut at = 0;
     for (r, &t) in out.iter_mut().zip(types) {
-        let hi = if t == ValType::V128 { slots[at + 1] } else { UntypedVal::ZERO };
+        let hi = if t == ValType::V128 {
+            slots[at + 1]
+        } else {
+            UntypedVal::ZERO
+        };
         *r = Val::from_slots(t, [slots[at], hi]).unwrap_or(Val::FuncRef(None));
         at += strata_vm::value::slot_count(t);
     }
@@ -288,7 +297,7 @@ pub(crate) fn write_vals(vals: &[Val], slots: &mut [UntypedVal]) {
     }
 }
 
-fn dynamic_host<T>(
+pub(crate) fn dynamic_host<T>(
     ty: FuncType,
     f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync + 'static,
 ) -> HostFunc<T> {

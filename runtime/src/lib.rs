@@ -1,10 +1,53 @@
 //! # strata-runtime
 //!
-//! The embedding API: `Engine`, `Module`, `Store`, `Linker`, `Instance`, `Func`.
-//! Compile a module once, instantiate it many times; the backend is a choice of configuration.
+//! strata's embedding API, in the style of wasmtime's:
 //!
-//! **Depends on:** `strata-decoder`, `strata-validator`, `strata-ir`, `strata-vm`, the backends.
-//! **Must not depend on:** `wasi` or `cli` (they build on it).
+//! - [`Engine`] (with a [`Config`] choosing the [`Backend`]) compiles; [`Module::new`] decodes,
+//!   validates and translates a binary once; a [`Module`] is `Send + Sync` and cheap to
+//!   instantiate many times.
+//! - [`Store<T>`](Store) owns instances and the embedder's data `T`.
+//! - [`Linker<T>`](Linker) defines host functions from Rust closures
+//!   ([`Linker::func_wrap`]), registers instances' exports under a module name
+//!   ([`Linker::instance`]) and instantiates modules ([`Linker::instantiate`]).
+//! - [`Instance`] gives exports: [`Func`] (dynamic [`Func::call`]), [`TypedFunc`] (static
+//!   signature, no conversions), [`Memory`], [`Table`], [`Global`].
+//! - Failures are an [`Error`]; traps carry the spec's message and a wasm backtrace with names
+//!   from the name section ([`Trap`]).
 //!
-//! Status: not built yet (issue 3).
+//! Host functions receive a [`Caller`] (store data, the calling instance's exports) and read
+//! their parameters straight from the interpreter's value stack: no boxing per call.
+//!
+//! **Depends on:** everything below it in the pipeline (decoder, validator, ir, vm, interp).
+//! Builds with `no_std` + `alloc`.
 #![no_std]
+#![warn(missing_docs)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod engine;
+mod error;
+mod externals;
+mod func;
+mod instance;
+mod linker;
+mod module;
+mod store;
+
+pub use engine::{Backend, Config, Engine};
+pub use error::{Error, FrameInfo, Trap, TrapCode};
+pub use externals::{Global, Memory, Table};
+pub use func::{Caller, Func, HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
+pub use instance::{Extern, Instance};
+pub use linker::Linker;
+pub use module::Module;
+pub use store::{AsContext, AsContextMut, Store, StoreContext, StoreContextMut};
+
+#[doc(no_inline)]
+pub use strata_decoder::{
+    ExternalKind, Features, FuncType, GlobalType, ImportType, Limits, MemoryType, RefType,
+    TableType, ValType,
+};
+#[doc(no_inline)]
+pub use strata_vm::{ExternAddr, FuncAddr, MemoryConfig, MemoryStrategy, Val};

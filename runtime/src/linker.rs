@@ -103,7 +103,9 @@ impl<T: 'static> Linker<T> {
     fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> Result<&mut Self, Error> {
         let key = (String::from(module), String::from(name));
         if !self.allow_shadowing && self.defs.contains_key(&key) {
-            return Err(Error::Link(format!("`{module}::{name}` is already defined")));
+            return Err(Error::Link(format!(
+                "`{module}::{name}` is already defined"
+            )));
         }
         self.defs.insert(key, def);
         Ok(self)
@@ -199,31 +201,20 @@ impl<T: 'static> Linker<T> {
     }
 }
 
-fn resolve<T>(cx: StoreContextMut<'_, T>, def: &Definition<T>) -> Extern {
+fn resolve<T>(mut cx: StoreContextMut<'_, T>, def: &Definition<T>) -> Extern {
     match def {
         Definition::Extern(e) => *e,
         Definition::Host(ty, f) => {
+            // The store keeps the closure alive, so its address identifies it while the store
+            // lives.
             let key = Arc::as_ptr(f) as *const () as usize;
             if let Some(&addr) = cx.hosts.allocated.get(&key) {
                 return Extern::Func(Func::from_addr(addr, cx.id));
             }
-            let id = cx.id;
-            let func = Func::alloc_host(cx, ty, f.clone());
-            let _ = id;
-            func.into()
+            let func = Func::alloc_host(cx.reborrow(), ty, f.clone());
+            cx.hosts.allocated.insert(key, func.addr);
+            Extern::Func(func)
         }
-    }
-    .tap_alloc()
-}
-
-/// Records freshly allocated linker host functions (no-op for others).
-trait TapAlloc {
-    fn tap_alloc(self) -> Self;
-}
-
-impl TapAlloc for Extern {
-    fn tap_alloc(self) -> Self {
-        self
     }
 }
 

@@ -34,10 +34,11 @@ impl Module {
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
         let module = strata_decoder::decode(bytes, engine.config().get_features())?;
         let translated = strata_ir::translate_module(&module)?;
-        let info = ModuleInfo::new(&module, translated.funcs)
-            .map_err(|e| Error::Compile(strata_validator::Error::Invalid(
+        let info = ModuleInfo::new(&module, translated.funcs).map_err(|e| {
+            Error::Compile(strata_validator::Error::Invalid(
                 strata_validator::ValidationError::new(0, alloc::format!("{e}")),
-            )))?;
+            ))
+        })?;
         Ok(Module {
             info: Arc::new(info),
             engine: engine.clone(),

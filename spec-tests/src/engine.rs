@@ -115,7 +115,7 @@ pub enum EngineKind {
     /// No engine: execution directives are skipped as `needs-engine`.
     #[default]
     None,
-    /// The `strata-interp` interpreter (not wired in yet).
+    /// The `strata-interp` interpreter, through `strata-runtime`.
     Interp,
     /// The `strata-jit-x64` compiler (not wired in yet).
     X64,
@@ -146,8 +146,11 @@ impl EngineKind {
     pub fn create(self) -> Result<Option<Box<dyn Engine>>, String> {
         match self {
             EngineKind::None => Ok(None),
-            EngineKind::Interp | EngineKind::X64 => Err(format!(
-                "engine `{}` is not available yet (only `none` is)",
+            EngineKind::Interp => Ok(Some(Box::new(
+                crate::engines::interp::InterpEngine::new()?,
+            ))),
+            EngineKind::X64 => Err(format!(
+                "engine `{}` is not available yet (only `none` and `interp` are)",
                 self.name()
             )),
         }

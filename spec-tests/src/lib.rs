@@ -49,6 +49,7 @@
 
 pub mod encode;
 pub mod engine;
+pub mod engines;
 pub mod options;
 pub mod report;
 pub mod runner;

@@ -29,32 +29,10 @@ impl Mem<'_> {
         Ok(&mut self.0[r])
     }
 
-    pub fn read<const N: usize>(&self, ptr: u32) -> Result<[u8; N]> {
-        let r = self.range(ptr, N as u64)?;
-        let mut out = [0; N];
-        out.copy_from_slice(&self.0[r]);
-        Ok(out)
-    }
-
-    pub fn write_bytes(&mut self, ptr: u32, bytes: &[u8]) -> Result<()> {
-        let r = self.range(ptr, bytes.len() as u64)?;
-        self.0[r].copy_from_slice(bytes);
-        Ok(())
-    }
-
-    pub fn u8(&self, ptr: u32) -> Result<u8> {
-        Ok(self.read::<1>(ptr)?[0])
-    }
-    pub fn u16(&self, ptr: u32) -> Result<u16> {
-        Ok(u16::from_le_bytes(self.read(ptr)?))
-    }
-    pub fn u32(&self, ptr: u32) -> Result<u32> {
-        Ok(u32::from_le_bytes(self.read(ptr)?))
-    }
-    pub fn u64(&self, ptr: u32) -> Result<u64> {
-        Ok(u64::from_le_bytes(self.read(ptr)?))
-    }
     pub fn put_u32(&mut self, ptr: u32, v: u32) -> Result<()> {
+        self.write_bytes(ptr, &v.to_le_bytes())
+    }
+    pub fn put_u16(&mut self, ptr: u32, v: u16) -> Result<()> {
         self.write_bytes(ptr, &v.to_le_bytes())
     }
     pub fn put_u64(&mut self, ptr: u32, v: u64) -> Result<()> {

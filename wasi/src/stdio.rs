@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, Cursor, Read, Write};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::{Arc, Mutex};
 
 /// An in-memory sink for the guest's output, shared with the embedder, which reads it with
@@ -163,9 +163,3 @@ socket_from!(
     UnixListener: std::os::unix::net::UnixListener,
     UnixStream: std::os::unix::net::UnixStream
 );
-
-/// Keeps the raw fd helper used by `host_fd` honest in tests.
-#[allow(dead_code)]
-pub(crate) fn raw(fd: BorrowedFd<'_>) -> RawFd {
-    fd.as_raw_fd()
-}

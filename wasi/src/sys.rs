@@ -201,14 +201,14 @@ impl Target<'_> {
     }
 }
 
-fn components(path: &[u8]) -> impl DoubleEndedIterator<Item = &[u8]> {
+fn components(path: &[u8]) -> impl DoubleEndedIterator<Item = &[u8]> + '_ {
     path.split(|&b| b == b'/')
         .filter(|c| !c.is_empty() && *c != b".")
 }
 
 /// Resolves `path` beneath `base`, following symbolic links in every component but the last, and
 /// in the last too when `follow_last` (or when the path ends in `/`).
-pub fn resolve(base: BorrowedFd<'_>, path: &[u8], follow_last: bool) -> Result<Target<'_>> {
+pub fn resolve<'a>(base: BorrowedFd<'a>, path: &[u8], follow_last: bool) -> Result<Target<'a>> {
     if path.is_empty() {
         return Err(Errno::Noent);
     }
@@ -274,4 +274,14 @@ pub fn resolve(base: BorrowedFd<'_>, path: &[u8], follow_last: bool) -> Result<T
             Err(e) => return Err(e),
         }
     }
+}
+
+/// The current offset of a file, without needing `&mut`.
+pub fn tell(f: &std::fs::File) -> Result<u64> {
+    // SAFETY: plain syscall on an open descriptor.
+    let r = unsafe { libc::lseek(f.as_raw_fd(), 0, libc::SEEK_CUR) };
+    if r < 0 {
+        return Err(Errno::last());
+    }
+    Ok(r as u64)
 }

@@ -1,0 +1,3 @@
+//! The engines the harness can drive, one file each.
+
+pub mod interp;
