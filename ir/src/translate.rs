@@ -312,26 +312,25 @@ impl FuncTranslator {
         self.controls.len().saturating_sub(depth as usize + 1)
     }
 
-    /// The values a branch to control `c` carries: (slot base, types).
-    fn branch_dest(&self, c: usize) -> (u16, Vec<ValType>) {
+    /// Where the values a branch to control `c` carries go, and how many there are.
+    fn branch_dest(&self, c: usize) -> (u16, usize) {
         let ctrl = &self.controls[c];
-        let types = if ctrl.kind == FrameKind::Loop {
-            ctrl.params.clone()
+        let count = if ctrl.kind == FrameKind::Loop {
+            ctrl.params.len()
         } else {
-            ctrl.results.clone()
+            ctrl.results.len()
         };
         let base = if ctrl.kind == FrameKind::Function {
             0
         } else {
             ctrl.base
         };
-        (base, types)
+        (base, count)
     }
 
     /// True if branching to control `c` needs no copies (the values are already in place).
     fn branch_in_place(&self, c: usize) -> bool {
-        let (base, types) = self.branch_dest(c);
-        let n = types.len();
+        let (base, n) = self.branch_dest(c);
         if n > self.stack.len() {
             return true;
         }
@@ -348,8 +347,8 @@ impl FuncTranslator {
 
     /// Copies the values a branch to control `c` carries into place (without popping them).
     fn copy_branch_values(&mut self, c: usize) {
-        let (base, types) = self.branch_dest(c);
-        let n = types.len().min(self.stack.len());
+        let (base, n) = self.branch_dest(c);
+        let n = n.min(self.stack.len());
         let first = self.stack.len() - n;
         // Values are written in ascending order; a local read by value `i` must not be a
         // destination of an earlier value, or it is copied to its own slot first.

@@ -440,7 +440,7 @@ macro_rules! tuples {
             fn types() -> Vec<ValType> {
                 vec![$($t::valtype()),*]
             }
-            #[allow(unused_variables)]
+            #[allow(unused_variables, clippy::unused_unit)]
             fn load(slots: &[UntypedVal]) -> Self {
                 ($($t::from_slot(slots[$i]),)*)
             }
