@@ -53,7 +53,12 @@ macro_rules! define_instrs {
         ///   come back in the same slots `base..`;
         /// - `BrTable { index, len }` is followed by `len + 1` `Br` instructions (the last is the
         ///   default); execution continues at entry `min(index, len)`;
-        /// - `Return`: the results are already in slots `0..`.
+        /// - `Return`: the results are already in slots `0..`;
+        /// - an instruction reads all its inputs before it writes its output: `dst` may be (or,
+        ///   for `v128`, overlap) an input slot;
+        /// - `v_*` shapes are SIMD: `v128` operands take two slots, the low 64 bits first;
+        ///   `I8x16Shuffle`'s `mask` indexes the `v128` constant pool (16 lane indices, lane 0 in
+        ///   the low byte).
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         #[allow(missing_docs)]
         pub enum Instr {

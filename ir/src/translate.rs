@@ -1269,9 +1269,83 @@ impl FuncTranslator {
             O::I64TruncSatF32U {} => un!(I64TruncSatF32U, I64),
             O::I64TruncSatF64S {} => un!(I64TruncSatF64S, I64),
             O::I64TruncSatF64U {} => un!(I64TruncSatF64U, I64),
-            _ => return false,
+            _ => {
+                use ValType::V128;
+                include!("translate_simd.rs")
+            }
         }
         true
+    }
+
+    fn ternary(&mut self, make: fn(Slot, Slot, Slot, Slot) -> Instr) {
+        let c = self.pop();
+        let b = self.pop();
+        let a = self.pop();
+        let a = self.slot_of(a);
+        let b = self.slot_of(b);
+        let c = self.slot_of(c);
+        let dst = self.push_temp(ValType::V128);
+        self.emit(make(dst, a, b, c));
+    }
+
+    fn v_extract(&mut self, make: fn(Slot, Slot, u8) -> Instr, lane: u8, ty: ValType) {
+        let src = self.pop();
+        let src = self.slot_of(src);
+        let dst = self.push_temp(ty);
+        self.emit(make(dst, src, lane));
+    }
+
+    fn v_replace(&mut self, make: fn(Slot, Slot, Slot, u8) -> Instr, lane: u8) {
+        let value = self.pop();
+        let src = self.pop();
+        let s = self.slot_of(src);
+        let v = self.slot_of(value);
+        let dst = self.push_temp(ValType::V128);
+        self.emit(make(dst, s, v, lane));
+    }
+
+    fn v_shuffle(&mut self, lanes: [u8; 16]) {
+        let rhs = self.pop();
+        let lhs = self.pop();
+        let l = self.slot_of(lhs);
+        let r = self.slot_of(rhs);
+        let mask = self.v128_consts.len() as u32;
+        self.v128_consts.push(u128::from_le_bytes(lanes));
+        let dst = self.push_temp(ValType::V128);
+        self.emit(Instr::I8x16Shuffle {
+            dst,
+            lhs: l,
+            rhs: r,
+            mask,
+        });
+    }
+
+    fn v_load_lane(
+        &mut self,
+        make: fn(Slot, Slot, Slot, u16, u8, u32) -> Instr,
+        m: MemArg,
+        lane: u8,
+    ) {
+        let src = self.pop();
+        let ptr = self.pop();
+        let p = self.slot_of(ptr);
+        let s = self.slot_of(src);
+        let Some((memory, offset)) = self.memarg(m) else {
+            return;
+        };
+        let dst = self.push_temp(ValType::V128);
+        self.emit(make(dst, p, s, memory, lane, offset));
+    }
+
+    fn v_store_lane(&mut self, make: fn(Slot, Slot, u16, u8, u32) -> Instr, m: MemArg, lane: u8) {
+        let value = self.pop();
+        let ptr = self.pop();
+        let p = self.slot_of(ptr);
+        let v = self.slot_of(value);
+        let Some((memory, offset)) = self.memarg(m) else {
+            return;
+        };
+        self.emit(make(p, v, memory, lane, offset));
     }
 
     /// `x - c` becomes `x + (-c)` when `-c` is representable.

@@ -126,3 +126,13 @@ fn unreachable_code_is_not_translated() {
             (block (result i32) (br 0 (i32.const 1)) (i32.add (i32.const 2) (i32.const 3)))))"#
     ));
 }
+
+#[test]
+fn simd_values_take_two_slots() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module (memory 1) (func (param v128 i32) (result v128)
+            (i8x16.shuffle 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31
+              (i32x4.add (local.get 0) (v128.load offset=16 (local.get 1)))
+              (v128.const i64x2 1 2))))"#
+    ));
+}

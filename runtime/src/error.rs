@@ -6,6 +6,25 @@ use core::fmt;
 pub use strata_vm::{FrameInfo, Trap, TrapCode};
 
 /// Why an operation of the embedding API failed.
+///
+/// A trap carries the spec's message and a backtrace named from the name section:
+///
+/// ```
+/// # fn wat(s: &str) -> Vec<u8> { let b = wast::parser::ParseBuffer::new(s).unwrap(); let mut m: wast::Wat = wast::parser::parse(&b).unwrap(); m.encode().unwrap() }
+/// use strata_runtime::{Engine, Error, Linker, Module, Store, TrapCode};
+/// let engine = Engine::default();
+/// let module = Module::new(&engine, &wat(r#"(module
+///     (func $boom unreachable)
+///     (func $run (export "run") (call $boom)))"#))?;
+/// let mut store = Store::new(&engine, ());
+/// let instance = Linker::new(&engine).instantiate(&mut store, &module)?;
+/// let run = instance.get_typed_func::<(), ()>(&store, "run")?;
+/// let Err(Error::Trap(trap)) = run.call(&mut store, ()) else { panic!() };
+/// assert_eq!(trap.code(), TrapCode::Unreachable);
+/// let names: Vec<_> = trap.backtrace().unwrap().iter().map(|f| f.func_name.as_deref()).collect();
+/// assert_eq!(names, [Some("boom"), Some("run")]);
+/// # Ok::<(), strata_runtime::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// The module is malformed (binary format) or invalid (validation rules).
@@ -21,6 +40,8 @@ pub enum Error {
     Usage(String),
     /// A host function failed with this message.
     Host(String),
+    /// The backend cannot execute something the module uses yet (an instruction, named).
+    Unsupported(String),
 }
 
 impl Error {
@@ -57,6 +78,7 @@ impl fmt::Display for Error {
             Error::Resource(m) => write!(f, "resource error: {m}"),
             Error::Usage(m) => write!(f, "{m}"),
             Error::Host(m) => write!(f, "host error: {m}"),
+            Error::Unsupported(m) => write!(f, "unsupported: {m}"),
         }
     }
 }
@@ -92,6 +114,9 @@ impl From<strata_interp::Error<Error>> for Error {
         match e {
             strata_interp::Error::Trap(t) => Error::Trap(t),
             strata_interp::Error::Host(e) => e,
+            strata_interp::Error::Unsupported(instr) => {
+                Error::Unsupported(alloc::format!("instruction `{instr}`"))
+            }
         }
     }
 }

@@ -21,6 +21,28 @@ pub(crate) type HostFunc<T> =
 
 /// What a host function gets first: access to the store's data and to the calling instance's
 /// exports (its memory, typically).
+///
+/// ```
+/// # fn wat(s: &str) -> Vec<u8> { let b = wast::parser::ParseBuffer::new(s).unwrap(); let mut m: wast::Wat = wast::parser::parse(&b).unwrap(); m.encode().unwrap() }
+/// use strata_runtime::{Caller, Engine, Linker, Module, Store};
+/// let engine = Engine::default();
+/// let module = Module::new(&engine, &wat(r#"(module
+///     (import "env" "say" (func $say (param i32 i32)))
+///     (memory (export "memory") 1)
+///     (data (i32.const 8) "hi there")
+///     (func (export "main") (call $say (i32.const 8) (i32.const 8))))"#))?;
+/// let mut store = Store::new(&engine, String::new());
+/// let mut linker = Linker::new(&engine);
+/// linker.func_wrap("env", "say", |mut caller: Caller<'_, String>, ptr: i32, len: i32| {
+///     let memory = caller.get_export("memory").unwrap().into_memory().unwrap();
+///     let text = memory.data(&caller)[ptr as usize..][..len as usize].to_vec();
+///     caller.data_mut().push_str(std::str::from_utf8(&text).unwrap());
+/// })?;
+/// let instance = linker.instantiate(&mut store, &module)?;
+/// instance.get_typed_func::<(), ()>(&store, "main")?.call(&mut store, ())?;
+/// assert_eq!(store.data(), "hi there");
+/// # Ok::<(), strata_runtime::Error>(())
+/// ```
 pub struct Caller<'a, T> {
     pub(crate) cx: StoreContextMut<'a, T>,
     pub(crate) instance: Option<InstanceAddr>,
@@ -544,7 +566,24 @@ into_func! {
 }
 
 /// A function with a statically known signature: calls skip the dynamic type checks and the
-/// [`Val`] conversions.
+/// [`Val`] conversions. Parameters are `()`, one [`WasmTy`] or a tuple; results likewise.
+///
+/// ```
+/// # fn wat(s: &str) -> Vec<u8> { let b = wast::parser::ParseBuffer::new(s).unwrap(); let mut m: wast::Wat = wast::parser::parse(&b).unwrap(); m.encode().unwrap() }
+/// use strata_runtime::{Engine, Linker, Module, Store};
+/// let engine = Engine::default();
+/// let module = Module::new(&engine, &wat(r#"(module
+///     (func (export "divmod") (param i64 i64) (result i64 i64)
+///       (i64.div_u (local.get 0) (local.get 1))
+///       (i64.rem_u (local.get 0) (local.get 1))))"#))?;
+/// let mut store = Store::new(&engine, ());
+/// let instance = Linker::new(&engine).instantiate(&mut store, &module)?;
+/// let divmod = instance.get_typed_func::<(u64, u64), (u64, u64)>(&store, "divmod")?;
+/// assert_eq!(divmod.call(&mut store, (17, 5))?, (3, 2));
+/// let trap = divmod.call(&mut store, (1, 0)).unwrap_err();
+/// assert_eq!(trap.to_string().lines().next(), Some("integer divide by zero"));
+/// # Ok::<(), strata_runtime::Error>(())
+/// ```
 pub struct TypedFunc<Params, Results> {
     func: Func,
     _marker: PhantomData<fn(Params) -> Results>,

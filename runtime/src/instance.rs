@@ -101,6 +101,28 @@ impl From<Global> for Extern {
 
 /// An instantiated module: a handle into its [`Store`](crate::Store). Create one with
 /// [`Linker::instantiate`](crate::Linker::instantiate).
+///
+/// ```
+/// # fn wat(s: &str) -> Vec<u8> { let b = wast::parser::ParseBuffer::new(s).unwrap(); let mut m: wast::Wat = wast::parser::parse(&b).unwrap(); m.encode().unwrap() }
+/// use strata_runtime::{Engine, Linker, Module, Store, Val};
+/// let engine = Engine::default();
+/// let module = Module::new(&engine, &wat(r#"(module
+///     (memory (export "mem") 1)
+///     (global (export "answer") i32 (i32.const 42))
+///     (func (export "add") (param i32 i32) (result i32)
+///       (i32.add (local.get 0) (local.get 1))))"#))?;
+/// let mut store = Store::new(&engine, ());
+/// let instance = Linker::new(&engine).instantiate(&mut store, &module)?;
+/// let names: Vec<String> = instance.exports(&store).iter().map(|(n, _)| n.to_string()).collect();
+/// assert_eq!(names, ["mem", "answer", "add"]);
+/// assert_eq!(instance.get_global(&store, "answer").unwrap().get(&store), Val::I32(42));
+/// assert_eq!(instance.get_memory(&store, "mem").unwrap().size(&store), 1);
+/// let add = instance.get_func(&store, "add").unwrap();
+/// let mut out = [Val::I32(0)];
+/// add.call(&mut store, &[Val::I32(1), Val::I32(2)], &mut out)?;
+/// assert_eq!(out[0], Val::I32(3));
+/// # Ok::<(), strata_runtime::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Instance {
     pub(crate) addr: InstanceAddr,

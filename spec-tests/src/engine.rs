@@ -146,9 +146,7 @@ impl EngineKind {
     pub fn create(self) -> Result<Option<Box<dyn Engine>>, String> {
         match self {
             EngineKind::None => Ok(None),
-            EngineKind::Interp => Ok(Some(Box::new(
-                crate::engines::interp::InterpEngine::new()?,
-            ))),
+            EngineKind::Interp => Ok(Some(Box::new(crate::engines::interp::InterpEngine::new()?))),
             EngineKind::X64 => Err(format!(
                 "engine `{}` is not available yet (only `none` and `interp` are)",
                 self.name()

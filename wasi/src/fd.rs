@@ -55,14 +55,16 @@ fn io<T>(r: std::io::Result<T>) -> Result<T> {
     r.map_err(Errno::from)
 }
 
+/// `recv`/`send` on a connected socket.
 fn raw_rw(fd: BorrowedFd<'_>, buf: *mut u8, len: usize, write: bool) -> Result<usize> {
     loop {
         let n = if write {
-            // SAFETY: the caller passes a buffer readable for `len` bytes.
-            unsafe { libc::write(fd.as_raw_fd(), buf.cast(), len) }
+            // SAFETY: the caller passes a buffer readable for `len` bytes. MSG_NOSIGNAL: a closed
+            // peer is EPIPE, not a signal that kills the host.
+            unsafe { libc::send(fd.as_raw_fd(), buf.cast(), len, libc::MSG_NOSIGNAL) }
         } else {
             // SAFETY: the caller passes a buffer writable for `len` bytes.
-            unsafe { libc::read(fd.as_raw_fd(), buf.cast(), len) }
+            unsafe { libc::recv(fd.as_raw_fd(), buf.cast(), len, 0) }
         };
         if n >= 0 {
             return Ok(n as usize);
@@ -343,6 +345,7 @@ impl WasiCtx {
         done((|| {
             let d = self.table.get(fd, rights::FD_READ | rights::FD_SEEK)?;
             let iovs = mem.iovecs(iovs as u32, iovs_len as u32)?;
+            mem.slice(nread as u32, 4)?;
             if offset < 0 {
                 return Err(Errno::Inval);
             }
@@ -367,6 +370,7 @@ impl WasiCtx {
         done((|| {
             let d = self.table.get(fd, rights::FD_WRITE | rights::FD_SEEK)?;
             let iovs = mem.iovecs(iovs as u32, iovs_len as u32)?;
+            mem.slice(nwritten as u32, 4)?;
             if offset < 0 {
                 return Err(Errno::Inval);
             }
@@ -386,6 +390,7 @@ impl WasiCtx {
             }
             let d = self.table.get(fd, rights::FD_READ)?;
             let iovs = mem.iovecs(iovs as u32, iovs_len as u32)?;
+            mem.slice(nread as u32, 4)?;
             let mut buf = vec![0u8; iov_total(&iovs)];
             let n = if buf.is_empty() { 0 } else { desc_read(d, &mut buf)? };
             mem.scatter(&iovs, &buf[..n])?;
@@ -410,6 +415,7 @@ impl WasiCtx {
             }
             let d = self.table.get(fd, rights::FD_WRITE)?;
             let iovs = mem.iovecs(iovs as u32, iovs_len as u32)?;
+            mem.slice(nwritten as u32, 4)?;
             let data = mem.gather(&iovs)?;
             let n = if data.is_empty() { 0 } else { desc_write(d, &data)? };
             mem.put_u32(nwritten as u32, n as u32)
@@ -496,6 +502,8 @@ impl WasiCtx {
             let tell = offset == 0 && wh == i32::from(whence::CUR);
             let need = if tell { rights::FD_TELL } else { rights::FD_SEEK };
             let d = self.table.get(fd, need)?;
+            let mut mem = Mem(mem);
+            mem.slice(newoffset as u32, 8)?;
             let pos = match u8::try_from(wh).map_err(|_| Errno::Inval)? {
                 whence::SET if offset < 0 => return Err(Errno::Inval),
                 whence::SET => SeekFrom::Start(offset as u64),
@@ -504,7 +512,7 @@ impl WasiCtx {
                 _ => return Err(Errno::Inval),
             };
             let new = io(file(d)?.seek(pos))?;
-            Mem(mem).put_u64(newoffset as u32, new)
+            mem.put_u64(newoffset as u32, new)
         })())
     }
 

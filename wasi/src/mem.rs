@@ -29,6 +29,12 @@ impl Mem<'_> {
         Ok(&mut self.0[r])
     }
 
+    pub fn write_bytes(&mut self, ptr: u32, bytes: &[u8]) -> Result<()> {
+        let r = self.range(ptr, bytes.len() as u64)?;
+        self.0[r].copy_from_slice(bytes);
+        Ok(())
+    }
+
     pub fn put_u32(&mut self, ptr: u32, v: u32) -> Result<()> {
         self.write_bytes(ptr, &v.to_le_bytes())
     }

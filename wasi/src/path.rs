@@ -112,7 +112,7 @@ impl WasiCtx {
     /// fd_ptr)`.
     ///
     /// The new descriptor's rights are those asked for within the directory's inheriting rights
-    /// (asking for `FD_WRITE` where it is not inheritable is `ENOTCAPABLE`); the host file is
+    /// (asking for `FD_WRITE` on a file where it is not inheritable is `ENOTCAPABLE`); the host file is
     /// opened for reading and/or writing as those rights say, so the kernel enforces them too.
     #[allow(clippy::too_many_arguments)]
     pub fn path_open(
@@ -131,6 +131,7 @@ impl WasiCtx {
         let mut mem = Mem(mem);
         done((|| {
             let path = mem.path(path as u32, len as u32)?;
+            mem.slice(opened as u32, 4)?;
             let of = u16::try_from(oflags).map_err(|_| Errno::Inval)?;
             let ff = u16::try_from(fdflags).map_err(|_| Errno::Inval)?;
             let mut need = rights::PATH_OPEN;
@@ -143,7 +144,7 @@ impl WasiCtx {
             let d = self.table.get_ref(fd, need)?;
             let dir = d.dir()?;
             let (base, inheriting) = (base as u64, inheriting as u64);
-            if base & rights::FD_WRITE & !d.inheriting != 0 {
+            if of & oflags::DIRECTORY == 0 && base & rights::FD_WRITE & !d.inheriting != 0 {
                 return Err(Errno::Notcapable);
             }
             let base = base & d.inheriting;
@@ -154,6 +155,8 @@ impl WasiCtx {
             let write = base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE)
                 != 0;
             let mut flags = match (read, write) {
+                // A directory is never opened for writing; its rights are masked to DIR below.
+                _ if of & oflags::DIRECTORY != 0 => libc::O_RDONLY,
                 (_, false) => libc::O_RDONLY,
                 (false, true) => libc::O_WRONLY,
                 (true, true) => libc::O_RDWR,

@@ -28,6 +28,7 @@ impl WasiCtx {
     /// `sock_accept(fd, flags, fd_ptr)`: `flags` may hold `NONBLOCK` only.
     pub fn sock_accept(&mut self, mem: &mut [u8], fd: i32, flags: i32, out: i32) -> Errno {
         done((|| {
+            Mem(mem).slice(out as u32, 4)?;
             let d = self.socket(fd, rights::SOCK_ACCEPT)?;
             if flags as u32 & !u32::from(fdflags::NONBLOCK) != 0 {
                 return Err(Errno::Inval);
@@ -88,6 +89,8 @@ impl WasiCtx {
                 f |= libc::MSG_WAITALL;
             }
             let iovs = mem.iovecs(iovs as u32, iovs_len as u32)?;
+            mem.slice(ro_datalen as u32, 4)?;
+            mem.slice(ro_flags as u32, 2)?;
             let mut buf = vec![0u8; iov_total(&iovs)];
             let n = loop {
                 // SAFETY: `buf` is writable for its length; `s` is an open socket.
@@ -122,6 +125,7 @@ impl WasiCtx {
             let s = stream(d)?;
             let iovs = mem.iovecs(iovs as u32, iovs_len as u32)?;
             let data = mem.gather(&iovs)?;
+            mem.slice(so_datalen as u32, 4)?;
             let n = loop {
                 // SAFETY: `data` is readable for its length; `s` is an open socket.
                 let r = unsafe { libc::send(s.as_raw_fd(), data.as_ptr().cast(), data.len(), libc::MSG_NOSIGNAL) };

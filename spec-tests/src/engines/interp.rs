@@ -105,6 +105,7 @@ fn exec_error(e: Error) -> ExecError {
         }
         Error::Trap(t) => ExecError::Trap(t.code().message().into()),
         Error::Link(m) => ExecError::Link(m),
+        Error::Unsupported(m) => ExecError::Unsupported(m),
         other => ExecError::Other(other.to_string()),
     }
 }

@@ -1,5 +1,5 @@
 //! A fake guest for driving `WasiCtx` directly: a `Vec<u8>` as linear memory and a bump allocator.
-#![allow(dead_code)]
+#![allow(dead_code, missing_docs)]
 
 use strata_wasi::types::rights;
 use strata_wasi::{Errno, WasiCtx};
@@ -26,7 +26,11 @@ pub fn res(e: Errno) -> Result<(), Errno> {
 
 impl Guest {
     pub fn new(ctx: WasiCtx) -> Guest {
-        Guest { ctx, mem: vec![0; MEM], top: 16 }
+        Guest {
+            ctx,
+            mem: vec![0; MEM],
+            top: 16,
+        }
     }
 
     pub fn alloc(&mut self, n: u32) -> i32 {
@@ -136,7 +140,9 @@ impl Guest {
     pub fn stat(&mut self, fd: i32, follow: bool, path: &str) -> Result<Vec<u8>, Errno> {
         let (p, l) = self.put(path.as_bytes());
         let out = self.alloc(64);
-        res(self.ctx.path_filestat_get(&mut self.mem, fd, follow as i32, p, l, out))?;
+        res(self
+            .ctx
+            .path_filestat_get(&mut self.mem, fd, follow as i32, p, l, out))?;
         Ok(self.bytes(out, 64))
     }
 
@@ -146,10 +152,19 @@ impl Guest {
         res(self.ctx.path_rename(&mut self.mem, fd, a, al, to_fd, b, bl))
     }
 
-    pub fn link(&mut self, fd: i32, follow: bool, from: &str, to_fd: i32, to: &str) -> Result<(), Errno> {
+    pub fn link(
+        &mut self,
+        fd: i32,
+        follow: bool,
+        from: &str,
+        to_fd: i32,
+        to: &str,
+    ) -> Result<(), Errno> {
         let (a, al) = self.put(from.as_bytes());
         let (b, bl) = self.put(to.as_bytes());
-        res(self.ctx.path_link(&mut self.mem, fd, follow as i32, a, al, to_fd, b, bl))
+        res(self
+            .ctx
+            .path_link(&mut self.mem, fd, follow as i32, a, al, to_fd, b, bl))
     }
 
     pub fn symlink(&mut self, target: &str, fd: i32, name: &str) -> Result<(), Errno> {
@@ -162,7 +177,9 @@ impl Guest {
         let (p, l) = self.put(path.as_bytes());
         let buf = self.alloc(cap);
         let used = self.alloc(4);
-        res(self.ctx.path_readlink(&mut self.mem, fd, p, l, buf, cap as i32, used))?;
+        res(self
+            .ctx
+            .path_readlink(&mut self.mem, fd, p, l, buf, cap as i32, used))?;
         Ok(self.bytes(buf, self.u32(used) as usize))
     }
 
@@ -173,7 +190,9 @@ impl Guest {
         let buf = self.alloc(4096);
         let used = self.alloc(4);
         loop {
-            res(self.ctx.fd_readdir(&mut self.mem, fd, buf, 4096, cookie as i64, used))?;
+            res(self
+                .ctx
+                .fd_readdir(&mut self.mem, fd, buf, 4096, cookie as i64, used))?;
             let n = self.u32(used) as usize;
             let mut at = 0usize;
             while at + 24 <= n {
