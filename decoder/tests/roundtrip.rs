@@ -621,6 +621,16 @@ struct Elem {
     exprs: bool,
 }
 
+/// A data segment: active at (memory, offset) or passive, and its bytes.
+type DataSeg = (Option<(u32, i32)>, Vec<u8>);
+
+/// Contents of a name section: module name, function names, local names.
+type NameSec = (
+    Option<String>,
+    BTreeMap<u32, String>,
+    BTreeMap<u32, BTreeMap<u32, String>>,
+);
+
 /// A generated module.
 #[derive(Debug, Clone)]
 struct Model {
@@ -638,15 +648,11 @@ struct Model {
     start: Option<u32>,
     elements: Vec<Elem>,
     /// (active at (memory, offset), bytes)
-    data: Vec<(Option<(u32, i32)>, Vec<u8>)>,
+    data: Vec<DataSeg>,
     data_count: bool,
     customs: Vec<(String, Vec<u8>)>,
     /// (module name, function names, local names)
-    names: Option<(
-        Option<String>,
-        BTreeMap<u32, String>,
-        BTreeMap<u32, BTreeMap<u32, String>>,
-    )>,
+    names: Option<NameSec>,
 }
 
 fn name() -> impl Strategy<Value = String> {

@@ -23,7 +23,9 @@ pub enum DirPerms {
 ///
 /// Each method named after a WASI function takes the guest's memory and the function's raw
 /// arguments, and returns the [`Errno`] the guest sees (except [`WasiCtx::proc_exit`]).
-#[derive(Debug)]
+///
+/// `Default` is an empty context: no args, env or descriptors at all.
+#[derive(Debug, Default)]
 pub struct WasiCtx {
     pub(crate) args: Vec<Vec<u8>>,
     pub(crate) env: Vec<Vec<u8>>,
@@ -122,7 +124,8 @@ impl WasiCtxBuilder {
         if !dir.metadata()?.is_dir() {
             return Err(io::Error::from_raw_os_error(libc::ENOTDIR));
         }
-        self.preopens.push((dir.into(), guest.as_ref().as_bytes().to_vec(), perms));
+        self.preopens
+            .push((dir.into(), guest.as_ref().as_bytes().to_vec(), perms));
         Ok(self)
     }
 
@@ -149,7 +152,9 @@ impl WasiCtxBuilder {
             if seekable {
                 base |= rights::FD_SEEK | rights::FD_TELL;
             }
-            table.insert(Desc::new(Kind::Stdio(stream), ft, base, 0)).expect("empty table");
+            table
+                .insert(Desc::new(Kind::Stdio(stream), ft, base, 0))
+                .expect("empty table");
         }
         for (domain, (fd, guest, perms)) in b.preopens.into_iter().enumerate() {
             let (base, inheriting) = match perms {
@@ -168,13 +173,24 @@ impl WasiCtxBuilder {
             let (fd, listener) = s.into_parts();
             let mut base = rights::SOCKET;
             if listener {
-                base = rights::SOCK_ACCEPT | rights::POLL_FD_READWRITE | rights::FD_FILESTAT_GET
+                base = rights::SOCK_ACCEPT
+                    | rights::POLL_FD_READWRITE
+                    | rights::FD_FILESTAT_GET
                     | rights::FD_FDSTAT_SET_FLAGS;
             }
-            let d = Desc::new(Kind::Socket { fd, listener }, filetype::SOCKET_STREAM, base, 0);
+            let d = Desc::new(
+                Kind::Socket { fd, listener },
+                filetype::SOCKET_STREAM,
+                base,
+                0,
+            );
             table.insert(d).expect("table has room");
         }
-        WasiCtx { args: b.args, env: b.env, table }
+        WasiCtx {
+            args: b.args,
+            env: b.env,
+            table,
+        }
     }
 }
 
@@ -230,7 +246,14 @@ pub(crate) struct Desc {
 
 impl Desc {
     pub fn new(kind: Kind, filetype: u8, base: u64, inheriting: u64) -> Desc {
-        Desc { kind, filetype, base, inheriting, preopen: None, domain: u32::MAX }
+        Desc {
+            kind,
+            filetype,
+            base,
+            inheriting,
+            preopen: None,
+            domain: u32::MAX,
+        }
     }
 
     /// The host descriptor, if the entry has one.

@@ -15,9 +15,15 @@ use crate::sys;
 use crate::types::{advice, fdflags, filetype, fstflags, rights, whence, PREOPENTYPE_DIR};
 
 /// The `$filestat` of a host `stat`, as 64 bytes.
+// The field types differ between targets (`st_nlink` is `u32` on aarch64).
+#[allow(clippy::unnecessary_cast)]
 pub(crate) fn filestat_bytes(st: &libc::stat) -> [u8; 64] {
     let mut b = [0u8; 64];
-    let ns = |s: i64, n: i64| (s as u64).wrapping_mul(1_000_000_000).wrapping_add(n as u64);
+    let ns = |s: i64, n: i64| {
+        (s as u64)
+            .wrapping_mul(1_000_000_000)
+            .wrapping_add(n as u64)
+    };
     b[0..8].copy_from_slice(&(st.st_dev as u64).to_le_bytes());
     b[8..16].copy_from_slice(&(st.st_ino as u64).to_le_bytes());
     b[16] = filetype_of(st.st_mode);
@@ -44,11 +50,20 @@ pub(crate) fn timespecs(atim: i64, mtim: i64, flags: i32) -> Result<[libc::times
                 tv_sec: (t / 1_000_000_000) as libc::time_t,
                 tv_nsec: (t % 1_000_000_000) as libc::c_long,
             },
-            (false, true) => libc::timespec { tv_sec: 0, tv_nsec: libc::UTIME_NOW },
-            (false, false) => libc::timespec { tv_sec: 0, tv_nsec: libc::UTIME_OMIT },
+            (false, true) => libc::timespec {
+                tv_sec: 0,
+                tv_nsec: libc::UTIME_NOW,
+            },
+            (false, false) => libc::timespec {
+                tv_sec: 0,
+                tv_nsec: libc::UTIME_OMIT,
+            },
         })
     };
-    Ok([one(atim, fstflags::ATIM, fstflags::ATIM_NOW)?, one(mtim, fstflags::MTIM, fstflags::MTIM_NOW)?])
+    Ok([
+        one(atim, fstflags::ATIM, fstflags::ATIM_NOW)?,
+        one(mtim, fstflags::MTIM, fstflags::MTIM_NOW)?,
+    ])
 }
 
 fn io<T>(r: std::io::Result<T>) -> Result<T> {
@@ -81,7 +96,10 @@ pub(crate) fn desc_read(d: &mut Desc, buf: &mut [u8]) -> Result<usize> {
     match &mut d.kind {
         Kind::File(f) => io(f.read(buf)),
         Kind::Stdio(s) => io(s.read(buf)),
-        Kind::Socket { fd, listener: false } => raw_rw(fd_of(fd), buf.as_mut_ptr(), buf.len(), false),
+        Kind::Socket {
+            fd,
+            listener: false,
+        } => raw_rw(fd_of(fd), buf.as_mut_ptr(), buf.len(), false),
         Kind::Socket { .. } => Err(Errno::Notconn),
         Kind::Dir(_) => Err(Errno::Isdir),
     }
@@ -92,9 +110,10 @@ pub(crate) fn desc_write(d: &mut Desc, buf: &[u8]) -> Result<usize> {
     match &mut d.kind {
         Kind::File(f) => io(f.write(buf)),
         Kind::Stdio(s) => io(s.write(buf)),
-        Kind::Socket { fd, listener: false } => {
-            raw_rw(fd_of(fd), buf.as_ptr().cast_mut(), buf.len(), true)
-        }
+        Kind::Socket {
+            fd,
+            listener: false,
+        } => raw_rw(fd_of(fd), buf.as_ptr().cast_mut(), buf.len(), true),
         Kind::Socket { .. } => Err(Errno::Notconn),
         Kind::Dir(_) => Err(Errno::Isdir),
     }
@@ -145,7 +164,11 @@ pub(crate) fn read_dir(dir: BorrowedFd<'_>) -> Result<Vec<(u64, u8, Vec<u8>)>> {
         // `d_name` is NUL-terminated.
         let (ino, dtype, name) = unsafe {
             let e = &*ent;
-            (e.d_ino, e.d_type, CStr::from_ptr(e.d_name.as_ptr()).to_bytes().to_vec())
+            (
+                e.d_ino,
+                e.d_type,
+                CStr::from_ptr(e.d_name.as_ptr()).to_bytes().to_vec(),
+            )
         };
         let ft = match dtype {
             libc::DT_REG => filetype::REGULAR_FILE,
@@ -267,7 +290,11 @@ impl WasiCtx {
             let d = self.table.get(fd, rights::FD_FDSTAT_SET_FLAGS)?;
             let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
             if flags & !(fdflags::APPEND | fdflags::NONBLOCK) != 0 {
-                return Err(if flags >> 5 != 0 { Errno::Inval } else { Errno::Notsup });
+                return Err(if flags >> 5 != 0 {
+                    Errno::Inval
+                } else {
+                    Errno::Notsup
+                });
             }
             let Some(h) = d.host_fd() else { return Ok(()) };
             let mut fl = sys::get_status_flags(h)? & !(libc::O_APPEND | libc::O_NONBLOCK);
@@ -381,7 +408,14 @@ impl WasiCtx {
     }
 
     /// `fd_read(fd, iovs, iovs_len, nread_ptr)`: one host read, scattered over the buffers.
-    pub fn fd_read(&mut self, mem: &mut [u8], fd: i32, iovs: i32, iovs_len: i32, nread: i32) -> Errno {
+    pub fn fd_read(
+        &mut self,
+        mem: &mut [u8],
+        fd: i32,
+        iovs: i32,
+        iovs_len: i32,
+        nread: i32,
+    ) -> Errno {
         let mut mem = Mem(mem);
         done((|| {
             let d = self.table.get(fd, 0)?;
@@ -392,7 +426,11 @@ impl WasiCtx {
             let iovs = mem.iovecs(iovs as u32, iovs_len as u32)?;
             mem.slice(nread as u32, 4)?;
             let mut buf = vec![0u8; iov_total(&iovs)];
-            let n = if buf.is_empty() { 0 } else { desc_read(d, &mut buf)? };
+            let n = if buf.is_empty() {
+                0
+            } else {
+                desc_read(d, &mut buf)?
+            };
             mem.scatter(&iovs, &buf[..n])?;
             mem.put_u32(nread as u32, n as u32)
         })())
@@ -417,7 +455,11 @@ impl WasiCtx {
             let iovs = mem.iovecs(iovs as u32, iovs_len as u32)?;
             mem.slice(nwritten as u32, 4)?;
             let data = mem.gather(&iovs)?;
-            let n = if data.is_empty() { 0 } else { desc_write(d, &data)? };
+            let n = if data.is_empty() {
+                0
+            } else {
+                desc_write(d, &data)?
+            };
             mem.put_u32(nwritten as u32, n as u32)
         })())
     }
@@ -497,10 +539,21 @@ impl WasiCtx {
 
     /// `fd_seek(fd, offset, whence, newoffset_ptr)`: needs `FD_SEEK`, or only `FD_TELL` for a
     /// zero move from the current position.
-    pub fn fd_seek(&mut self, mem: &mut [u8], fd: i32, offset: i64, wh: i32, newoffset: i32) -> Errno {
+    pub fn fd_seek(
+        &mut self,
+        mem: &mut [u8],
+        fd: i32,
+        offset: i64,
+        wh: i32,
+        newoffset: i32,
+    ) -> Errno {
         done((|| {
             let tell = offset == 0 && wh == i32::from(whence::CUR);
-            let need = if tell { rights::FD_TELL } else { rights::FD_SEEK };
+            let need = if tell {
+                rights::FD_TELL
+            } else {
+                rights::FD_SEEK
+            };
             let d = self.table.get(fd, need)?;
             let mut mem = Mem(mem);
             mem.slice(newoffset as u32, 8)?;

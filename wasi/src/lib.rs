@@ -13,8 +13,9 @@
 //!   checked (`EFAULT`, never a panic). [`WasiCtx::proc_exit`] returns a [`ProcExit`] instead:
 //!   the embedder ends the guest with that status. Host errors map to WASI's numbering
 //!   ([`Errno::from_os`], `From<io::Error>`).
-//! - **The binding** (feature `runtime`): `add_to_linker` registers the 46 functions under
-//!   `wasi_snapshot_preview1` on strata-runtime's `Linker`.
+//! - **The binding** (feature `runtime`, on by default): `add_to_linker` registers the 46
+//!   functions under `wasi_snapshot_preview1` on strata-runtime's `Linker`; `exit_status` tells a
+//!   guest's exit from other errors. Without the feature, the core builds alone.
 //!
 //! ## The sandbox
 //!
@@ -62,7 +63,7 @@ pub use misc::ProcExit;
 pub use stdio::{HostSocket, OutputBuffer, Stdio};
 
 #[cfg(feature = "runtime")]
-pub use linker::add_to_linker;
+pub use linker::{add_to_linker, exit_status};
 
 /// The module name the functions are imported from.
 pub const MODULE: &str = "wasi_snapshot_preview1";

@@ -62,40 +62,68 @@ fn host_clock(id: i32) -> Result<libc::clockid_t> {
 /// The time of a WASI clock, in nanoseconds.
 pub(crate) fn now(id: i32) -> Result<u64> {
     let clock = host_clock(id)?;
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `ts` is a valid out-pointer.
     if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
         return Err(Errno::last());
     }
-    Ok((ts.tv_sec as u64).wrapping_mul(1_000_000_000).wrapping_add(ts.tv_nsec as u64))
+    Ok((ts.tv_sec as u64)
+        .wrapping_mul(1_000_000_000)
+        .wrapping_add(ts.tv_nsec as u64))
 }
 
 impl WasiCtx {
     /// `args_get(argv, argv_buf)`.
     pub fn args_get(&mut self, mem: &mut [u8], argv: i32, argv_buf: i32) -> Errno {
-        done(put_strings(&mut Mem(mem), &self.args, argv as u32, argv_buf as u32))
+        done(put_strings(
+            &mut Mem(mem),
+            &self.args,
+            argv as u32,
+            argv_buf as u32,
+        ))
     }
 
     /// `args_sizes_get(argc_ptr, argv_buf_size_ptr)`.
     pub fn args_sizes_get(&mut self, mem: &mut [u8], argc: i32, size: i32) -> Errno {
-        done(put_sizes(&mut Mem(mem), &self.args, argc as u32, size as u32))
+        done(put_sizes(
+            &mut Mem(mem),
+            &self.args,
+            argc as u32,
+            size as u32,
+        ))
     }
 
     /// `environ_get(environ, environ_buf)`.
     pub fn environ_get(&mut self, mem: &mut [u8], environ: i32, buf: i32) -> Errno {
-        done(put_strings(&mut Mem(mem), &self.env, environ as u32, buf as u32))
+        done(put_strings(
+            &mut Mem(mem),
+            &self.env,
+            environ as u32,
+            buf as u32,
+        ))
     }
 
     /// `environ_sizes_get(count_ptr, buf_size_ptr)`.
     pub fn environ_sizes_get(&mut self, mem: &mut [u8], count: i32, size: i32) -> Errno {
-        done(put_sizes(&mut Mem(mem), &self.env, count as u32, size as u32))
+        done(put_sizes(
+            &mut Mem(mem),
+            &self.env,
+            count as u32,
+            size as u32,
+        ))
     }
 
     /// `clock_res_get(id, resolution_ptr)`.
     pub fn clock_res_get(&mut self, mem: &mut [u8], id: i32, res: i32) -> Errno {
         done((|| {
             let clock = host_clock(id)?;
-            let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+            let mut ts = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
             // SAFETY: `ts` is a valid out-pointer.
             if unsafe { libc::clock_getres(clock, &mut ts) } != 0 {
                 return Err(Errno::last());
@@ -153,7 +181,9 @@ impl WasiCtx {
         match sig {
             0 => Ok(Errno::Success),
             s if IGNORED.contains(&s) => Ok(Errno::Success),
-            1..=30 => Err(ProcExit { code: 128 + sig as u32 }),
+            1..=30 => Err(ProcExit {
+                code: 128 + sig as u32,
+            }),
             _ => Ok(Errno::Inval),
         }
     }

@@ -152,8 +152,8 @@ impl WasiCtx {
             let domain = d.domain;
 
             let read = base & (rights::FD_READ | rights::FD_READDIR) != 0;
-            let write = base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE)
-                != 0;
+            let write =
+                base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE) != 0;
             let mut flags = match (read, write) {
                 // A directory is never opened for writing; its rights are masked to DIR below.
                 _ if of & oflags::DIRECTORY != 0 => libc::O_RDONLY,
@@ -198,7 +198,12 @@ impl WasiCtx {
             let mut desc = if ft == filetype::DIRECTORY {
                 Desc::new(Kind::Dir(host), ft, base & rights::DIR, inheriting)
             } else {
-                Desc::new(Kind::File(File::from(host)), ft, base & rights::FILE, inheriting)
+                Desc::new(
+                    Kind::File(File::from(host)),
+                    ft,
+                    base & rights::FILE,
+                    inheriting,
+                )
             };
             desc.domain = domain;
             drop(t);
@@ -267,7 +272,12 @@ impl WasiCtx {
             same_domain(a, b)?;
             let from = sys::resolve(adir, &old_path, false)?;
             let to = sys::resolve(bdir, &new_path, false)?;
-            sys::renameat(from.dir(), &from.name_with_slash(), to.dir(), &to.name_with_slash())
+            sys::renameat(
+                from.dir(),
+                &from.name_with_slash(),
+                to.dir(),
+                &to.name_with_slash(),
+            )
         })())
     }
 

@@ -45,14 +45,23 @@ impl WasiCtx {
     /// `poll_oneoff(in, out, nsubscriptions, nevents_ptr)`. Descriptors with no host descriptor
     /// behind them (in-memory streams) and regular files are always ready; a subscription on a bad
     /// descriptor is reported at once as an event carrying the error.
-    pub fn poll_oneoff(&mut self, mem: &mut [u8], input: i32, out: i32, nsubs: i32, nevents: i32) -> Errno {
+    pub fn poll_oneoff(
+        &mut self,
+        mem: &mut [u8],
+        input: i32,
+        out: i32,
+        nsubs: i32,
+        nevents: i32,
+    ) -> Errno {
         let mut mem = Mem(mem);
         done((|| {
             let nsubs = nsubs as u32;
             if nsubs == 0 {
                 return Err(Errno::Inval);
             }
-            let subs = mem.slice(input as u32, nsubs.checked_mul(48).ok_or(Errno::Fault)?)?.to_vec();
+            let subs = mem
+                .slice(input as u32, nsubs.checked_mul(48).ok_or(Errno::Fault)?)?
+                .to_vec();
             mem.slice(out as u32, nsubs.checked_mul(32).ok_or(Errno::Fault)?)?;
             let start = Instant::now();
             let mut ready: Vec<Event> = Vec::new();
@@ -61,7 +70,13 @@ impl WasiCtx {
             for s in subs.chunks_exact(48) {
                 let userdata = u64::from_le_bytes(s[0..8].try_into().unwrap());
                 let tag = s[8];
-                let event = |error, kind| Event { userdata, error, kind, nbytes: 0, flags: 0 };
+                let event = |error, kind| Event {
+                    userdata,
+                    error,
+                    kind,
+                    nbytes: 0,
+                    flags: 0,
+                };
                 match tag {
                     eventtype::CLOCK => {
                         let id = u32::from_le_bytes(s[16..20].try_into().unwrap()) as i32;
@@ -105,9 +120,21 @@ impl WasiCtx {
                                 ready.push(e);
                             }
                             (_, Some(h)) => {
-                                let events =
-                                    if tag == eventtype::FD_READ { libc::POLLIN } else { libc::POLLOUT };
-                                waits.push((userdata, tag, fd, libc::pollfd { fd: h, events, revents: 0 }));
+                                let events = if tag == eventtype::FD_READ {
+                                    libc::POLLIN
+                                } else {
+                                    libc::POLLOUT
+                                };
+                                waits.push((
+                                    userdata,
+                                    tag,
+                                    fd,
+                                    libc::pollfd {
+                                        fd: h,
+                                        events,
+                                        revents: 0,
+                                    },
+                                ));
                             }
                             (_, None) => ready.push(event(Errno::Badf, tag)),
                         }
@@ -117,7 +144,11 @@ impl WasiCtx {
             }
 
             let first_clock = clocks.iter().map(|c| c.1).min();
-            let timeout = if ready.is_empty() { first_clock } else { Some(Duration::ZERO) };
+            let timeout = if ready.is_empty() {
+                first_clock
+            } else {
+                Some(Duration::ZERO)
+            };
             if !waits.is_empty() {
                 let mut fds: Vec<libc::pollfd> = waits.iter().map(|w| w.3).collect();
                 loop {
@@ -129,7 +160,9 @@ impl WasiCtx {
                     let tsp = ts.as_ref().map_or(std::ptr::null(), |t| t as *const _);
                     // SAFETY: `fds` is a valid array of `fds.len()` pollfds; `tsp` is null or
                     // points at a timespec that outlives the call; no signal mask is passed.
-                    let r = unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as _, tsp, std::ptr::null()) };
+                    let r = unsafe {
+                        libc::ppoll(fds.as_mut_ptr(), fds.len() as _, tsp, std::ptr::null())
+                    };
                     if r >= 0 {
                         break;
                     }
@@ -143,10 +176,18 @@ impl WasiCtx {
                         continue;
                     }
                     let (userdata, kind, _fd, _) = *w;
-                    let mut e = Event { userdata, error: Errno::Success, kind, nbytes: 0, flags: 0 };
+                    let mut e = Event {
+                        userdata,
+                        error: Errno::Success,
+                        kind,
+                        nbytes: 0,
+                        flags: 0,
+                    };
                     if p.revents & libc::POLLNVAL != 0 {
                         e.error = Errno::Badf;
-                    } else if p.revents & libc::POLLERR != 0 && p.revents & (libc::POLLIN | libc::POLLOUT) == 0 {
+                    } else if p.revents & libc::POLLERR != 0
+                        && p.revents & (libc::POLLIN | libc::POLLOUT) == 0
+                    {
                         e.error = Errno::Io;
                     }
                     if p.revents & libc::POLLHUP != 0 {
@@ -164,7 +205,13 @@ impl WasiCtx {
                 let elapsed = start.elapsed();
                 for &(userdata, wait) in &clocks {
                     if wait <= elapsed {
-                        ready.push(Event { userdata, error: Errno::Success, kind: eventtype::CLOCK, nbytes: 0, flags: 0 });
+                        ready.push(Event {
+                            userdata,
+                            error: Errno::Success,
+                            kind: eventtype::CLOCK,
+                            nbytes: 0,
+                            flags: 0,
+                        });
                     }
                 }
             }

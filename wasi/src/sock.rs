@@ -11,7 +11,10 @@ use crate::types::{fdflags, filetype, rights, sock};
 /// The connected socket behind `d`, or `ENOTSOCK` (`ENOTCONN` for a listener).
 fn stream(d: &Desc) -> Result<BorrowedFd<'_>> {
     match &d.kind {
-        Kind::Socket { fd, listener: false } => Ok(std::os::fd::AsFd::as_fd(fd)),
+        Kind::Socket {
+            fd,
+            listener: false,
+        } => Ok(std::os::fd::AsFd::as_fd(fd)),
         Kind::Socket { .. } => Err(Errno::Notconn),
         _ => Err(Errno::Notsock),
     }
@@ -33,7 +36,11 @@ impl WasiCtx {
             if flags as u32 & !u32::from(fdflags::NONBLOCK) != 0 {
                 return Err(Errno::Inval);
             }
-            let Kind::Socket { fd: lfd, listener: true } = &d.kind else {
+            let Kind::Socket {
+                fd: lfd,
+                listener: true,
+            } = &d.kind
+            else {
                 return Err(Errno::Inval);
             };
             let mut f = libc::SOCK_CLOEXEC;
@@ -42,7 +49,14 @@ impl WasiCtx {
             }
             let raw = loop {
                 // SAFETY: null address pointers ask for no peer address; `lfd` is open.
-                let r = unsafe { libc::accept4(lfd.as_raw_fd(), std::ptr::null_mut(), std::ptr::null_mut(), f) };
+                let r = unsafe {
+                    libc::accept4(
+                        lfd.as_raw_fd(),
+                        std::ptr::null_mut(),
+                        std::ptr::null_mut(),
+                        f,
+                    )
+                };
                 if r >= 0 {
                     break r;
                 }
@@ -53,7 +67,15 @@ impl WasiCtx {
             };
             // SAFETY: accept4 returned a fresh descriptor nothing else owns.
             let conn = unsafe { OwnedFd::from_raw_fd(raw) };
-            let desc = Desc::new(Kind::Socket { fd: conn, listener: false }, filetype::SOCKET_STREAM, rights::SOCKET, 0);
+            let desc = Desc::new(
+                Kind::Socket {
+                    fd: conn,
+                    listener: false,
+                },
+                filetype::SOCKET_STREAM,
+                rights::SOCKET,
+                0,
+            );
             let new = self.table.insert(desc)?;
             Mem(mem).put_u32(out as u32, new).inspect_err(|_| {
                 let _ = self.table.remove(new as i32);
@@ -128,7 +150,14 @@ impl WasiCtx {
             mem.slice(so_datalen as u32, 4)?;
             let n = loop {
                 // SAFETY: `data` is readable for its length; `s` is an open socket.
-                let r = unsafe { libc::send(s.as_raw_fd(), data.as_ptr().cast(), data.len(), libc::MSG_NOSIGNAL) };
+                let r = unsafe {
+                    libc::send(
+                        s.as_raw_fd(),
+                        data.as_ptr().cast(),
+                        data.len(),
+                        libc::MSG_NOSIGNAL,
+                    )
+                };
                 if r >= 0 {
                     break r as usize;
                 }

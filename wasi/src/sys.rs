@@ -48,7 +48,14 @@ pub fn cstring(bytes: &[u8]) -> Result<CString> {
 pub fn openat(dir: BorrowedFd<'_>, name: &CStr, flags: i32, mode: u32) -> Result<OwnedFd> {
     let fd = retry(|| {
         // SAFETY: `name` is NUL-terminated and lives across the call; `dir` is an open descriptor.
-        unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), flags | libc::O_CLOEXEC, mode) }
+        unsafe {
+            libc::openat(
+                dir.as_raw_fd(),
+                name.as_ptr(),
+                flags | libc::O_CLOEXEC,
+                mode,
+            )
+        }
     })?;
     // SAFETY: `openat` succeeded, so `fd` is a fresh descriptor that nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
@@ -117,7 +124,14 @@ pub fn renameat(
 ) -> Result<()> {
     retry(|| {
         // SAFETY: both names are NUL-terminated; both descriptors are open.
-        unsafe { libc::renameat(old_dir.as_raw_fd(), old.as_ptr(), new_dir.as_raw_fd(), new.as_ptr()) }
+        unsafe {
+            libc::renameat(
+                old_dir.as_raw_fd(),
+                old.as_ptr(),
+                new_dir.as_raw_fd(),
+                new.as_ptr(),
+            )
+        }
     })
     .map(drop)
 }
@@ -132,7 +146,13 @@ pub fn linkat(
     retry(|| {
         // SAFETY: both names are NUL-terminated; both descriptors are open.
         unsafe {
-            libc::linkat(old_dir.as_raw_fd(), old.as_ptr(), new_dir.as_raw_fd(), new.as_ptr(), 0)
+            libc::linkat(
+                old_dir.as_raw_fd(),
+                old.as_ptr(),
+                new_dir.as_raw_fd(),
+                new.as_ptr(),
+                0,
+            )
         }
     })
     .map(drop)
@@ -149,7 +169,12 @@ pub fn utimens(dir: BorrowedFd<'_>, name: Option<&CStr>, times: [libc::timespec;
     retry(|| match name {
         // SAFETY: `times` points at two timespecs; `name` is NUL-terminated.
         Some(name) => unsafe {
-            libc::utimensat(dir.as_raw_fd(), name.as_ptr(), times.as_ptr(), libc::AT_SYMLINK_NOFOLLOW)
+            libc::utimensat(
+                dir.as_raw_fd(),
+                name.as_ptr(),
+                times.as_ptr(),
+                libc::AT_SYMLINK_NOFOLLOW,
+            )
         },
         // SAFETY: `times` points at two timespecs; `dir` is open.
         None => unsafe { libc::futimens(dir.as_raw_fd(), times.as_ptr()) },
@@ -238,7 +263,12 @@ pub fn resolve<'a>(base: BorrowedFd<'a>, path: &[u8], follow_last: bool) -> Resu
     loop {
         let Some(comp) = queue.pop_front() else {
             // The path named the directory we stand in.
-            return Ok(Target { base, walked: stack.pop(), name: c".".into(), trailing_slash });
+            return Ok(Target {
+                base,
+                walked: stack.pop(),
+                name: c".".into(),
+                trailing_slash,
+            });
         };
         let last = queue.is_empty();
         if comp == b".." {
@@ -261,9 +291,19 @@ pub fn resolve<'a>(base: BorrowedFd<'a>, path: &[u8], follow_last: bool) -> Resu
                     Err(e) => return Err(e),
                 }
             }
-            return Ok(Target { base, walked: stack.pop(), name, trailing_slash });
+            return Ok(Target {
+                base,
+                walked: stack.pop(),
+                name,
+                trailing_slash,
+            });
         }
-        match openat(cur, &name, libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW, 0) {
+        match openat(
+            cur,
+            &name,
+            libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW,
+            0,
+        ) {
             Ok(fd) => stack.push(fd),
             Err(Errno::Notdir | Errno::Loop) => match readlinkat(cur, &name) {
                 Ok(target) => {
