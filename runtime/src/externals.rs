@@ -2,8 +2,11 @@
 
 use alloc::format;
 
+use core::any::Any;
 use strata_decoder::{GlobalType, MemoryType, RefType, TableType};
-use strata_vm::{GlobalAddr, LinearMemory, MemoryAddr, RawRef, TableAddr, Val};
+
+use alloc::boxed::Box;
+use strata_vm::{ExternAddr, GlobalAddr, LinearMemory, MemoryAddr, RawRef, TableAddr, Val};
 
 use crate::error::Error;
 use crate::store::{AsContext, AsContextMut, StoreId};
@@ -247,5 +250,63 @@ impl Global {
         cx.inner.globals[self.addr.index()]
             .set(val)
             .map_err(|e| Error::usage(format!("{e}")))
+    }
+}
+
+/// A host object wasm can hold as an `externref`: the store keeps the object, wasm passes the
+/// reference around opaquely.
+///
+/// ```
+/// use strata_runtime::{Engine, ExternRef, Store};
+/// let mut store = Store::new(&Engine::default(), ());
+/// let r = ExternRef::new(&mut store, String::from("file handle"));
+/// let val = r.to_val();
+/// let back = ExternRef::from_val(&store, &val).unwrap();
+/// let s = back.data(&store).downcast_ref::<String>().unwrap();
+/// assert_eq!(s, "file handle");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExternRef {
+    addr: ExternAddr,
+    store: StoreId,
+}
+
+impl ExternRef {
+    /// Moves `value` into the store and returns a reference to it.
+    pub fn new<V: Any + Send + Sync>(mut store: impl AsContextMut, value: V) -> ExternRef {
+        let cx = store.as_context_mut();
+        let index = cx.hosts.externs.len() as u32;
+        cx.hosts.externs.push(Box::new(value));
+        ExternRef {
+            addr: ExternAddr::new(index).expect("too many extern objects"),
+            store: cx.id,
+        }
+    }
+
+    /// The reference held by `val`, if it is a non-null `externref` made by
+    /// [`ExternRef::new`] in this store.
+    pub fn from_val(store: impl AsContext, val: &Val) -> Option<ExternRef> {
+        let cx = store.as_context();
+        match val {
+            Val::ExternRef(Some(addr)) if (addr.index() as usize) < cx.hosts.externs.len() => {
+                Some(ExternRef {
+                    addr: *addr,
+                    store: cx.id,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// This reference as an `externref` value.
+    pub fn to_val(&self) -> Val {
+        Val::ExternRef(Some(self.addr))
+    }
+
+    /// The host object.
+    pub fn data<'a, S: AsContext + ?Sized>(&self, store: &'a S) -> &'a (dyn Any + Send + Sync) {
+        let cx = store.as_context();
+        self.store.check(cx.id);
+        &*cx.hosts.externs[self.addr.index() as usize]
     }
 }

@@ -1,8 +1,10 @@
 //! [`Store`]: owns instances and the embedder's data; the context traits through which handles
 //! reach it.
 
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
+use core::any::Any;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use strata_vm::{FuncAddr, StoreInner};
@@ -53,6 +55,9 @@ pub(crate) struct Hosts<T> {
     /// Linker definitions already allocated in this store, by the address of their closure
     /// (kept alive by `funcs`, so the address cannot be reused while the store lives).
     pub(crate) allocated: BTreeMap<usize, FuncAddr>,
+    /// Host objects behind `externref`s made with [`ExternRef::new`](crate::ExternRef::new),
+    /// by [`ExternAddr`](strata_vm::ExternAddr) index.
+    pub(crate) externs: Vec<Box<dyn Any + Send + Sync>>,
 }
 
 impl<T> Store<T> {
@@ -64,6 +69,7 @@ impl<T> Store<T> {
             hosts: Hosts {
                 funcs: Vec::new(),
                 allocated: BTreeMap::new(),
+                externs: Vec::new(),
             },
             id: StoreId::fresh(),
             engine: engine.clone(),
@@ -104,6 +110,7 @@ impl<T: core::fmt::Debug> core::fmt::Debug for Store<T> {
 pub struct StoreContext<'a, T> {
     pub(crate) inner: &'a StoreInner,
     pub(crate) data: &'a T,
+    pub(crate) hosts: &'a Hosts<T>,
     pub(crate) id: StoreId,
 }
 
@@ -165,6 +172,7 @@ impl<T> AsContext for Store<T> {
         StoreContext {
             inner: &self.inner,
             data: &self.data,
+            hosts: &self.hosts,
             id: self.id,
         }
     }
@@ -187,6 +195,7 @@ impl<T> AsContext for StoreContext<'_, T> {
         StoreContext {
             inner: self.inner,
             data: self.data,
+            hosts: self.hosts,
             id: self.id,
         }
     }
@@ -198,6 +207,7 @@ impl<T> AsContext for StoreContextMut<'_, T> {
         StoreContext {
             inner: self.inner,
             data: self.data,
+            hosts: self.hosts,
             id: self.id,
         }
     }

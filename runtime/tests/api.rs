@@ -210,3 +210,14 @@ fn start_function_traps_fail_instantiation() {
     let err = Module::new(&engine, &wat("(module (func (result i32)))")).unwrap_err();
     assert!(matches!(err, Error::Compile(_)));
 }
+
+#[test]
+fn handles_and_stores_cross_threads() {
+    fn send<T: Send>() {}
+    fn send_sync<T: Send + Sync>() {}
+    send::<Store<()>>();
+    send_sync::<Engine>();
+    send_sync::<Module>();
+    send_sync::<Func>();
+    send_sync::<Linker<()>>();
+}

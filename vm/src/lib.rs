@@ -3,13 +3,14 @@
 //! What all backends share: the store, module instances, linear memories, tables, globals,
 //! function references, segments, traps, and the calling convention backends agree on.
 //!
-//! **Depends on:** `strata-decoder` (the type grammar: [`ValType`], [`MemoryType`], ...), later
-//! `strata-ir`. On unix with the `std` feature it also uses `libc`, for `mmap`/`mprotect`/`munmap`:
+//! **Depends on:** `strata-decoder` (the type grammar: [`ValType`], [`MemoryType`], ...) and
+//! `strata-ir` (the [`IrFunc`](strata_ir::IrFunc) behind each wasm function). On unix with the
+//! `std` feature it also uses `libc`, for `mmap`/`mprotect`/`munmap`:
 //! reserved linear memories whose base never moves and whose guard pages let the JITs drop
 //! bounds checks (see [`MemoryStrategy`]).
 //! **Must not depend on:** any backend or `runtime`.
 //!
-//! Status: leaf data structures built (issue 3); the store and instances come with the IR.
+//! Status: leaf data structures, the store, instances and instantiation built (issue 3).
 //!
 //! ## What is here
 //!
@@ -23,6 +24,9 @@
 //! | [`table`] | [`Table`] of [`RawRef`]s with the bulk table operations |
 //! | [`global`] | [`Global`]: a type and a 16-byte value cell |
 //! | [`segment`] | passive [`DataSegment`]s and [`ElementSegment`]s with `data.drop`/`elem.drop` |
+//! | [`store`] | [`StoreInner`]: every entity by address, interned signatures ([`SigId`]), limits |
+//! | [`module_info`] | [`ModuleInfo`]: a compiled module's owned description, constant expressions |
+//! | [`instance`] | [`InstanceData`] (module index → store address) and [`instantiate`] |
 //!
 //! ## Invariants backends rely on
 //!
