@@ -1,14 +1,19 @@
 //! # strata (the command-line tool)
 //!
-//! `strata validate FILE` checks a module; `strata inspect FILE` lists its sections, imports and
-//! exports, and `--ir FUNC` prints a function's IR. Running modules (`strata run`) arrives with
-//! the runtime and WASI.
+//! - `strata run [--dir HOST[::GUEST]] [--env NAME=VALUE] [--invoke NAME] FILE [ARGS]...` runs
+//!   a command module's `_start` with WASI, or calls one export and prints its results.
+//! - `strata validate FILE` checks a module.
+//! - `strata inspect FILE` lists its sections, imports and exports; `--ir FUNC` prints a
+//!   function's IR.
 //!
-//! Exit status: 0 on success, 1 for a module that cannot be read, is malformed or invalid
-//! (with a one-line error naming the problem), 2 for a usage error (from clap).
+//! Exit status: the guest's `proc_exit` code for `run`; 134 when the guest traps (the trap
+//! message and wasm backtrace go to stderr); 1 for a module that cannot be read, is malformed or
+//! invalid, or does not link (a one-line error naming the problem); 2 for a usage error (from
+//! clap). A bug in strata itself is reported in one line too, never as a Rust panic message.
 
 mod inspect;
 mod load;
+mod run;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +30,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Runs a WebAssembly module: its `_start` (with WASI), or one export with `--invoke`.
+    Run(run::RunArgs),
     /// Decodes and validates a module (binary .wasm or text .wat).
     Validate {
         /// The module to check.
@@ -42,8 +49,21 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("error: internal error in strata (please report it): {msg}");
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run(args) => match run::run(args) {
+            Ok(run::Outcome::Exit(code)) => return ExitCode::from(code),
+            Err(e) => Err(e),
+        },
         Command::Validate { file } => load::load(&file).and_then(|m| {
             load::validate(&m)?;
             println!("{}: valid", file.display());

@@ -84,3 +84,106 @@ fn unknown_flags_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unexpected argument"));
 }
+
+fn examples(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn run_prints_hello_world() {
+    for file in ["hello.wasm", "hello.wat"] {
+        let out = strata(&["run", &examples(file)]);
+        assert!(out.status.success(), "{file}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), "Hello, world!\n", "{file}");
+    }
+}
+
+#[test]
+fn run_a_rust_program_with_a_preopened_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("input.txt"), "one\ntwo\n").unwrap();
+    std::fs::write(dir.path().join("b.txt"), "").unwrap();
+    let mapping = format!("{}::/data", dir.path().display());
+    let guest = fixture("../guests/fileio.wasm");
+    let out = strata(&[
+        "run",
+        "--dir",
+        &mapping,
+        "--env",
+        "FILEIO_ESCAPE=1",
+        guest.to_str().unwrap(),
+        "/data",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("lines: 2\n"), "{stdout}");
+    assert!(stdout.contains("entries: b.txt,input.txt\n"), "{stdout}");
+    assert!(stdout.contains("first: one\n"), "{stdout}");
+    assert!(stdout.contains("escape: refused"), "{stdout}");
+    let written = std::fs::read_to_string(dir.path().join("output.txt")).unwrap();
+    assert!(written.starts_with("lines: 2\n"), "{written}");
+}
+
+#[test]
+fn run_without_the_dir_cannot_read_files() {
+    let guest = fixture("../guests/fileio.wasm");
+    let out = strata(&["run", guest.to_str().unwrap(), "/data"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read /data/input.txt"));
+}
+
+#[test]
+fn a_trap_exits_134_with_message_and_backtrace() {
+    let out = strata(&["run", fixture("trap.wat").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(134));
+    let err = text(&out.stderr);
+    assert!(err.contains("integer divide by zero"), "{err}");
+    assert!(err.contains("wasm backtrace"), "{err}");
+    assert!(err.contains("divide"), "{err}");
+    assert!(err.contains("compute"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn proc_exit_sets_the_exit_status() {
+    let out = strata(&["run", fixture("exit7.wat").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(7), "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_missing_import_is_a_one_line_error() {
+    let out = strata(&["run", fixture("needs_import.wat").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("unknown import"), "{err}");
+    assert!(err.contains("env") && err.contains("missing"), "{err}");
+}
+
+#[test]
+fn invoke_prints_results() {
+    let file = fixture("add.wat");
+    let out = strata(&["run", "--invoke", "add", file.to_str().unwrap(), "40", "2"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "42\n");
+    let out = strata(&["run", "--invoke", "add", file.to_str().unwrap(), "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("takes 2 argument(s), 1 given"));
+    let out = strata(&["run", "--invoke", "nope", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no exported function `nope`"));
+}
+
+#[test]
+fn a_malformed_module_is_rejected_before_running() {
+    let out = strata(&["run", fixture("truncated.wasm").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("malformed module at offset"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

@@ -9,6 +9,12 @@
 //! Function bodies are not decoded eagerly: [`OperatorsReader`] walks one lazily, without
 //! allocating per operator.
 //!
+//! **Performance:** `cargo bench -p strata-decoder` (`benches/decode.rs`) decodes a generated
+//! 4.45 MB module of 20,000 functions (2.26 M operators). On the 2-core development machine,
+//! best of runs: `decode` alone about 3.6 GB/s (bodies stay lazy), and `decode` plus reading
+//! every operator of every body about 130–160 MB/s (roughly 70 M operators/s). Medians were
+//! about half that while other builds shared the machine.
+//!
 //! **Depends on:** `core`, `alloc`, `bitflags`. Builds with `no_std`.
 //! **Must not depend on:** any other strata crate. Everything else depends on it.
 #![no_std]

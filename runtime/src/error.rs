@@ -42,6 +42,8 @@ pub enum Error {
     Host(String),
     /// The backend cannot execute something the module uses yet (an instruction, named).
     Unsupported(String),
+    /// A host function ended the guest on purpose with this exit status (WASI's `proc_exit`).
+    Exit(u32),
 }
 
 impl Error {
@@ -78,6 +80,7 @@ impl fmt::Display for Error {
             Error::Resource(m) => write!(f, "resource error: {m}"),
             Error::Usage(m) => write!(f, "{m}"),
             Error::Host(m) => write!(f, "host error: {m}"),
+            Error::Exit(code) => write!(f, "exited with status {code}"),
             Error::Unsupported(m) => write!(f, "unsupported: {m}"),
         }
     }

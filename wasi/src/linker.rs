@@ -9,18 +9,16 @@ use strata_runtime::{Caller, Error, Extern, FuncType, Linker, Val, ValType};
 
 use crate::{ProcExit, WasiCtx, MODULE};
 
-const EXIT_PREFIX: &str = "wasi exit with status ";
-
 /// The error that carries a guest's exit status out of the call.
 fn exit_error(e: ProcExit) -> Error {
-    Error::host(format!("{EXIT_PREFIX}{}", e.code))
+    Error::Exit(e.code)
 }
 
 /// The status the guest exited with, if `err` is how `proc_exit` (or a fatal `proc_raise`)
 /// ended it; any other error is a real failure (a trap, a host error...).
 pub fn exit_status(err: &Error) -> Option<u32> {
     match err {
-        Error::Host(m) => m.strip_prefix(EXIT_PREFIX)?.parse().ok(),
+        Error::Exit(code) => Some(*code),
         _ => None,
     }
 }

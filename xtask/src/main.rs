@@ -3,11 +3,13 @@
 //! Commands:
 //! - `test`: the full CI gate (fmt, clippy, tests, spec suite); see [`mod@test`].
 //! - `spec-run`: runs the official spec suite; see [`spec_run`].
+//! - `bench`: strata side by side with wasmi and wasmtime; see [`bench`].
 //!
 //! Each command lives in its own module; add one by adding a module and a `match` arm in
 //! [`main`]. Arguments are parsed by hand.
 #![forbid(unsafe_code)]
 
+mod bench;
 mod cargo;
 mod spec_run;
 mod test;
@@ -19,6 +21,7 @@ usage: cargo xtask <command> [args]
 
 commands:
   test       cargo fmt --check, clippy -D warnings, cargo test, spec-run (v1, v2, simd)
+  bench      strata vs wasmi and wasmtime (builds bench/peers): [--filter NAME] [--quick] [--help]
   spec-run   run the official spec suite:";
 
 fn main() -> ExitCode {
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
     let result = match command.as_deref() {
         Some("test") => test::run(&rest),
         Some("spec-run") => spec_run::run(&rest),
+        Some("bench") => bench::run(&rest),
         Some("help" | "-h" | "--help") | None => {
             print_usage();
             return if command.is_some() {

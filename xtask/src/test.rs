@@ -2,15 +2,17 @@
 //!
 //! 1. `cargo fmt --all --check`
 //! 2. `cargo clippy --workspace --all-targets -- -D warnings`
-//! 3. `cargo test --workspace`
-//! 4. spec-run of the default suites (v1, v2, simd) with no engine, in-process
+//! 3. `cargo build --no-default-features` of the crates that must build on `no_std` + `alloc`
+//! 4. `cargo test --workspace`
+//! 5. spec-run, in-process: v1 and v2 on the interpreter; simd validated only (until the
+//!    interpreter executes SIMD)
 //!
 //! Progress and errors go to stderr, so stdout ends with the spec summary.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
-use strata_spec_tests::Options;
+use strata_spec_tests::{EngineKind, Options, Suite};
 
 use crate::{cargo, spec_run};
 
@@ -18,8 +20,8 @@ use crate::{cargo, spec_run};
 enum Action {
     /// `cargo` with these arguments.
     Cargo(&'static [&'static str]),
-    /// The spec harness on its default suites, with no engine.
-    SpecRun,
+    /// The spec harness on these suites with this engine.
+    SpecRun(EngineKind, &'static [&'static str]),
 }
 
 /// The gate's steps, in order: a name and what it runs.
@@ -36,8 +38,34 @@ const STEPS: &[(&str, Action)] = &[
             "warnings",
         ]),
     ),
+    (
+        "no-std",
+        Action::Cargo(&[
+            "build",
+            "--no-default-features",
+            "-p",
+            "strata-decoder",
+            "-p",
+            "strata-validator",
+            "-p",
+            "strata-ir",
+            "-p",
+            "strata-vm",
+            "-p",
+            "strata-interp",
+            "-p",
+            "strata-runtime",
+        ]),
+    ),
     ("test", Action::Cargo(&["test", "--workspace"])),
-    ("spec-run", Action::SpecRun),
+    (
+        "spec-run",
+        Action::SpecRun(EngineKind::Interp, &["v1", "v2"]),
+    ),
+    (
+        "spec-run-simd",
+        Action::SpecRun(EngineKind::None, &["simd"]),
+    ),
 ];
 
 /// Runs every step; takes no arguments.
@@ -51,16 +79,21 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         let step_start = Instant::now();
         let command = match action {
             Action::Cargo(args) => format!("cargo {}", args.join(" ")),
-            Action::SpecRun => "cargo xtask spec-run --suite v1 --suite v2 --suite simd".into(),
+            Action::SpecRun(engine, suites) => format!(
+                "cargo xtask spec-run --engine {engine} --suite {}",
+                suites.join(" --suite ")
+            ),
         };
         eprintln!("==> [{}/{}] {name}: {command}", i + 1, STEPS.len());
         let result = match action {
             Action::Cargo(args) => cargo::run(args),
-            Action::SpecRun => match spec_run::run_options(&Options::default()) {
-                Ok(code) if code == ExitCode::SUCCESS => Ok(()),
-                Ok(_) => Err("spec directives failed (see the FAIL lines above)".into()),
-                Err(e) => Err(e),
-            },
+            Action::SpecRun(engine, suites) => {
+                match spec_options(*engine, suites).and_then(|o| spec_run::run_options(&o)) {
+                    Ok(code) if code == ExitCode::SUCCESS => Ok(()),
+                    Ok(_) => Err("spec directives failed (see the FAIL lines above)".into()),
+                    Err(e) => Err(e),
+                }
+            }
         };
         if let Err(e) = result {
             eprintln!(
@@ -76,4 +109,16 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         start.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The spec-run selection for a gate step.
+fn spec_options(engine: EngineKind, suites: &[&str]) -> Result<Options, String> {
+    Ok(Options {
+        suites: suites
+            .iter()
+            .map(|s| Suite::by_name(s))
+            .collect::<Result<_, _>>()?,
+        engine,
+        file: None,
+    })
 }

@@ -120,11 +120,12 @@ fn main() -> ExitCode {
     }
     let options = match Options::parse(&args) {
         Ok(o) => o,
+        Err(e) if e.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
-            if !e.is_empty() {
-                eprintln!("error: {e}");
-            }
-            eprintln!("{USAGE}");
+            eprintln!("error: {e}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
