@@ -54,6 +54,12 @@ macro_rules! define_instrs {
         /// - `BrTable { index, len }` is followed by `len + 1` `Br` instructions (the last is the
         ///   default); execution continues at entry `min(index, len)`;
         /// - `Return`: the results are already in slots `0..`;
+        /// - `ConsumeFuel { amount }` (emitted only when fuel metering is on) starts each basic
+        ///   block: if the store's remaining fuel is below `amount` it traps with "all fuel
+        ///   consumed by WebAssembly" and leaves the fuel unchanged, else it subtracts `amount`;
+        /// - `CheckInterrupt` (emitted only when interruption is on) sits at function entry and
+        ///   at every loop header: it traps with "interrupted" if an interrupt was requested or
+        ///   the store's deadline passed;
         /// - an instruction reads all its inputs before it writes its output: `dst` may be (or,
         ///   for `v128`, overlap) an input slot;
         /// - `v_*` shapes are SIMD: `v128` operands take two slots, the low 64 bits first;

@@ -17,6 +17,8 @@ macro_rules! for_each_instr {
         $mac! {
             // ---- control ----
             other Unreachable {} "unreachable";
+            other ConsumeFuel { amount: u32 } "consume_fuel";
+            other CheckInterrupt {} "check_interrupt";
             other Br { target: Target } "br";
             other BrIfNez { cond: Slot, target: Target } "br_if_nez";
             other BrIfEqz { cond: Slot, target: Target } "br_if_eqz";

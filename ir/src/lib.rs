@@ -21,13 +21,15 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod fuel;
 mod func;
 mod instr;
 mod instr_table;
 mod module;
 mod translate;
 
+pub use fuel::fuel_cost;
 pub use func::{slots_of, IrFunc};
 pub use instr::{Instr, Slot, Target};
-pub use module::{translate_module, TranslatedModule};
-pub use translate::{FuncTranslator, TranslateError};
+pub use module::{translate_module, translate_module_with, TranslatedModule};
+pub use translate::{FuncTranslator, TranslateError, TranslateOptions};

@@ -92,9 +92,21 @@ impl core::fmt::Display for TranslateError {
     }
 }
 
+/// What the translator inserts besides the function's own code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct TranslateOptions {
+    /// Insert `ConsumeFuel` at the start of every basic block (fuel metering).
+    pub fuel: bool,
+    /// Insert `CheckInterrupt` at function entry and loop headers (interruption, deadlines).
+    pub interruptible: bool,
+}
+
 /// Translates one function body to IR as the validator reports its operators.
 #[derive(Debug, Default)]
 pub struct FuncTranslator {
+    options: TranslateOptions,
+    /// The `ConsumeFuel` instruction of the current basic block.
+    fuel_at: Option<usize>,
     func_index: u32,
     instrs: Vec<Instr>,
     v128_consts: Vec<u128>,
@@ -117,6 +129,31 @@ impl FuncTranslator {
     /// A translator with empty buffers.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A translator that inserts fuel metering and/or interruption checks.
+    pub fn with_options(options: TranslateOptions) -> Self {
+        FuncTranslator {
+            options,
+            ..Self::default()
+        }
+    }
+
+    /// Starts a basic block's fuel charge (a join point: a label or the function entry).
+    fn start_fuel_block(&mut self) {
+        if self.options.fuel {
+            self.fuel_at = Some(self.emit(Instr::ConsumeFuel { amount: 0 }));
+            self.fuse_barrier = self.instrs.len();
+        }
+    }
+
+    /// Adds `cost` to the current basic block's fuel charge.
+    fn charge(&mut self, cost: u32) {
+        if let Some(at) = self.fuel_at {
+            if let Instr::ConsumeFuel { amount } = &mut self.instrs[at] {
+                *amount = amount.saturating_add(cost);
+            }
+        }
     }
 
     /// The translated function, once `end_function` ran; or why translation failed.
@@ -282,7 +319,15 @@ impl FuncTranslator {
     }
 
     fn bind_label(&mut self, label: usize) {
-        let here = self.here();
+        // With fuel on, a block that has not emitted anything yet starts at its
+        // `ConsumeFuel`: the label shares that block instead of starting an empty one.
+        let shares_block =
+            self.options.fuel && self.fuel_at.is_some_and(|at| at + 1 == self.instrs.len());
+        let here = if shares_block {
+            self.here() - 1
+        } else {
+            self.here()
+        };
         self.fuse_barrier = self.instrs.len();
         let pending = core::mem::take(&mut self.labels[label].pending);
         for at in pending {
@@ -291,6 +336,9 @@ impl FuncTranslator {
             }
         }
         self.labels[label].bound = Some(here);
+        if !shares_block {
+            self.start_fuel_block();
+        }
     }
 
     /// Emits a branching instruction to `label` (its target is patched if not bound yet).
@@ -393,12 +441,14 @@ impl FuncTranslator {
             let label = self.controls[c].label;
             let branch = self.fused_branch(cond, false);
             self.emit_branch(branch, label);
+            self.start_fuel_block();
             return;
         }
         // Skip over the copies and the branch when the condition is false.
         let skip = self.new_label();
         let branch = self.fused_branch(cond, true);
         self.emit_branch(branch, skip);
+        self.start_fuel_block();
         self.branch(depth);
         self.bind_label(skip);
     }
@@ -502,6 +552,9 @@ impl FuncTranslator {
         if kind == FrameKind::Loop && !dead {
             let label = self.controls.last().map(|c| c.label).unwrap_or(0);
             self.bind_label(label);
+            if self.options.interruptible {
+                self.emit(Instr::CheckInterrupt {});
+            }
         }
     }
 
@@ -515,6 +568,7 @@ impl FuncTranslator {
             self.materialize_top(params.len());
             let branch = self.fused_branch(cond, true);
             else_branch = Some(self.emit(branch));
+            self.start_fuel_block();
         }
         self.enter(FrameKind::If, params, results, dead);
         if let Some(c) = self.controls.last_mut() {
@@ -541,6 +595,7 @@ impl FuncTranslator {
             if let Some(t) = self.instrs[at].target_mut() {
                 *t = Target(here);
             }
+            self.start_fuel_block();
         }
         self.controls[c].kind = FrameKind::Else;
         let height = self.controls[c].height;
@@ -1473,10 +1528,19 @@ impl FuncConsumer for FuncTranslator {
             results: ty.results().to_vec(),
             dead: false,
         });
+        self.fuel_at = None;
+        if self.options.interruptible {
+            self.emit(Instr::CheckInterrupt {});
+        }
+        self.start_fuel_block();
+        self.fuse_barrier = self.instrs.len();
     }
 
     fn operator(&mut self, op: &Operator<'_>, _offset: usize, ctx: &OperatorContext<'_>) {
         if self.error.is_none() {
+            if self.options.fuel && ctx.was_reachable() {
+                self.charge(crate::fuel::fuel_cost(op));
+            }
             self.translate(op, ctx);
         }
     }

@@ -136,3 +136,28 @@ fn simd_values_take_two_slots() {
               (v128.const i64x2 1 2))))"#
     ));
 }
+
+/// Like [`ir_of`], with fuel metering and interruption checks.
+fn metered_ir_of(wat: &str) -> String {
+    let buf = wast::parser::ParseBuffer::new(wat).expect("lex");
+    let mut module = wast::parser::parse::<wast::Wat>(&buf).expect("parse");
+    let bytes = module.encode().expect("encode");
+    let module = decode(&bytes, Features::WASM2).expect("decode");
+    let options = strata_ir::TranslateOptions {
+        fuel: true,
+        interruptible: true,
+    };
+    let translated = strata_ir::translate_module_with(&module, options).expect("translate");
+    translated.funcs[0].to_string()
+}
+
+#[test]
+fn fuel_is_charged_per_basic_block() {
+    insta::assert_snapshot!(metered_ir_of(
+        r#"(module (func (param i32) (result i32) (local i32)
+            (loop $l
+              (local.set 1 (i32.add (local.get 1) (local.get 0)))
+              (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+            (if (result i32) (local.get 1) (then (i32.const 1)) (else (i32.const 2)))))"#
+    ));
+}
