@@ -5,6 +5,8 @@
 //! - `strata validate FILE` checks a module.
 //! - `strata inspect FILE` lists its sections, imports and exports; `--ir FUNC` prints a
 //!   function's IR.
+//! - `strata completions SHELL` prints a completion script (bash, zsh, fish, elvish,
+//!   powershell).
 //!
 //! Exit status: the guest's `proc_exit` code for `run`; 134 when the guest traps (the trap
 //! message and wasm backtrace go to stderr); 1 for a module that cannot be read, is malformed or
@@ -18,7 +20,8 @@ mod run;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+use clap_complete::Shell;
 
 /// strata: a WebAssembly runtime.
 #[derive(Debug, Parser)]
@@ -46,6 +49,11 @@ enum Command {
         #[arg(long, value_name = "FUNC")]
         ir: Option<String>,
     },
+    /// Prints a shell completion script, e.g. `strata completions bash > /etc/bash_completion.d/strata`.
+    Completions {
+        /// The shell.
+        shell: Shell,
+    },
 }
 
 fn main() -> ExitCode {
@@ -69,6 +77,10 @@ fn main() -> ExitCode {
             println!("{}: valid", file.display());
             Ok(())
         }),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "strata", &mut std::io::stdout());
+            Ok(())
+        }
         Command::Inspect { file, ir } => {
             load::load(&file).and_then(|m| inspect::inspect(&m, ir.as_deref()))
         }

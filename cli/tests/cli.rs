@@ -187,3 +187,22 @@ fn a_malformed_module_is_rejected_before_running() {
     assert!(err.contains("malformed module at offset"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn completions_are_generated() {
+    let out = strata(&["completions", "bash"]);
+    assert!(out.status.success());
+    let s = text(&out.stdout);
+    assert!(s.contains("_strata()"), "{s}");
+    assert!(s.contains("--invoke"), "{s}");
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let out = strata(&["--help"]);
+    assert!(out.status.success());
+    let s = text(&out.stdout);
+    for cmd in ["run", "validate", "inspect", "completions"] {
+        assert!(s.contains(cmd), "{s}");
+    }
+}
