@@ -459,13 +459,17 @@ macro_rules! define_operators {
                 0xfb..=0xfd => (first, r.read_var_u32()?),
                 _ => (0, u32::from(first)),
             };
+            // The proposal check sits in each arm, so for WebAssembly 1.0 operators (which need
+            // no feature) it folds away.
             let op = match key {
-                $( ($prefix, $code) => Operator::$name { $($field: imm_read!(r, $kind)),* }, )*
+                $( ($prefix, $code) => {
+                    if !r.features().contains(proposal_features!($prop)) {
+                        return Err(DecodeError::new(DecodeErrorKind::IllegalOpcode, at));
+                    }
+                    Operator::$name { $($field: imm_read!(r, $kind)),* }
+                } )*
                 _ => return Err(DecodeError::new(DecodeErrorKind::IllegalOpcode, at)),
             };
-            if !r.features().contains(op.required_features()) {
-                return Err(DecodeError::new(DecodeErrorKind::IllegalOpcode, at));
-            }
             Ok(op)
         }
     };

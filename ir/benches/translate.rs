@@ -1,5 +1,6 @@
-//! Translation throughput: decode + validate + translate every module of the official
-//! WebAssembly 2.0 suite that the IR supports, and report MB of wasm per second, plus how large
+//! Front-end throughput on every module of the official WebAssembly 2.0 suite: a plain decode +
+//! operator walk, decode + validation alone (the validator with no consumer must stay about as
+//! fast as the walk), and decode + validate + translate; in MB of wasm per second, plus how large
 //! the translation is (IR instructions per wasm operator).
 //!
 //! Run with `cargo bench -p strata-ir --bench translate`.
@@ -39,7 +40,16 @@ fn corpus() -> Vec<Vec<u8>> {
 }
 
 fn main() {
-    let modules = corpus();
+    let large = concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/programs/large.wasm");
+    match std::fs::read(large) {
+        Ok(bytes) => report("large.wasm (bench/programs)", vec![bytes]),
+        Err(e) => println!("large.wasm not measured: {e}"),
+    }
+    report("the v2 spec suite's modules", corpus());
+}
+
+fn report(what: &str, modules: Vec<Vec<u8>>) {
+    println!("== {what}");
     let bytes: usize = modules.iter().map(Vec::len).sum();
     let mut ops = 0usize;
     let mut instrs = 0usize;
@@ -57,15 +67,43 @@ fn main() {
         instrs += t.funcs.iter().map(|f| f.instrs.len()).sum::<usize>();
     }
     let rounds = 5;
-    let mut best = f64::MAX;
-    for _ in 0..rounds {
-        let start = Instant::now();
-        for m in &modules {
-            let module = decode(m, Features::WASM2).expect("decodes");
-            std::hint::black_box(translate_module(&module).expect("translates"));
+    let best_of = |f: &dyn Fn(&[u8])| {
+        let mut best = f64::MAX;
+        for _ in 0..rounds {
+            let start = Instant::now();
+            for m in &modules {
+                f(m);
+            }
+            best = best.min(start.elapsed().as_secs_f64());
         }
-        best = best.min(start.elapsed().as_secs_f64());
-    }
+        best
+    };
+    let walk = best_of(&|m| {
+        let module = decode(m, Features::WASM2).expect("decodes");
+        for body in &module.code {
+            let mut r = body.operators();
+            while !r.eof() {
+                std::hint::black_box(r.read().expect("reads"));
+            }
+        }
+    });
+    let validate = best_of(&|m| {
+        let module = decode(m, Features::WASM2).expect("decodes");
+        std::hint::black_box(strata_validator::validate(&module).expect("valid"));
+    });
+    let best = best_of(&|m| {
+        let module = decode(m, Features::WASM2).expect("decodes");
+        std::hint::black_box(translate_module(&module).expect("translates"));
+    });
+    let mbps = |secs: f64| bytes as f64 / 1e6 / secs;
+    println!(
+        "walk:      {:.1} MB/s (decode + read every operator)",
+        mbps(walk)
+    );
+    println!(
+        "validate:  {:.1} MB/s (decode + validate, no consumer)",
+        mbps(validate)
+    );
     println!(
         "translate: {} modules, {} functions, {:.2} MB of wasm",
         modules.len(),
@@ -74,7 +112,7 @@ fn main() {
     );
     println!(
         "translate: {:.1} MB/s (decode + validate + translate, best of {rounds})",
-        bytes as f64 / 1e6 / best
+        mbps(best)
     );
     println!(
         "translate: {ops} wasm operators -> {instrs} IR instructions ({:.2} per operator)",
