@@ -46,6 +46,12 @@ pub trait Host {
         caller: Option<InstanceAddr>,
         slots: &mut [UntypedVal],
     ) -> Result<(), Self::Error>;
+
+    /// The embedder's resource limiter, asked before `memory.grow` and `table.grow` (a refusal
+    /// makes them return -1). None by default.
+    fn limiter(&mut self) -> Option<&mut dyn strata_vm::ResourceLimiter> {
+        None
+    }
 }
 
 /// Why a call did not return normally.
@@ -444,9 +450,18 @@ fn execute<H: Host>(
             match instr {
                 // ---- control ----
                 Instr::Unreachable {} => trap!(Err(TrapCode::Unreachable)),
-                // Emitted only when the translator is asked for metering/interruption, which
-                // the runtime does not do yet (the embedding-controls issue wires them).
-                Instr::ConsumeFuel { .. } | Instr::CheckInterrupt {} => {}
+                // Emitted only when the engine meters fuel / is interruptible (see the `Instr`
+                // docs). Fuel lives in the store so host functions and the embedder see it; an
+                // interrupt is one relaxed load of a flag shared with other threads.
+                Instr::ConsumeFuel { amount } => match store.fuel.checked_sub(u64::from(amount)) {
+                    Some(left) => store.fuel = left,
+                    None => trap!(Err(TrapCode::OutOfFuel)),
+                },
+                Instr::CheckInterrupt {} => {
+                    if store.interrupt.is_requested() && store.interrupt.take() {
+                        trap!(Err(TrapCode::Interrupted))
+                    }
+                }
                 Instr::Br { target } => jump!(target),
                 Instr::BrIfNez { cond, target } => {
                     if get!(cond).to_i32() != 0 {
@@ -669,7 +684,7 @@ fn execute<H: Host>(
                 } => {
                     let t = table_addr!(table);
                     let (init, delta) = (get!(init).to_raw_ref(), get!(delta).to_u32());
-                    let r = store.tables[t].grow(u64::from(delta), init, None);
+                    let r = store.tables[t].grow(u64::from(delta), init, host.limiter());
                     set!(
                         dst,
                         UntypedVal::from_u32(r.map_or(u32::MAX, |old| old as u32))
@@ -738,7 +753,7 @@ fn execute<H: Host>(
                 }
                 Instr::MemoryGrow { dst, delta, memory } => {
                     let delta = get!(delta).to_u32();
-                    let r = memory!(memory).grow(u64::from(delta), None);
+                    let r = memory!(memory).grow(u64::from(delta), host.limiter());
                     set!(
                         dst,
                         UntypedVal::from_u32(r.map_or(u32::MAX, |old| old as u32))
