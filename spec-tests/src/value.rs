@@ -123,4 +123,45 @@ mod tests {
         assert!(v128_matches(&V128Pattern::I32x4([1, 2, 3, -1]), v));
         assert!(!v128_matches(&V128Pattern::I32x4([1, 2, 3, 4]), v));
     }
+
+    #[test]
+    fn v128_nan_patterns_per_lane() {
+        use wast::token::{F32, F64};
+        let f32x4 = |l: [u32; 4]| {
+            l.iter()
+                .enumerate()
+                .fold(0u128, |acc, (i, &b)| acc | (u128::from(b) << (32 * i)))
+        };
+        let pattern = V128Pattern::F32x4([
+            NanPattern::CanonicalNan,
+            NanPattern::ArithmeticNan,
+            NanPattern::Value(F32 { bits: 0x3f80_0000 }),
+            NanPattern::Value(F32 { bits: 0x7fa0_0000 }),
+        ]);
+        // Canonical (either sign), arithmetic, an exact value, an exact signalling NaN.
+        assert!(v128_matches(
+            &pattern,
+            f32x4([0xffc0_0000, 0x7fc0_0001, 0x3f80_0000, 0x7fa0_0000])
+        ));
+        // Each lane is checked on its own.
+        assert!(!v128_matches(
+            &pattern,
+            f32x4([0x7fc0_0001, 0x7fc0_0001, 0x3f80_0000, 0x7fa0_0000])
+        ));
+        assert!(!v128_matches(
+            &pattern,
+            f32x4([0x7fc0_0000, 0x7f80_0001, 0x3f80_0000, 0x7fa0_0000])
+        ));
+        assert!(!v128_matches(
+            &pattern,
+            f32x4([0x7fc0_0000, 0x7fc0_0000, 0x3f80_0000, 0x7fe0_0000])
+        ));
+        let pattern = V128Pattern::F64x2([
+            NanPattern::ArithmeticNan,
+            NanPattern::Value(F64 { bits: 1 }),
+        ]);
+        assert!(v128_matches(&pattern, 0x7ff8_0000_0000_0001 | (1 << 64)));
+        assert!(!v128_matches(&pattern, 0x7ff0_0000_0000_0001 | (1 << 64)));
+        assert!(!v128_matches(&pattern, 0x7ff8_0000_0000_0000 | (2 << 64)));
+    }
 }

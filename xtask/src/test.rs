@@ -4,8 +4,7 @@
 //! 2. `cargo clippy --workspace --all-targets -- -D warnings`
 //! 3. `cargo build --no-default-features` of the crates that must build on `no_std` + `alloc`
 //! 4. `cargo test --workspace`
-//! 5. spec-run, in-process: v1 and v2 on the interpreter; simd validated only (until the
-//!    interpreter executes SIMD)
+//! 5. spec-run, in-process: v1, v2 and simd on the interpreter
 //!
 //! Progress and errors go to stderr, so stdout ends with the spec summary.
 
