@@ -21,24 +21,24 @@ NATIVE_FLAGS=(-O2 -fno-strict-aliasing)
 
 # name, source, extra flags, n (chosen so one run takes ~50-300 ms on wasmtime-cranelift)
 SUITE=(
-  "fib        fib.c        -           32"
+  "fib        fib.c        -           36"
   "intloop    intloop.c    -           40000000"
   "collatz    collatz.c    -           300000"
-  "sieve      sieve.c      -           40"
+  "sieve      sieve.c      -           16"
   "matmul     matmul.c     -           40"
-  "sha256     sha256.c     -           300"
-  "sort       sort.c       -           12"
-  "nbody      nbody.c      -           2000000"
-  "mandelbrot mandelbrot.c -           1200"
-  "spectral   spectral.c   -           600"
-  "dispatch   dispatch.c   -           10000000"
-  "bulkmem    bulkmem.c    -           2000000"
-  "bytecode   bytecode.c   -           300000"
+  "sha256     sha256.c     -           200"
+  "sort       sort.c       -           8"
+  "nbody      nbody.c      -           1000000"
+  "mandelbrot mandelbrot.c -           900"
+  "spectral   spectral.c   -           1000"
+  "dispatch   dispatch.c   -           2000000"
+  "bulkmem    bulkmem.c    -           1000000"
+  "bytecode   bytecode.c   -           100000"
   "image      image.c      -           60"
   "image_simd image.c      -msimd128   60"
   "checksum   checksum.c   -           300"
   "checksum_simd checksum.c -msimd128  300"
-  "large      large.c      -           300"
+  "large      large.c      -           750"
 )
 
 native_dir=$(mktemp -d)

@@ -13,6 +13,7 @@
 //! invalid, or does not link (a one-line error naming the problem); 2 for a usage error (from
 //! clap). A bug in strata itself is reported in one line too, never as a Rust panic message.
 
+mod cache;
 mod inspect;
 mod load;
 mod run;

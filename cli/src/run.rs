@@ -2,16 +2,24 @@
 //! `--invoke` and prints its results.
 //!
 //! Exit status: the guest's `proc_exit` code (0 if `_start` returns); 134 with the trap message
-//! and wasm backtrace on stderr if the guest traps; 1 with a one-line error if the module
-//! cannot be loaded, compiled or linked.
+//! and wasm backtrace on stderr if the guest traps (running out of `--fuel` and passing the
+//! `--timeout` are traps too); 1 with a one-line error if the module cannot be loaded, compiled
+//! or linked.
+//!
+//! Compiled modules are cached (see [`crate::cache`]) unless `--no-cache` is given.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use strata_decoder::{Ieee32, Ieee64};
-use strata_runtime::{Backend, Config, Engine, Error, Func, Linker, Module, Store, Val, ValType};
+use strata_runtime::{
+    Backend, Config, Engine, Error, Func, Linker, Module, Store, StoreLimits, StoreLimitsBuilder,
+    Val, ValType,
+};
 use strata_wasi::{DirPerms, WasiCtx};
 
+use crate::cache::Cache;
 use crate::load::{self, CliError};
 
 /// The exit status of a run that trapped (as wasmtime and a SIGABRT'd process report).
@@ -42,6 +50,24 @@ pub struct RunArgs {
     /// The execution engine.
     #[arg(long, value_enum, default_value_t = EngineChoice::Auto)]
     engine: EngineChoice,
+    /// Run with this much fuel: each WebAssembly operator costs one unit (structure, locals and
+    /// constants are free); running out traps with `all fuel consumed by WebAssembly`.
+    #[arg(long, value_name = "N")]
+    fuel: Option<u64>,
+    /// Stop the guest (a trap: `interrupted`) after this long, e.g. `10s`, `500ms`, `2m`.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    timeout: Option<Duration>,
+    /// The most bytes each linear memory may have, e.g. `65536`, `64KiB`, `16MiB`, `1GiB`;
+    /// `memory.grow` past it returns -1 (default 4GiB).
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    max_memory: Option<u64>,
+    /// Where compiled modules are cached (default `$XDG_CACHE_HOME/strata`, else
+    /// `~/.cache/strata`).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache_dir: Option<PathBuf>,
+    /// Do not read or write the compiled-module cache.
+    #[arg(long)]
+    no_cache: bool,
     /// The module to run (binary .wasm or text .wat).
     file: PathBuf,
     /// Arguments for the guest program (or for the invoked function).
@@ -55,21 +81,60 @@ pub enum Outcome {
     Exit(u8),
 }
 
+/// What the store holds: the WASI context and the resource limits.
+pub struct Host {
+    wasi: WasiCtx,
+    limits: StoreLimits,
+}
+
 /// Runs the module as `args` describe.
 pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
     let loaded = load::load(&args.file)?;
     let mut config = Config::default();
-    config.backend(match args.engine {
-        EngineChoice::Interp | EngineChoice::Auto => Backend::Interp,
-    });
+    config
+        .backend(match args.engine {
+            EngineChoice::Interp | EngineChoice::Auto => Backend::Interp,
+        })
+        // Metering and interruption checks are compiled in only when asked for: zero cost
+        // otherwise.
+        .consume_fuel(args.fuel.is_some())
+        .interruptible(args.timeout.is_some());
     let engine = Engine::new(&config);
-    let module = Module::new(&engine, &loaded.bytes)
-        .map_err(|e| CliError::new(format!("{}: {e}", loaded.path)))?;
+    let cache = if args.no_cache {
+        None
+    } else {
+        args.cache_dir
+            .clone()
+            .or_else(Cache::default_dir)
+            .map(Cache::new)
+    };
+    let module = match &cache {
+        Some(cache) => cache.load_or_compile(&engine, &loaded.bytes),
+        None => Module::new(&engine, &loaded.bytes),
+    }
+    .map_err(|e| CliError::new(format!("{}: {e}", loaded.path)))?;
 
-    let wasi = build_wasi(&args, &loaded.path)?;
-    let mut store = Store::new(&engine, wasi);
+    let mut limits = StoreLimitsBuilder::new();
+    if let Some(bytes) = args.max_memory {
+        limits = limits.memory_size(usize::try_from(bytes).unwrap_or(usize::MAX));
+    }
+    let host = Host {
+        wasi: build_wasi(&args, &loaded.path)?,
+        limits: limits.build(),
+    };
+    let mut store = Store::new(&engine, host);
+    store.limiter(|host| &mut host.limits);
+    if let Some(fuel) = args.fuel {
+        store.set_fuel(fuel).expect("fuel is enabled");
+    }
+    if let Some(timeout) = args.timeout {
+        // The deadline covers instantiation (the start function) and the run.
+        store
+            .set_deadline(timeout)
+            .expect("interruption is enabled");
+    }
     let mut linker = Linker::new(&engine);
-    strata_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)
+    strata_wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)
         .map_err(|e| CliError::new(format!("cannot set up WASI: {e}")))?;
 
     let instance = match linker.instantiate(&mut store, &module) {
@@ -132,7 +197,7 @@ fn finish(e: Error, path: &str) -> Result<Outcome, CliError> {
 
 /// Calls `func` with `raw` parsed per its parameter types and prints each result on a line.
 fn invoke(
-    store: &mut Store<WasiCtx>,
+    store: &mut Store<Host>,
     func: Func,
     name: &str,
     raw: &[String],
@@ -166,6 +231,49 @@ fn invoke(
         }
         Err(e) => finish(e, path),
     }
+}
+
+/// Parses `10s`, `500ms`, `1.5s`, `2m`, `1h`, `250us`, `100ns` (a bare number is seconds).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let n: f64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration like 10s or 500ms"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => n,
+        "ms" => n / 1e3,
+        "us" | "µs" => n / 1e6,
+        "ns" => n / 1e9,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        other => {
+            return Err(format!(
+                "unknown duration unit `{other}` (use ns, us, ms, s, m, h)"
+            ))
+        }
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("`{s}`: {e}"))
+}
+
+/// Parses a byte count: `65536`, `64K`/`64KiB`, `16M`/`16MiB`, `1G`/`1GiB` (powers of 1024).
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a byte count like 65536 or 16MiB"))?;
+    let scale: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "K" | "KiB" | "k" => 1 << 10,
+        "M" | "MiB" => 1 << 20,
+        "G" | "GiB" => 1 << 30,
+        other => return Err(format!("unknown size unit `{other}` (use KiB, MiB, GiB)")),
+    };
+    n.checked_mul(scale)
+        .ok_or_else(|| format!("`{s}` is too large"))
 }
 
 fn parse_val(ty: ValType, s: &str) -> Result<Val, CliError> {

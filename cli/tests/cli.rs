@@ -206,3 +206,138 @@ fn help_lists_the_commands() {
         assert!(s.contains(cmd), "{s}");
     }
 }
+
+// ---- embedding controls: --fuel, --timeout, --max-memory, the compiled-module cache ----
+
+fn run_spin(extra: &[&str]) -> (Output, std::time::Duration) {
+    let cache = tempfile::tempdir().unwrap();
+    let spin = fixture("spin.wat");
+    let mut args = vec!["run", "--cache-dir", cache.path().to_str().unwrap()];
+    args.extend_from_slice(extra);
+    args.push(spin.to_str().unwrap());
+    let start = std::time::Instant::now();
+    let out = strata(&args);
+    (out, start.elapsed())
+}
+
+#[test]
+fn fuel_stops_an_infinite_loop() {
+    let (out, _) = run_spin(&["--fuel", "1000000"]);
+    assert_eq!(out.status.code(), Some(134), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("wasm trap: all fuel consumed by WebAssembly"),
+        "{err}"
+    );
+}
+
+#[test]
+fn timeout_stops_an_infinite_loop() {
+    let (out, elapsed) = run_spin(&["--timeout", "200ms"]);
+    assert_eq!(out.status.code(), Some(134), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("wasm trap: interrupted"), "{err}");
+    assert!(
+        elapsed >= std::time::Duration::from_millis(200),
+        "{elapsed:?}"
+    );
+    assert!(elapsed < std::time::Duration::from_secs(10), "{elapsed:?}");
+}
+
+#[test]
+fn bad_durations_and_sizes_are_usage_errors() {
+    let (out, _) = run_spin(&["--timeout", "10 parsecs"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown duration unit"));
+    let (out, _) = run_spin(&["--max-memory", "lots"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_memory_bomb_meets_max_memory() {
+    let bomb = fixture("bomb.wat");
+    let out = strata(&[
+        "run",
+        "--no-cache",
+        "--max-memory",
+        "1MiB",
+        "--invoke",
+        "bomb",
+        bomb.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "16\n");
+    // A memory whose initial size is over the limit fails instantiation with one line.
+    let out = strata(&[
+        "run",
+        "--no-cache",
+        "--max-memory",
+        "1000",
+        "--invoke",
+        "bomb",
+        bomb.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("refused by the resource limiter"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn the_cache_is_used_and_a_corrupt_entry_is_rewritten() {
+    let cache = tempfile::tempdir().unwrap();
+    let add = fixture("add.wat");
+    let run = || {
+        strata(&[
+            "run",
+            "--cache-dir",
+            cache.path().to_str().unwrap(),
+            "--invoke",
+            "add",
+            add.to_str().unwrap(),
+            "2",
+            "3",
+        ])
+    };
+    let out = run();
+    assert_eq!(text(&out.stdout), "5\n", "{}", text(&out.stderr));
+    let entries: Vec<_> = std::fs::read_dir(cache.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let entry = &entries[0];
+    let good = std::fs::read(entry).unwrap();
+    assert!(good.starts_with(b"\0strata\x01"));
+    // Cached run.
+    assert_eq!(text(&run().stdout), "5\n");
+    // Corrupt (a flipped bit), truncated, and garbage entries are refused, never fatal, and
+    // rewritten.
+    let mut flipped = good.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1;
+    for bad in [
+        flipped,
+        good[..good.len() / 2].to_vec(),
+        b"garbage".to_vec(),
+    ] {
+        std::fs::write(entry, &bad).unwrap();
+        let out = run();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), "5\n");
+        assert_eq!(std::fs::read(entry).unwrap(), good);
+    }
+    // --no-cache neither reads nor writes.
+    std::fs::remove_file(entry).unwrap();
+    let out = strata(&[
+        "run",
+        "--no-cache",
+        "--invoke",
+        "add",
+        add.to_str().unwrap(),
+        "2",
+        "3",
+    ]);
+    assert_eq!(text(&out.stdout), "5\n");
+    assert_eq!(std::fs::read_dir(cache.path()).unwrap().count(), 0);
+}

@@ -1,4 +1,4 @@
-//! The execution loop.
+//! The execution engine.
 //!
 //! ## Design
 //!
@@ -8,24 +8,38 @@
 //!   copying), and the results come back there. The stack grows on demand up to
 //!   [`StoreConfig::max_stack_slots`](strata_vm::StoreConfig); past that, and past
 //!   `max_call_depth` frames, execution traps with `call stack exhausted`.
-//! - **Call frames** live in a separate `Vec<Frame>` (function, code, instance, return pc,
-//!   base), so wasm→wasm calls never recurse on the host stack.
-//! - **Dispatch** is a `loop` over `&[Instr]` with one `match`; each arm is a short macro
-//!   expansion (`bin!`, `load!`, `branch!`, ...), so switching to threaded handlers later is
-//!   mechanical. Hot state (pc, frame base, current instance, memory 0's address) is kept in
-//!   locals and reloaded only when the activation changes.
-//! - **Hooks**: `hook!` marks where fuel metering and interruption checks go: at function entry
-//!   and at every backward branch (loop headers). It expands to nothing today.
-//! - Slot accesses are bounds-checked slice indexing for now (correct in every build; the
-//!   benchmark issue will decide whether unchecked access pays for its `unsafe`).
+//! - **Call frames** of the callers live in a separate `Vec<Frame>` (return instruction,
+//!   function, instance, frame base), so wasm→wasm calls never recurse on the host stack. A
+//!   frame holds a raw pointer to its `IrFunc` (no reference count per call): the store only
+//!   ever appends functions and the `IrFunc` behind a `FuncAddr` never moves (see
+//!   [`strata_vm::store`]).
+//! - **Verified code, unchecked slots**: a function is checked once per activation from the
+//!   host before it first runs, by [`strata_ir::serialize::verify_frame`] (every slot, both
+//!   halves of a `v128`, below `frame_slots`; every branch target an instruction; `br_table`
+//!   followed by its `br`s; the last instruction cannot fall through). At each function entry
+//!   the value stack is grown to hold `base + frame_slots`. Together these make every slot
+//!   access `*fp.add(slot)` and every jump `instrs.add(target)` in bounds, so they are raw
+//!   pointer operations (see `get!` and `jump!`).
+//! - **Dispatch**: one handler per IR instruction, all with the same signature
+//!   ([`Handler`]: instruction pointer, frame pointer, context, memory 0's base and length), so
+//!   the hot state stays in argument registers. In release builds each handler ends by
+//!   calling the next instruction's handler in tail position (LLVM turns it into a jump: direct
+//!   threading over `TABLE[opcode]`); debug builds do not make sibling calls, so there each
+//!   handler returns to a loop (`drive`) instead. The handlers are generated from one `step`
+//!   function (a `match` with one arm per instruction) specialised per opcode. See
+//!   ARCHITECTURE.md ("Dispatch") for the measurements that chose this.
+//! - **Memory 0** accesses use its base and length held in registers, reloaded after anything
+//!   that may move or grow it (calls, host calls, `memory.grow`, bulk operations); other
+//!   memories go through the store.
 
-use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::ptr;
 
 use strata_ir::{Instr, IrFunc, Slot};
 use strata_vm::store::two_mut;
 use strata_vm::{
-    FrameInfo, FuncAddr, FuncKind, InstanceAddr, RawRef, StoreInner, Trap, TrapCode, UntypedVal,
+    FrameInfo, FuncAddr, FuncKind, InstanceAddr, MemoryValue, RawRef, ResourceLimiter, StoreInner,
+    Trap, TrapCode, UntypedVal,
 };
 
 use crate::{ops, simd};
@@ -61,7 +75,8 @@ pub enum Error<E> {
     Trap(Trap),
     /// A host function failed.
     Host(E),
-    /// The function uses an instruction this interpreter does not execute yet (named).
+    /// The function uses an instruction this interpreter does not execute yet (named), or its
+    /// IR failed verification (`"invalid IR"`).
     Unsupported(&'static str),
 }
 
@@ -91,45 +106,282 @@ pub fn invoke<H: Host>(
         FuncKind::Wasm { instance, code } => {
             let (instance, code) = (*instance, code.clone());
             let mut stack = store.take_stack();
-            let r = run(store, host, &mut stack, instance, code, slots);
+            let r = run(store, host, &mut stack, instance, func, &code, slots);
             store.return_stack(stack);
             r
         }
     }
 }
 
-/// One wasm activation on the frame stack.
+/// The embedder's [`Host`] with its error type erased, so the handlers are not generic.
+trait DynHost {
+    /// Calls host function `index`; on failure keeps the error and returns `false`.
+    fn call(
+        &mut self,
+        store: &mut StoreInner,
+        index: u32,
+        caller: InstanceAddr,
+        slots: &mut [UntypedVal],
+    ) -> bool;
+    fn limiter(&mut self) -> Option<&mut dyn ResourceLimiter>;
+}
+
+struct HostAdapter<'h, H: Host> {
+    host: &'h mut H,
+    error: Option<H::Error>,
+}
+
+impl<H: Host> DynHost for HostAdapter<'_, H> {
+    fn call(
+        &mut self,
+        store: &mut StoreInner,
+        index: u32,
+        caller: InstanceAddr,
+        slots: &mut [UntypedVal],
+    ) -> bool {
+        match self.host.call_host(store, index, Some(caller), slots) {
+            Ok(()) => true,
+            Err(e) => {
+                self.error = Some(e);
+                false
+            }
+        }
+    }
+
+    fn limiter(&mut self) -> Option<&mut dyn ResourceLimiter> {
+        self.host.limiter()
+    }
+}
+
+/// A caller's activation, saved while its callee runs.
 struct Frame {
-    code: Arc<IrFunc>,
+    /// Where the caller continues.
+    ip: *const Instr,
+    /// The caller's code. Valid while the store lives: see the module documentation.
+    code: *const IrFunc,
     instance: InstanceAddr,
-    /// The pc to continue at (saved when this frame calls).
-    pc: usize,
-    /// Index of the frame's slot 0 in the value stack.
+    /// Index of the caller's slot 0 in the value stack.
     base: usize,
+}
+
+/// How the dispatch loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    /// The entry function returned.
+    Return,
+    /// Trapped.
+    Trap(TrapCode),
+    /// A host function failed (the error is in the [`HostAdapter`]).
+    Host,
+    /// A callee's IR failed verification.
+    Invalid,
+}
+
+/// Everything a handler needs besides the registers: the store, the host, the value stack, the
+/// callers' frames and the running function.
+struct Cx<'a> {
+    store: &'a mut StoreInner,
+    host: &'a mut dyn DynHost,
+    stack: &'a mut Vec<UntypedVal>,
+    frames: Vec<Frame>,
+    /// The running function and its instructions.
+    code: *const IrFunc,
+    instrs: *const Instr,
+    inst: InstanceAddr,
+    /// Index of the running frame's slot 0 in the value stack.
+    base: usize,
+    max_slots: usize,
+    /// Frames allowed in this activation (the running one included).
+    max_depth: usize,
+    /// Functions verified in this activation, one bit per `FuncAddr`.
+    verified: Vec<u64>,
+    exit: Exit,
+    /// The registers between handlers when they return to `drive` instead of tail-calling.
+    saved: (*mut UntypedVal, *mut u8, usize),
+}
+
+impl Cx<'_> {
+    #[inline(always)]
+    fn is_verified(&self, f: FuncAddr) -> bool {
+        let i = f.index() as usize;
+        self.verified
+            .get(i / 64)
+            .is_some_and(|w| (w >> (i % 64)) & 1 != 0)
+    }
+
+    fn set_verified(&mut self, f: FuncAddr) {
+        let i = f.index() as usize;
+        if self.verified.len() <= i / 64 {
+            self.verified.resize(i / 64 + 1, 0);
+        }
+        self.verified[i / 64] |= 1 << (i % 64);
+    }
+
+    /// The frame pointer of the frame at `base`: re-derived from the stack after anything that
+    /// may have moved it (growth) or borrowed it.
+    #[inline(always)]
+    fn fp(&mut self, base: usize) -> *mut UntypedVal {
+        // SAFETY: `base` is a frame's base, and the stack holds at least `base + frame_slots`
+        // slots (reserved when the frame was entered; the stack never shrinks while running).
+        unsafe { self.stack.as_mut_ptr().add(base) }
+    }
+}
+
+/// The machine state handed from handler to handler in registers.
+#[derive(Clone, Copy)]
+struct Regs {
+    /// The next instruction (the current one while a handler decodes it).
+    ip: *const Instr,
+    /// The running frame's slot 0.
+    fp: *mut UntypedVal,
+    /// Memory 0's bytes (dangling and 0 without a memory 0).
+    mem: *mut u8,
+    mem_len: usize,
+}
+
+impl Regs {
+    /// Loads a `T` from memory 0 at `addr + offset`.
+    #[inline(always)]
+    fn load<T: MemoryValue>(&self, addr: u32, offset: u32) -> Result<T, TrapCode> {
+        let start = u64::from(addr) + u64::from(offset);
+        if start + T::SIZE as u64 > self.mem_len as u64 {
+            return Err(TrapCode::MemoryOutOfBounds);
+        }
+        // SAFETY: `mem` is memory 0's base, valid for `mem_len` bytes: it was read by `mem0`
+        // after the last thing that could grow, move or borrow the memory, and the access lies
+        // inside (checked above; `start` cannot overflow, both terms being below 2^32).
+        let bytes = unsafe { core::slice::from_raw_parts(self.mem.add(start as usize), T::SIZE) };
+        Ok(T::read_le(bytes))
+    }
+
+    /// Stores a `T` to memory 0 at `addr + offset`.
+    #[inline(always)]
+    fn store<T: MemoryValue>(&self, addr: u32, offset: u32, v: T) -> Result<(), TrapCode> {
+        let start = u64::from(addr) + u64::from(offset);
+        if start + T::SIZE as u64 > self.mem_len as u64 {
+            return Err(TrapCode::MemoryOutOfBounds);
+        }
+        // SAFETY: as in `load`; nothing else refers to the memory's bytes while a handler runs.
+        let bytes =
+            unsafe { core::slice::from_raw_parts_mut(self.mem.add(start as usize), T::SIZE) };
+        v.write_le(bytes);
+        Ok(())
+    }
+}
+
+/// Memory 0 of `inst`: its base and length (dangling and 0 if it has none).
+#[inline]
+fn mem0(store: &mut StoreInner, inst: InstanceAddr) -> (*mut u8, usize) {
+    match store.instance(inst).memories.first() {
+        Some(&m) => {
+            let mem = &mut store.memories[m.index()];
+            (mem.base_ptr(), mem.len())
+        }
+        None => (ptr::NonNull::dangling().as_ptr(), 0),
+    }
 }
 
 /// Makes sure `stack` holds `needed` slots, growing it (up to the limit).
 #[inline]
 fn reserve(stack: &mut Vec<UntypedVal>, needed: usize, max: usize) -> Result<(), TrapCode> {
     if needed > stack.len() {
-        if needed > max {
-            return Err(TrapCode::StackOverflow);
-        }
-        let new_len = needed.max(stack.len() * 2).clamp(64, max.max(needed));
-        stack.resize(new_len, UntypedVal::ZERO);
+        return grow_stack(stack, needed, max);
     }
     Ok(())
 }
 
-/// The wasm backtrace of `frames`, innermost first.
 #[cold]
-fn backtrace(store: &StoreInner, frames: &[Frame]) -> Vec<FrameInfo> {
-    frames
-        .iter()
-        .rev()
-        .map(|f| {
-            let module = &store.instance(f.instance).module;
-            let index = f.code.func_index;
+#[inline(never)]
+fn grow_stack(stack: &mut Vec<UntypedVal>, needed: usize, max: usize) -> Result<(), TrapCode> {
+    if needed > max {
+        return Err(TrapCode::StackOverflow);
+    }
+    let new_len = needed.max(stack.len() * 2).clamp(64, max.max(needed));
+    stack.resize(new_len, UntypedVal::ZERO);
+    Ok(())
+}
+
+/// Runs the wasm function `func` (body `code`, defined by `instance`) to completion.
+fn run<H: Host>(
+    store: &mut StoreInner,
+    host: &mut H,
+    stack: &mut Vec<UntypedVal>,
+    instance: InstanceAddr,
+    func: FuncAddr,
+    code: &IrFunc,
+    slots: &mut [UntypedVal],
+) -> Result<(), Error<H::Error>> {
+    let max_slots = store.config.max_stack_slots as usize;
+    let max_depth = store.config.max_call_depth as usize;
+    let outer_depth = store.outer_call_depth as usize;
+    if outer_depth >= max_depth {
+        return Err(Trap::new(TrapCode::StackOverflow).into());
+    }
+    if strata_ir::serialize::verify_frame(code).is_err() {
+        return Err(Error::Unsupported("invalid IR"));
+    }
+    reserve(stack, usize::from(code.frame_slots), max_slots).map_err(Trap::new)?;
+    let params = usize::from(code.param_slots);
+    stack[..params].copy_from_slice(&slots[..params]);
+    stack[params..usize::from(code.local_slots)].fill(UntypedVal::ZERO);
+    let result_slots = usize::from(code.result_slots);
+    let (mem, mem_len) = mem0(store, instance);
+    let mut adapter = HostAdapter { host, error: None };
+    let mut cx = Cx {
+        store,
+        host: &mut adapter,
+        stack,
+        frames: Vec::new(),
+        code,
+        instrs: code.instrs.as_ptr(),
+        inst: instance,
+        base: 0,
+        max_slots,
+        max_depth: max_depth - outer_depth,
+        verified: Vec::new(),
+        exit: Exit::Return,
+        saved: (ptr::null_mut(), mem, mem_len),
+    };
+    cx.set_verified(func);
+    let regs = Regs {
+        ip: cx.instrs,
+        fp: cx.fp(0),
+        mem,
+        mem_len,
+    };
+    drive(regs, &mut cx);
+    match cx.exit {
+        Exit::Return => {
+            slots[..result_slots].copy_from_slice(&cx.stack[..result_slots]);
+            Ok(())
+        }
+        Exit::Trap(trap) => {
+            let trace = backtrace(&cx);
+            Err(Error::Trap(Trap::with_backtrace(trap, trace)))
+        }
+        Exit::Invalid => Err(Error::Unsupported("invalid IR")),
+        Exit::Host => {
+            drop(cx);
+            Err(Error::Host(
+                adapter
+                    .error
+                    .take()
+                    .expect("a failed host call keeps its error"),
+            ))
+        }
+    }
+}
+
+/// The wasm backtrace of the running function and its callers, innermost first.
+#[cold]
+fn backtrace(cx: &Cx<'_>) -> Vec<FrameInfo> {
+    let running = (cx.code, cx.inst);
+    core::iter::once(running)
+        .chain(cx.frames.iter().rev().map(|f| (f.code, f.instance)))
+        .map(|(code, inst)| {
+            // SAFETY: a frame's code lives as long as the store (module documentation).
+            let index = unsafe { (*code).func_index };
+            let module = &cx.store.instance(inst).module;
             FrameInfo {
                 func_index: index,
                 func_name: module.func_name(index).map(Into::into),
@@ -139,1923 +391,2067 @@ fn backtrace(store: &StoreInner, frames: &[Frame]) -> Vec<FrameInfo> {
         .collect()
 }
 
-/// Runs the wasm function with body `code` (defined by `instance`) to completion.
-#[allow(clippy::too_many_arguments)]
-fn run<H: Host>(
-    store: &mut StoreInner,
-    host: &mut H,
-    stack: &mut Vec<UntypedVal>,
-    instance: InstanceAddr,
-    code: Arc<IrFunc>,
-    slots: &mut [UntypedVal],
-) -> Result<(), Error<H::Error>> {
-    let max_slots = store.config.max_stack_slots as usize;
-    let max_depth = store.config.max_call_depth as usize;
-    let outer_depth = store.outer_call_depth as usize;
-    if outer_depth >= max_depth {
-        return Err(Trap::new(TrapCode::StackOverflow).into());
-    }
-    reserve(stack, usize::from(code.frame_slots), max_slots).map_err(Trap::new)?;
-    let params = usize::from(code.param_slots);
-    stack[..params].copy_from_slice(&slots[..params]);
-    stack[params..usize::from(code.local_slots)].fill(UntypedVal::ZERO);
-    let result_slots = usize::from(code.result_slots);
-    let mut frames: Vec<Frame> = Vec::with_capacity(16);
-    frames.push(Frame {
-        code,
-        instance,
-        pc: 0,
-        base: 0,
-    });
-    match execute(
-        store,
-        host,
-        stack,
-        &mut frames,
-        max_slots,
-        max_depth - outer_depth,
-    ) {
-        Ok(()) => {
-            slots[..result_slots].copy_from_slice(&stack[..result_slots]);
-            Ok(())
+/// What a handler's instruction asks for next.
+enum Flow {
+    /// Run the instruction at `Regs::ip`.
+    Continue,
+    /// Stop: `Cx::exit` says why.
+    Exit,
+}
+
+/// The dispatch techniques measured (see ARCHITECTURE.md, "Dispatch").
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)]
+enum Technique {
+    /// A `loop` around `match`ing each instruction (`step` inlined once).
+    Match,
+    /// A `loop` calling `TABLE[opcode]`; each handler returns the next instruction.
+    Loop,
+    /// Each handler tail-calls the next instruction's handler.
+    Tail,
+}
+
+/// Release builds thread the handlers through tail calls; debug builds, where LLVM does not
+/// turn them into jumps (so the host stack would grow with every instruction), return to a loop.
+const TECHNIQUE: Technique = match option_env!("STRATA_INTERP_DISPATCH") {
+    _ if cfg!(debug_assertions) => Technique::Loop,
+    Some(s) if s.len() == 5 => Technique::Match,
+    Some(s) if s.len() == 4 => Technique::Loop,
+    _ => Technique::Tail,
+};
+
+/// A handler: runs the instruction at `ip` in the frame at `fp`, with memory 0 at
+/// `mem .. mem + mem_len`, then continues (see [`dispatch`]). Returns null when execution stops
+/// (`Cx::exit` says why), or, in the `Loop` technique, the next instruction.
+type Handler = fn(*const Instr, *mut UntypedVal, &mut Cx<'_>, *mut u8, usize) -> *const Instr;
+
+macro_rules! define_dispatch {
+    ($( $shape:ident $name:ident { $($field:ident : $ty:ty),* } $text:literal ;)*) => {
+        /// Instruction numbers: positions in the IR table.
+        #[allow(dead_code, clippy::upper_case_acronyms)]
+        #[repr(u16)]
+        enum Op { $( $name, )* }
+
+        /// How many instructions the IR has.
+        const OPS: usize = [$( Op::$name ),*].len();
+
+        /// The instruction's number (compiles to reading the enum's tag).
+        #[inline(always)]
+        fn opcode(i: &Instr) -> usize {
+            match i {
+                $( Instr::$name { .. } => Op::$name as usize, )*
+            }
         }
-        Err(Error::Trap(code)) => Err(Error::Trap(code)),
-        Err(e) => Err(e),
+
+        /// Each instruction's handler, by number.
+        static TABLE: [Handler; OPS] = [ $( handler::<{ Op::$name as usize }>, )* ];
+    };
+}
+
+strata_ir::for_each_instr!(define_dispatch);
+
+/// The handler of instructions numbered `OP`: `step` specialised to one arm.
+fn handler<const OP: usize>(
+    ip: *const Instr,
+    fp: *mut UntypedVal,
+    cx: &mut Cx<'_>,
+    mem: *mut u8,
+    mem_len: usize,
+) -> *const Instr {
+    // SAFETY: `ip` points at an instruction of the running function: it starts at the
+    // function's first instruction, and `step` only moves it to the next instruction (the last
+    // one never falls through), to a verified branch target, or to a `br_table` entry.
+    let instr = unsafe { *ip };
+    if opcode(&instr) != OP {
+        // SAFETY: `dispatch` and `drive` call `TABLE[opcode(instr)]`, so handler `OP` only runs
+        // instructions numbered `OP`. This lets LLVM drop every other arm of `step`.
+        unsafe { core::hint::unreachable_unchecked() }
+    }
+    let mut rg = Regs {
+        ip,
+        fp,
+        mem,
+        mem_len,
+    };
+    match step(instr, &mut rg, cx) {
+        Flow::Continue => dispatch(rg, cx),
+        Flow::Exit => ptr::null(),
     }
 }
 
-/// Marks a fuel/interruption check point: function entry and backward branches (loop headers).
-/// Issue 7 (embedding controls) fills it in; it must stay cheap on the fast path.
-macro_rules! hook {
-    () => {};
+/// Continues at `rg.ip`: a tail call to its handler (`Tail`), or back to `drive`.
+#[inline(always)]
+fn dispatch(rg: Regs, cx: &mut Cx<'_>) -> *const Instr {
+    if TECHNIQUE == Technique::Tail {
+        // SAFETY: `rg.ip` is an instruction of the running function (see `handler`).
+        let op = opcode(unsafe { &*rg.ip });
+        // SAFETY: `opcode` returns a position in the table, below `OPS`.
+        let h = unsafe { *TABLE.get_unchecked(op) };
+        h(rg.ip, rg.fp, cx, rg.mem, rg.mem_len)
+    } else {
+        cx.saved = (rg.fp, rg.mem, rg.mem_len);
+        rg.ip
+    }
 }
 
-/// The dispatch loop. `frames` holds the entry frame; returns when it returns.
-fn execute<H: Host>(
-    store: &mut StoreInner,
-    host: &mut H,
-    stack: &mut Vec<UntypedVal>,
-    frames: &mut Vec<Frame>,
-    max_slots: usize,
-    max_depth: usize,
-) -> Result<(), Error<H::Error>> {
-    // Set when a trap unwinds, so the backtrace is taken before frames are dropped.
-    let trap: TrapCode;
-    hook!();
-    'activation: loop {
-        let top = frames.last().expect("an activation is running");
-        // A clone (not a borrow of `frames`), so calls can push frames while this activation's
-        // code stays borrowed. One reference-count update per activation switch.
-        let code_arc: Arc<IrFunc> = top.code.clone();
-        let code: &IrFunc = &code_arc;
-        let instrs: &[Instr] = &code.instrs;
-        let inst = top.instance;
-        let base = top.base;
-        let mut pc = top.pc;
-        let mem0 = store
-            .instance(inst)
-            .memories
-            .first()
-            .map_or(usize::MAX, |m| m.index());
-
-        macro_rules! get {
-            ($s:expr) => {
-                stack[base + Slot::index($s)]
-            };
+/// Runs from `rg` until `Cx::exit` is set.
+fn drive(rg: Regs, cx: &mut Cx<'_>) {
+    match TECHNIQUE {
+        Technique::Tail => {
+            dispatch(rg, cx);
         }
-        macro_rules! set {
-            ($s:expr, $v:expr) => {{
-                let v = $v;
-                stack[base + Slot::index($s)] = v;
-            }};
+        Technique::Loop => {
+            cx.saved = (rg.fp, rg.mem, rg.mem_len);
+            let mut ip = rg.ip;
+            while !ip.is_null() {
+                let (fp, mem, mem_len) = cx.saved;
+                // SAFETY: as in `dispatch`.
+                let h = unsafe { *TABLE.get_unchecked(opcode(&*ip)) };
+                ip = h(ip, fp, cx, mem, mem_len);
+            }
         }
-        macro_rules! trap {
-            ($e:expr) => {
-                match $e {
-                    Ok(v) => v,
-                    Err(code) => {
-                        frames.last_mut().expect("running").pc = pc;
-                        trap = code;
-                        break 'activation;
-                    }
-                }
-            };
-        }
-        macro_rules! un {
-            ($dst:expr, $src:expr, $to:ident, $from:ident, $f:expr) => {{
-                let a = get!($src).$to();
-                set!($dst, UntypedVal::$from($f(a)))
-            }};
-        }
-        macro_rules! un_trap {
-            ($dst:expr, $src:expr, $to:ident, $from:ident, $f:expr) => {{
-                let a = get!($src).$to();
-                let r = trap!($f(a));
-                set!($dst, UntypedVal::$from(r))
-            }};
-        }
-        macro_rules! bin {
-            ($dst:expr, $lhs:expr, $rhs:expr, $to:ident, $from:ident, $f:expr) => {{
-                let a = get!($lhs).$to();
-                let b = get!($rhs).$to();
-                set!($dst, UntypedVal::$from($f(a, b)))
-            }};
-        }
-        macro_rules! bin_trap {
-            ($dst:expr, $lhs:expr, $rhs:expr, $to:ident, $from:ident, $f:expr) => {{
-                let a = get!($lhs).$to();
-                let b = get!($rhs).$to();
-                let r = trap!($f(a, b));
-                set!($dst, UntypedVal::$from(r))
-            }};
-        }
-        macro_rules! cmp {
-            ($dst:expr, $lhs:expr, $rhs:expr, $to:ident, $f:expr) => {{
-                let a = get!($lhs).$to();
-                let b = get!($rhs).$to();
-                set!($dst, UntypedVal::from_i32($f(a, b) as i32))
-            }};
-        }
-        macro_rules! bin_imm32 {
-            ($dst:expr, $lhs:expr, $imm:expr, $to:ident, $from:ident, $f:expr) => {{
-                let a = get!($lhs).$to();
-                set!($dst, UntypedVal::$from($f(a, $imm as _)))
-            }};
-        }
-        macro_rules! bin_imm64 {
-            ($dst:expr, $lhs:expr, $imm:expr, $to:ident, $from:ident, $f:expr) => {{
-                let a = get!($lhs).$to();
-                set!($dst, UntypedVal::$from($f(a, i64::from($imm) as _)))
-            }};
-        }
-        macro_rules! jump {
-            ($target:expr) => {{
-                let t = $target.index();
-                if t < pc {
-                    hook!();
-                }
-                pc = t;
-            }};
-        }
-        macro_rules! branch {
-            ($lhs:expr, $rhs:expr, $target:expr, $to:ident, $f:expr) => {{
-                let a = get!($lhs).$to();
-                let b = get!($rhs).$to();
-                if $f(a, b) {
-                    jump!($target);
-                }
-            }};
-        }
-        macro_rules! memory {
-            ($m:expr) => {{
-                let m = $m as usize;
-                let addr = if m == 0 {
-                    mem0
-                } else {
-                    store.instance(inst).memories[m].index()
-                };
-                &mut store.memories[addr]
-            }};
-        }
-        macro_rules! load {
-            ($dst:expr, $ptr:expr, $m:expr, $off:expr, $ty:ty, $from:ident, $conv:ty) => {{
-                let addr = u64::from(get!($ptr).to_u32());
-                let v: $ty = trap!(memory!($m).load::<$ty>(addr, u64::from($off)));
-                set!($dst, UntypedVal::$from(v as $conv))
-            }};
-        }
-        macro_rules! store_op {
-            ($ptr:expr, $value:expr, $m:expr, $off:expr, $to:ident, $ty:ty) => {{
-                let addr = u64::from(get!($ptr).to_u32());
-                let v = get!($value).$to() as $ty;
-                trap!(memory!($m).store::<$ty>(addr, u64::from($off), v))
-            }};
-        }
-        macro_rules! table_addr {
-            ($t:expr) => {
-                store.instance(inst).tables[$t as usize].index()
-            };
-        }
-        // ---- simd: a `v128` is two slots, low half first; the lane semantics are in `simd` ----
-        macro_rules! get128 {
-            ($s:expr) => {{
-                let i = base + Slot::index($s);
-                UntypedVal::to_v128([stack[i], stack[i + 1]])
-            }};
-        }
-        macro_rules! set128 {
-            ($s:expr, $v:expr) => {{
-                let [lo, hi] = UntypedVal::from_v128($v);
-                let i = base + Slot::index($s);
-                stack[i] = lo;
-                stack[i + 1] = hi;
-            }};
-        }
-        macro_rules! v_un {
-            ($dst:expr, $src:expr, $f:expr) => {{
-                let a = get128!($src);
-                set128!($dst, $f(a))
-            }};
-        }
-        macro_rules! v_bin {
-            ($dst:expr, $lhs:expr, $rhs:expr, $f:expr) => {{
-                let a = get128!($lhs);
-                let b = get128!($rhs);
-                set128!($dst, $f(a, b))
-            }};
-        }
-        macro_rules! v_ternary {
-            ($dst:expr, $a:expr, $b:expr, $c:expr, $f:expr) => {{
-                let a = get128!($a);
-                let b = get128!($b);
-                let c = get128!($c);
-                set128!($dst, $f(a, b, c))
-            }};
-        }
-        macro_rules! v_shift {
-            ($dst:expr, $lhs:expr, $rhs:expr, $f:expr) => {{
-                let a = get128!($lhs);
-                let n = get!($rhs).to_u32();
-                set128!($dst, $f(a, n))
-            }};
-        }
-        macro_rules! v_shuffle {
-            ($dst:expr, $lhs:expr, $rhs:expr, $mask:expr) => {{
-                let a = get128!($lhs);
-                let b = get128!($rhs);
-                set128!(
-                    $dst,
-                    simd::i8x16_shuffle(a, b, code.v128_consts[$mask as usize])
-                )
-            }};
-        }
-        macro_rules! v_test {
-            ($dst:expr, $src:expr, $f:expr) => {{
-                let a = get128!($src);
-                set!($dst, UntypedVal::from_i32($f(a)))
-            }};
-        }
-        macro_rules! v_splat {
-            ($dst:expr, $src:expr, $to:ident, $f:expr) => {{
-                let x = get!($src).$to();
-                set128!($dst, $f(x))
-            }};
-        }
-        macro_rules! v_extract {
-            ($dst:expr, $src:expr, $lane:expr, $from:ident, $f:expr) => {{
-                let a = get128!($src);
-                set!($dst, UntypedVal::$from($f(a, $lane)))
-            }};
-        }
-        macro_rules! v_replace {
-            ($dst:expr, $src:expr, $value:expr, $lane:expr, $to:ident, $f:expr) => {{
-                let a = get128!($src);
-                let x = get!($value).$to();
-                set128!($dst, $f(a, $lane, x))
-            }};
-        }
-        macro_rules! v_load {
-            ($dst:expr, $ptr:expr, $m:expr, $off:expr, $ty:ty, $f:expr) => {{
-                let addr = u64::from(get!($ptr).to_u32());
-                let x: $ty = trap!(memory!($m).load::<$ty>(addr, u64::from($off)));
-                set128!($dst, $f(x))
-            }};
-        }
-        macro_rules! v_load_lane {
-            ($dst:expr, $ptr:expr, $src:expr, $m:expr, $lane:expr, $off:expr, $ty:ty, $f:expr) => {{
-                let addr = u64::from(get!($ptr).to_u32());
-                let a = get128!($src);
-                let x: $ty = trap!(memory!($m).load::<$ty>(addr, u64::from($off)));
-                set128!($dst, $f(a, $lane, x))
-            }};
-        }
-        macro_rules! v_store {
-            ($ptr:expr, $value:expr, $m:expr, $off:expr) => {{
-                let addr = u64::from(get!($ptr).to_u32());
-                let v = get128!($value);
-                trap!(memory!($m).store::<u128>(addr, u64::from($off), v))
-            }};
-        }
-        macro_rules! v_store_lane {
-            ($ptr:expr, $value:expr, $m:expr, $lane:expr, $off:expr, $ty:ty, $f:expr) => {{
-                let addr = u64::from(get!($ptr).to_u32());
-                let x: $ty = $f(get128!($value), $lane);
-                trap!(memory!($m).store::<$ty>(addr, u64::from($off), x))
-            }};
-        }
-
-        loop {
-            let instr = instrs[pc];
-            pc += 1;
-            match instr {
-                // ---- control ----
-                Instr::Unreachable {} => trap!(Err(TrapCode::Unreachable)),
-                // Emitted only when the engine meters fuel / is interruptible (see the `Instr`
-                // docs). Fuel lives in the store so host functions and the embedder see it; an
-                // interrupt is one relaxed load of a flag shared with other threads.
-                Instr::ConsumeFuel { amount } => match store.fuel.checked_sub(u64::from(amount)) {
-                    Some(left) => store.fuel = left,
-                    None => trap!(Err(TrapCode::OutOfFuel)),
-                },
-                Instr::CheckInterrupt {} => {
-                    if store.interrupt.is_requested() && store.interrupt.take() {
-                        trap!(Err(TrapCode::Interrupted))
-                    }
-                }
-                Instr::Br { target } => jump!(target),
-                Instr::BrIfNez { cond, target } => {
-                    if get!(cond).to_i32() != 0 {
-                        jump!(target)
-                    }
-                }
-                Instr::BrIfEqz { cond, target } => {
-                    if get!(cond).to_i32() == 0 {
-                        jump!(target)
-                    }
-                }
-                Instr::BrTable { index, len } => {
-                    let i = get!(index).to_u32().min(len);
-                    pc += i as usize;
-                }
-                Instr::Return {} => {
-                    frames.pop();
-                    if frames.is_empty() {
-                        return Ok(());
-                    }
-                    continue 'activation;
-                }
-                Instr::Call { base: b, func } => {
-                    let callee = store.instance(inst).funcs[func as usize];
-                    frames.last_mut().expect("running").pc = pc;
-                    let new_base = base + b.index();
-                    if trap!(call(
-                        store, host, stack, frames, callee, new_base, inst, max_slots, max_depth
-                    ))? {
-                        continue 'activation;
-                    }
-                }
-                Instr::CallIndirect {
-                    base: b,
-                    index,
-                    table,
-                    type_index,
-                } => {
-                    let i = get!(index).to_u32();
-                    let t = table_addr!(table);
-                    let r = trap!(store.tables[t]
-                        .get(u64::from(i))
-                        .map_err(|_| TrapCode::UndefinedElement));
-                    let callee = trap!(r.to_func().ok_or(TrapCode::UninitializedElement));
-                    if store.func(callee).sig != store.instance(inst).sigs[type_index as usize] {
-                        trap!(Err(TrapCode::IndirectCallTypeMismatch));
-                    }
-                    frames.last_mut().expect("running").pc = pc;
-                    let new_base = base + b.index();
-                    if trap!(call(
-                        store, host, stack, frames, callee, new_base, inst, max_slots, max_depth
-                    ))? {
-                        continue 'activation;
-                    }
-                }
-                Instr::BrI32Eq { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_i32, |a, b| a == b)
-                }
-                Instr::BrI32Ne { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_i32, |a, b| a != b)
-                }
-                Instr::BrI32LtS { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_i32, |a, b| a < b)
-                }
-                Instr::BrI32LtU { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_u32, |a, b| a < b)
-                }
-                Instr::BrI32GtS { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_i32, |a, b| a > b)
-                }
-                Instr::BrI32GtU { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_u32, |a, b| a > b)
-                }
-                Instr::BrI32LeS { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_i32, |a, b| a <= b)
-                }
-                Instr::BrI32LeU { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_u32, |a, b| a <= b)
-                }
-                Instr::BrI32GeS { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_i32, |a, b| a >= b)
-                }
-                Instr::BrI32GeU { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_u32, |a, b| a >= b)
-                }
-                Instr::BrI64Eq { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_i64, |a, b| a == b)
-                }
-                Instr::BrI64Ne { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_i64, |a, b| a != b)
-                }
-                Instr::BrI64LtS { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_i64, |a, b| a < b)
-                }
-                Instr::BrI64LtU { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_u64, |a, b| a < b)
-                }
-                Instr::BrI64GtS { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_i64, |a, b| a > b)
-                }
-                Instr::BrI64GtU { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_u64, |a, b| a > b)
-                }
-                Instr::BrI64LeS { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_i64, |a, b| a <= b)
-                }
-                Instr::BrI64LeU { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_u64, |a, b| a <= b)
-                }
-                Instr::BrI64GeS { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_i64, |a, b| a >= b)
-                }
-                Instr::BrI64GeU { lhs, rhs, target } => {
-                    branch!(lhs, rhs, target, to_u64, |a, b| a >= b)
-                }
-
-                // ---- values ----
-                Instr::Copy { dst, src } => set!(dst, get!(src)),
-                Instr::Copy128 { dst, src } => {
-                    let (lo, hi) = (get!(src), stack[base + src.index() + 1]);
-                    set!(dst, lo);
-                    stack[base + dst.index() + 1] = hi;
-                }
-                Instr::CopyMany { dst, src, len } => {
-                    let s = base + src.index();
-                    stack.copy_within(s..s + usize::from(len), base + dst.index());
-                }
-                Instr::ConstI32 { dst, value } => set!(dst, UntypedVal::from_i32(value)),
-                Instr::ConstI64 { dst, value } => set!(dst, UntypedVal::from_i64(value)),
-                Instr::ConstF32 { dst, bits } => set!(dst, UntypedVal::from_u32(bits)),
-                Instr::ConstF64 { dst, bits } => set!(dst, UntypedVal::from_u64(bits)),
-                Instr::ConstV128 { dst, index } => {
-                    let [lo, hi] = UntypedVal::from_v128(code.v128_consts[index as usize]);
-                    set!(dst, lo);
-                    stack[base + dst.index() + 1] = hi;
-                }
-                Instr::Select {
-                    dst,
-                    cond,
-                    if_true,
-                    if_false,
-                } => {
-                    let v = if get!(cond).to_i32() != 0 {
-                        get!(if_true)
-                    } else {
-                        get!(if_false)
-                    };
-                    set!(dst, v)
-                }
-                Instr::Select128 {
-                    dst,
-                    cond,
-                    if_true,
-                    if_false,
-                } => {
-                    let s = if get!(cond).to_i32() != 0 {
-                        if_true
-                    } else {
-                        if_false
-                    };
-                    let (lo, hi) = (get!(s), stack[base + s.index() + 1]);
-                    set!(dst, lo);
-                    stack[base + dst.index() + 1] = hi;
-                }
-                Instr::GlobalGet { dst, global } => {
-                    let g = store.instance(inst).globals[global as usize].index();
-                    set!(dst, store.globals[g].get_untyped())
-                }
-                Instr::GlobalGet128 { dst, global } => {
-                    let g = store.instance(inst).globals[global as usize].index();
-                    let [lo, hi] = store.globals[g].cell().slots;
-                    set!(dst, lo);
-                    stack[base + dst.index() + 1] = hi;
-                }
-                Instr::GlobalSet { src, global } => {
-                    let g = store.instance(inst).globals[global as usize].index();
-                    store.globals[g].set_untyped(get!(src))
-                }
-                Instr::GlobalSet128 { src, global } => {
-                    let g = store.instance(inst).globals[global as usize].index();
-                    let v = [get!(src), stack[base + src.index() + 1]];
-                    store.globals[g].cell_mut().slots = v;
-                }
-
-                // ---- references and tables ----
-                Instr::RefNull { dst } => set!(dst, UntypedVal::ZERO),
-                Instr::RefIsNull { dst, src } => {
-                    set!(
-                        dst,
-                        UntypedVal::from_i32(get!(src).to_raw_ref().is_null() as i32)
-                    )
-                }
-                Instr::RefFunc { dst, func } => {
-                    let f = store.instance(inst).funcs[func as usize];
-                    set!(dst, UntypedVal::from_raw_ref(RawRef::from(f)))
-                }
-                Instr::TableGet { dst, index, table } => {
-                    let t = table_addr!(table);
-                    let r = trap!(store.tables[t].get(u64::from(get!(index).to_u32())));
-                    set!(dst, UntypedVal::from_raw_ref(r))
-                }
-                Instr::TableSet {
-                    index,
-                    value,
-                    table,
-                } => {
-                    let t = table_addr!(table);
-                    let (i, v) = (get!(index).to_u32(), get!(value).to_raw_ref());
-                    trap!(store.tables[t].set(u64::from(i), v))
-                }
-                Instr::TableSize { dst, table } => {
-                    let t = table_addr!(table);
-                    set!(dst, UntypedVal::from_u32(store.tables[t].size() as u32))
-                }
-                Instr::TableGrow {
-                    dst,
-                    init,
-                    delta,
-                    table,
-                } => {
-                    let t = table_addr!(table);
-                    let (init, delta) = (get!(init).to_raw_ref(), get!(delta).to_u32());
-                    let r = store.tables[t].grow(u64::from(delta), init, host.limiter());
-                    set!(
-                        dst,
-                        UntypedVal::from_u32(r.map_or(u32::MAX, |old| old as u32))
-                    )
-                }
-                Instr::TableFill {
-                    index,
-                    value,
-                    len,
-                    table,
-                } => {
-                    let t = table_addr!(table);
-                    let (i, v, n) = (
-                        get!(index).to_u32(),
-                        get!(value).to_raw_ref(),
-                        get!(len).to_u32(),
-                    );
-                    trap!(store.tables[t].fill(u64::from(i), v, u64::from(n)))
-                }
-                Instr::TableCopy {
-                    dst,
-                    src,
-                    len,
-                    dst_table,
-                    src_table,
-                } => {
-                    let (d, s) = (table_addr!(dst_table), table_addr!(src_table));
-                    let (di, si, n) = (
-                        u64::from(get!(dst).to_u32()),
-                        u64::from(get!(src).to_u32()),
-                        u64::from(get!(len).to_u32()),
-                    );
-                    if d == s {
-                        trap!(store.tables[d].copy_within(di, si, n))
-                    } else {
-                        let (dt, st) = two_mut(&mut store.tables, d, s);
-                        trap!(dt.copy_from(di, st, si, n))
-                    }
-                }
-                Instr::TableInit {
-                    dst,
-                    src,
-                    len,
-                    table,
-                    elem,
-                } => {
-                    let t = table_addr!(table);
-                    let e = store.instance(inst).elems[elem as usize].index();
-                    let (di, si, n) = (
-                        u64::from(get!(dst).to_u32()),
-                        u64::from(get!(src).to_u32()),
-                        u64::from(get!(len).to_u32()),
-                    );
-                    let StoreInner { tables, elems, .. } = &mut *store;
-                    trap!(tables[t].init(di, elems[e].elements(), si, n))
-                }
-                Instr::ElemDrop { elem } => {
-                    let e = store.instance(inst).elems[elem as usize].index();
-                    store.elems[e].elem_drop()
-                }
-
-                // ---- memory ----
-                Instr::MemorySize { dst, memory } => {
-                    let pages = memory!(memory).size_pages();
-                    set!(dst, UntypedVal::from_u32(pages as u32))
-                }
-                Instr::MemoryGrow { dst, delta, memory } => {
-                    let delta = get!(delta).to_u32();
-                    let r = memory!(memory).grow(u64::from(delta), host.limiter());
-                    set!(
-                        dst,
-                        UntypedVal::from_u32(r.map_or(u32::MAX, |old| old as u32))
-                    )
-                }
-                Instr::MemoryFill {
-                    dst,
-                    value,
-                    len,
-                    memory,
-                } => {
-                    let (d, v, n) = (get!(dst).to_u32(), get!(value).to_u32(), get!(len).to_u32());
-                    trap!(memory!(memory).fill(u64::from(d), v as u8, u64::from(n)))
-                }
-                Instr::MemoryCopy {
-                    dst,
-                    src,
-                    len,
-                    dst_memory,
-                    src_memory,
-                } => {
-                    let (d, s, n) = (
-                        u64::from(get!(dst).to_u32()),
-                        u64::from(get!(src).to_u32()),
-                        u64::from(get!(len).to_u32()),
-                    );
-                    let dm = store.instance(inst).memories[dst_memory as usize].index();
-                    let sm = store.instance(inst).memories[src_memory as usize].index();
-                    if dm == sm {
-                        trap!(store.memories[dm].copy_within(d, s, n))
-                    } else {
-                        let (dmem, smem) = two_mut(&mut store.memories, dm, sm);
-                        trap!(dmem.copy_from(d, smem, s, n))
-                    }
-                }
-                Instr::MemoryInit {
-                    dst,
-                    src,
-                    len,
-                    memory,
-                    data,
-                } => {
-                    let (d, s, n) = (
-                        u64::from(get!(dst).to_u32()),
-                        u64::from(get!(src).to_u32()),
-                        u64::from(get!(len).to_u32()),
-                    );
-                    let m = store.instance(inst).memories[memory as usize].index();
-                    let seg = store.instance(inst).datas[data as usize].index();
-                    let StoreInner {
-                        memories, datas, ..
-                    } = &mut *store;
-                    trap!(memories[m].init(d, datas[seg].bytes(), s, n))
-                }
-                Instr::DataDrop { data } => {
-                    let seg = store.instance(inst).datas[data as usize].index();
-                    store.datas[seg].data_drop()
-                }
-                Instr::I32Load {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => load!(dst, ptr, memory, offset, u32, from_u32, u32),
-                Instr::I64Load {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => load!(dst, ptr, memory, offset, u64, from_u64, u64),
-                Instr::F32Load {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => load!(dst, ptr, memory, offset, u32, from_u32, u32),
-                Instr::F64Load {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => load!(dst, ptr, memory, offset, u64, from_u64, u64),
-                Instr::I32Load8S {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => load!(dst, ptr, memory, offset, i8, from_i32, i32),
-                Instr::I32Load8U {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => load!(dst, ptr, memory, offset, u8, from_u32, u32),
-                Instr::I32Load16S {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => load!(dst, ptr, memory, offset, i16, from_i32, i32),
-                Instr::I32Load16U {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => load!(dst, ptr, memory, offset, u16, from_u32, u32),
-                Instr::I64Load8S {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => load!(dst, ptr, memory, offset, i8, from_i64, i64),
-                Instr::I64Load8U {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => load!(dst, ptr, memory, offset, u8, from_u64, u64),
-                Instr::I64Load16S {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => load!(dst, ptr, memory, offset, i16, from_i64, i64),
-                Instr::I64Load16U {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => load!(dst, ptr, memory, offset, u16, from_u64, u64),
-                Instr::I64Load32S {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => load!(dst, ptr, memory, offset, i32, from_i64, i64),
-                Instr::I64Load32U {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => load!(dst, ptr, memory, offset, u32, from_u64, u64),
-                Instr::I32Store {
-                    ptr,
-                    value,
-                    memory,
-                    offset,
-                } => store_op!(ptr, value, memory, offset, to_u32, u32),
-                Instr::I64Store {
-                    ptr,
-                    value,
-                    memory,
-                    offset,
-                } => store_op!(ptr, value, memory, offset, to_u64, u64),
-                Instr::F32Store {
-                    ptr,
-                    value,
-                    memory,
-                    offset,
-                } => store_op!(ptr, value, memory, offset, to_u32, u32),
-                Instr::F64Store {
-                    ptr,
-                    value,
-                    memory,
-                    offset,
-                } => store_op!(ptr, value, memory, offset, to_u64, u64),
-                Instr::I32Store8 {
-                    ptr,
-                    value,
-                    memory,
-                    offset,
-                } => store_op!(ptr, value, memory, offset, to_u32, u8),
-                Instr::I32Store16 {
-                    ptr,
-                    value,
-                    memory,
-                    offset,
-                } => store_op!(ptr, value, memory, offset, to_u32, u16),
-                Instr::I64Store8 {
-                    ptr,
-                    value,
-                    memory,
-                    offset,
-                } => store_op!(ptr, value, memory, offset, to_u64, u8),
-                Instr::I64Store16 {
-                    ptr,
-                    value,
-                    memory,
-                    offset,
-                } => store_op!(ptr, value, memory, offset, to_u64, u16),
-                Instr::I64Store32 {
-                    ptr,
-                    value,
-                    memory,
-                    offset,
-                } => store_op!(ptr, value, memory, offset, to_u64, u32),
-
-                // ---- i32 ----
-                Instr::I32Eqz { dst, src } => {
-                    un!(dst, src, to_i32, from_i32, |a: i32| (a == 0) as i32)
-                }
-                Instr::I32Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a == b),
-                Instr::I32Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a != b),
-                Instr::I32LtS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a < b),
-                Instr::I32LtU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u32, |a, b| a < b),
-                Instr::I32GtS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a > b),
-                Instr::I32GtU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u32, |a, b| a > b),
-                Instr::I32LeS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a <= b),
-                Instr::I32LeU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u32, |a, b| a <= b),
-                Instr::I32GeS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a >= b),
-                Instr::I32GeU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u32, |a, b| a >= b),
-                Instr::I32Clz { dst, src } => un!(dst, src, to_u32, from_u32, u32::leading_zeros),
-                Instr::I32Ctz { dst, src } => un!(dst, src, to_u32, from_u32, u32::trailing_zeros),
-                Instr::I32Popcnt { dst, src } => un!(dst, src, to_u32, from_u32, u32::count_ones),
-                Instr::I32Add { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_i32, from_i32, i32::wrapping_add)
-                }
-                Instr::I32Sub { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_i32, from_i32, i32::wrapping_sub)
-                }
-                Instr::I32Mul { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_i32, from_i32, i32::wrapping_mul)
-                }
-                Instr::I32DivS { dst, lhs, rhs } => {
-                    bin_trap!(dst, lhs, rhs, to_i32, from_i32, ops::i32_div_s)
-                }
-                Instr::I32DivU { dst, lhs, rhs } => {
-                    bin_trap!(dst, lhs, rhs, to_u32, from_u32, ops::i32_div_u)
-                }
-                Instr::I32RemS { dst, lhs, rhs } => {
-                    bin_trap!(dst, lhs, rhs, to_i32, from_i32, ops::i32_rem_s)
-                }
-                Instr::I32RemU { dst, lhs, rhs } => {
-                    bin_trap!(dst, lhs, rhs, to_u32, from_u32, ops::i32_rem_u)
-                }
-                Instr::I32And { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_u32, from_u32, |a, b| a & b)
-                }
-                Instr::I32Or { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_u32, from_u32, |a, b| a | b)
-                }
-                Instr::I32Xor { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_u32, from_u32, |a, b| a ^ b)
-                }
-                Instr::I32Shl { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_u32, from_u32, u32::wrapping_shl)
-                }
-                Instr::I32ShrS { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_i32, from_i32, |a: i32, b: i32| a
-                        .wrapping_shr(b as u32))
-                }
-                Instr::I32ShrU { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_u32, from_u32, u32::wrapping_shr)
-                }
-                Instr::I32Rotl { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_u32, from_u32, u32::rotate_left)
-                }
-                Instr::I32Rotr { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_u32, from_u32, u32::rotate_right)
-                }
-                Instr::I32EqImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a == b)
-                        as i32)
-                }
-                Instr::I32NeImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a != b)
-                        as i32)
-                }
-                Instr::I32LtSImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a < b)
-                        as i32)
-                }
-                Instr::I32LtUImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_u32, from_i32, |a: u32, b: u32| (a < b)
-                        as i32)
-                }
-                Instr::I32GtSImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a > b)
-                        as i32)
-                }
-                Instr::I32GtUImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_u32, from_i32, |a: u32, b: u32| (a > b)
-                        as i32)
-                }
-                Instr::I32LeSImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a <= b)
-                        as i32)
-                }
-                Instr::I32LeUImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_u32, from_i32, |a: u32, b: u32| (a <= b)
-                        as i32)
-                }
-                Instr::I32GeSImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a >= b)
-                        as i32)
-                }
-                Instr::I32GeUImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_u32, from_i32, |a: u32, b: u32| (a >= b)
-                        as i32)
-                }
-                Instr::I32AddImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_i32, from_i32, i32::wrapping_add)
-                }
-                Instr::I32MulImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_i32, from_i32, i32::wrapping_mul)
-                }
-                Instr::I32AndImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| a & b)
-                }
-                Instr::I32OrImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| a | b)
-                }
-                Instr::I32XorImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| a ^ b)
-                }
-                Instr::I32ShlImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_u32, from_u32, u32::wrapping_shl)
-                }
-                Instr::I32ShrSImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: u32| a
-                        .wrapping_shr(b))
-                }
-                Instr::I32ShrUImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_u32, from_u32, u32::wrapping_shr)
-                }
-                Instr::I32RotlImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_u32, from_u32, u32::rotate_left)
-                }
-                Instr::I32RotrImm { dst, lhs, imm } => {
-                    bin_imm32!(dst, lhs, imm, to_u32, from_u32, u32::rotate_right)
-                }
-
-                // ---- i64 ----
-                Instr::I64Eqz { dst, src } => {
-                    un!(dst, src, to_i64, from_i32, |a: i64| (a == 0) as i32)
-                }
-                Instr::I64Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a == b),
-                Instr::I64Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a != b),
-                Instr::I64LtS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a < b),
-                Instr::I64LtU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u64, |a, b| a < b),
-                Instr::I64GtS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a > b),
-                Instr::I64GtU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u64, |a, b| a > b),
-                Instr::I64LeS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a <= b),
-                Instr::I64LeU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u64, |a, b| a <= b),
-                Instr::I64GeS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a >= b),
-                Instr::I64GeU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u64, |a, b| a >= b),
-                Instr::I64Clz { dst, src } => un!(dst, src, to_u64, from_u64, |a: u64| u64::from(
-                    a.leading_zeros()
-                )),
-                Instr::I64Ctz { dst, src } => un!(dst, src, to_u64, from_u64, |a: u64| u64::from(
-                    a.trailing_zeros()
-                )),
-                Instr::I64Popcnt { dst, src } => {
-                    un!(dst, src, to_u64, from_u64, |a: u64| u64::from(
-                        a.count_ones()
-                    ))
-                }
-                Instr::I64Add { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_i64, from_i64, i64::wrapping_add)
-                }
-                Instr::I64Sub { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_i64, from_i64, i64::wrapping_sub)
-                }
-                Instr::I64Mul { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_i64, from_i64, i64::wrapping_mul)
-                }
-                Instr::I64DivS { dst, lhs, rhs } => {
-                    bin_trap!(dst, lhs, rhs, to_i64, from_i64, ops::i64_div_s)
-                }
-                Instr::I64DivU { dst, lhs, rhs } => {
-                    bin_trap!(dst, lhs, rhs, to_u64, from_u64, ops::i64_div_u)
-                }
-                Instr::I64RemS { dst, lhs, rhs } => {
-                    bin_trap!(dst, lhs, rhs, to_i64, from_i64, ops::i64_rem_s)
-                }
-                Instr::I64RemU { dst, lhs, rhs } => {
-                    bin_trap!(dst, lhs, rhs, to_u64, from_u64, ops::i64_rem_u)
-                }
-                Instr::I64And { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_u64, from_u64, |a, b| a & b)
-                }
-                Instr::I64Or { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_u64, from_u64, |a, b| a | b)
-                }
-                Instr::I64Xor { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_u64, from_u64, |a, b| a ^ b)
-                }
-                Instr::I64Shl { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_u64, from_u64, |a: u64, b: u64| a
-                        .wrapping_shl(b as u32))
-                }
-                Instr::I64ShrS { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_i64, from_i64, |a: i64, b: i64| a
-                        .wrapping_shr(b as u32))
-                }
-                Instr::I64ShrU { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_u64, from_u64, |a: u64, b: u64| a
-                        .wrapping_shr(b as u32))
-                }
-                Instr::I64Rotl { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_u64, from_u64, |a: u64, b: u64| a
-                        .rotate_left((b & 63) as u32))
-                }
-                Instr::I64Rotr { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_u64, from_u64, |a: u64, b: u64| a
-                        .rotate_right((b & 63) as u32))
-                }
-                Instr::I64EqImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a == b)
-                        as i32)
-                }
-                Instr::I64NeImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a != b)
-                        as i32)
-                }
-                Instr::I64LtSImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a < b)
-                        as i32)
-                }
-                Instr::I64LtUImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_u64, from_i32, |a: u64, b: u64| (a < b)
-                        as i32)
-                }
-                Instr::I64GtSImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a > b)
-                        as i32)
-                }
-                Instr::I64GtUImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_u64, from_i32, |a: u64, b: u64| (a > b)
-                        as i32)
-                }
-                Instr::I64LeSImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a <= b)
-                        as i32)
-                }
-                Instr::I64LeUImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_u64, from_i32, |a: u64, b: u64| (a <= b)
-                        as i32)
-                }
-                Instr::I64GeSImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a >= b)
-                        as i32)
-                }
-                Instr::I64GeUImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_u64, from_i32, |a: u64, b: u64| (a >= b)
-                        as i32)
-                }
-                Instr::I64AddImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_i64, from_i64, i64::wrapping_add)
-                }
-                Instr::I64MulImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_i64, from_i64, i64::wrapping_mul)
-                }
-                Instr::I64AndImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_i64, from_i64, |a: i64, b: i64| a & b)
-                }
-                Instr::I64OrImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_i64, from_i64, |a: i64, b: i64| a | b)
-                }
-                Instr::I64XorImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_i64, from_i64, |a: i64, b: i64| a ^ b)
-                }
-                Instr::I64ShlImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a
-                        .wrapping_shl(b as u32))
-                }
-                Instr::I64ShrSImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_i64, from_i64, |a: i64, b: i64| a
-                        .wrapping_shr(b as u32))
-                }
-                Instr::I64ShrUImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a
-                        .wrapping_shr(b as u32))
-                }
-                Instr::I64RotlImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a
-                        .rotate_left((b & 63) as u32))
-                }
-                Instr::I64RotrImm { dst, lhs, imm } => {
-                    bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a
-                        .rotate_right((b & 63) as u32))
-                }
-
-                // ---- f32 ----
-                Instr::F32Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a == b),
-                Instr::F32Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a != b),
-                Instr::F32Lt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a < b),
-                Instr::F32Gt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a > b),
-                Instr::F32Le { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a <= b),
-                Instr::F32Ge { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a >= b),
-                Instr::F32Abs { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_abs),
-                Instr::F32Neg { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_neg),
-                Instr::F32Ceil { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_ceil),
-                Instr::F32Floor { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_floor),
-                Instr::F32Trunc { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_trunc),
-                Instr::F32Nearest { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_nearest),
-                Instr::F32Sqrt { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_sqrt),
-                Instr::F32Add { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_f32, from_f32, |a: f32, b: f32| a + b)
-                }
-                Instr::F32Sub { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_f32, from_f32, |a: f32, b: f32| a - b)
-                }
-                Instr::F32Mul { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_f32, from_f32, |a: f32, b: f32| a * b)
-                }
-                Instr::F32Div { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_f32, from_f32, |a: f32, b: f32| a / b)
-                }
-                Instr::F32Min { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_f32, from_f32, ops::f32_min)
-                }
-                Instr::F32Max { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_f32, from_f32, ops::f32_max)
-                }
-                Instr::F32Copysign { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_f32, from_f32, ops::f32_copysign)
-                }
-
-                // ---- f64 ----
-                Instr::F64Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a == b),
-                Instr::F64Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a != b),
-                Instr::F64Lt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a < b),
-                Instr::F64Gt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a > b),
-                Instr::F64Le { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a <= b),
-                Instr::F64Ge { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a >= b),
-                Instr::F64Abs { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_abs),
-                Instr::F64Neg { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_neg),
-                Instr::F64Ceil { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_ceil),
-                Instr::F64Floor { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_floor),
-                Instr::F64Trunc { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_trunc),
-                Instr::F64Nearest { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_nearest),
-                Instr::F64Sqrt { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_sqrt),
-                Instr::F64Add { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a + b)
-                }
-                Instr::F64Sub { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a - b)
-                }
-                Instr::F64Mul { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a * b)
-                }
-                Instr::F64Div { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a / b)
-                }
-                Instr::F64Min { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_f64, from_f64, ops::f64_min)
-                }
-                Instr::F64Max { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_f64, from_f64, ops::f64_max)
-                }
-                Instr::F64Copysign { dst, lhs, rhs } => {
-                    bin!(dst, lhs, rhs, to_f64, from_f64, ops::f64_copysign)
-                }
-
-                // ---- conversions ----
-                Instr::I32WrapI64 { dst, src } => {
-                    un!(dst, src, to_u64, from_u32, |a: u64| a as u32)
-                }
-                Instr::I32TruncF32S { dst, src } => {
-                    un_trap!(dst, src, to_f32, from_i32, ops::i32_trunc_f32_s)
-                }
-                Instr::I32TruncF32U { dst, src } => {
-                    un_trap!(dst, src, to_f32, from_u32, ops::i32_trunc_f32_u)
-                }
-                Instr::I32TruncF64S { dst, src } => {
-                    un_trap!(dst, src, to_f64, from_i32, ops::i32_trunc_f64_s)
-                }
-                Instr::I32TruncF64U { dst, src } => {
-                    un_trap!(dst, src, to_f64, from_u32, ops::i32_trunc_f64_u)
-                }
-                Instr::I64ExtendI32S { dst, src } => un!(dst, src, to_i32, from_i64, i64::from),
-                Instr::I64ExtendI32U { dst, src } => un!(dst, src, to_u32, from_u64, u64::from),
-                Instr::I64TruncF32S { dst, src } => {
-                    un_trap!(dst, src, to_f32, from_i64, ops::i64_trunc_f32_s)
-                }
-                Instr::I64TruncF32U { dst, src } => {
-                    un_trap!(dst, src, to_f32, from_u64, ops::i64_trunc_f32_u)
-                }
-                Instr::I64TruncF64S { dst, src } => {
-                    un_trap!(dst, src, to_f64, from_i64, ops::i64_trunc_f64_s)
-                }
-                Instr::I64TruncF64U { dst, src } => {
-                    un_trap!(dst, src, to_f64, from_u64, ops::i64_trunc_f64_u)
-                }
-                Instr::F32ConvertI32S { dst, src } => {
-                    un!(dst, src, to_i32, from_f32, |a: i32| a as f32)
-                }
-                Instr::F32ConvertI32U { dst, src } => {
-                    un!(dst, src, to_u32, from_f32, |a: u32| a as f32)
-                }
-                Instr::F32ConvertI64S { dst, src } => {
-                    un!(dst, src, to_i64, from_f32, |a: i64| a as f32)
-                }
-                Instr::F32ConvertI64U { dst, src } => {
-                    un!(dst, src, to_u64, from_f32, |a: u64| a as f32)
-                }
-                Instr::F32DemoteF64 { dst, src } => {
-                    un!(dst, src, to_f64, from_f32, ops::f32_demote_f64)
-                }
-                Instr::F64ConvertI32S { dst, src } => un!(dst, src, to_i32, from_f64, f64::from),
-                Instr::F64ConvertI32U { dst, src } => un!(dst, src, to_u32, from_f64, f64::from),
-                Instr::F64ConvertI64S { dst, src } => {
-                    un!(dst, src, to_i64, from_f64, |a: i64| a as f64)
-                }
-                Instr::F64ConvertI64U { dst, src } => {
-                    un!(dst, src, to_u64, from_f64, |a: u64| a as f64)
-                }
-                Instr::F64PromoteF32 { dst, src } => {
-                    un!(dst, src, to_f32, from_f64, ops::f64_promote_f32)
-                }
-                Instr::I32Extend8S { dst, src } => {
-                    un!(dst, src, to_i32, from_i32, |a: i32| a as i8 as i32)
-                }
-                Instr::I32Extend16S { dst, src } => {
-                    un!(dst, src, to_i32, from_i32, |a: i32| a as i16 as i32)
-                }
-                Instr::I64Extend8S { dst, src } => {
-                    un!(dst, src, to_i64, from_i64, |a: i64| a as i8 as i64)
-                }
-                Instr::I64Extend16S { dst, src } => {
-                    un!(dst, src, to_i64, from_i64, |a: i64| a as i16 as i64)
-                }
-                Instr::I64Extend32S { dst, src } => {
-                    un!(dst, src, to_i64, from_i64, |a: i64| a as i32 as i64)
-                }
-                Instr::I32TruncSatF32S { dst, src } => {
-                    un!(dst, src, to_f32, from_i32, |a: f32| a as i32)
-                }
-                Instr::I32TruncSatF32U { dst, src } => {
-                    un!(dst, src, to_f32, from_u32, |a: f32| a as u32)
-                }
-                Instr::I32TruncSatF64S { dst, src } => {
-                    un!(dst, src, to_f64, from_i32, |a: f64| a as i32)
-                }
-                Instr::I32TruncSatF64U { dst, src } => {
-                    un!(dst, src, to_f64, from_u32, |a: f64| a as u32)
-                }
-                Instr::I64TruncSatF32S { dst, src } => {
-                    un!(dst, src, to_f32, from_i64, |a: f32| a as i64)
-                }
-                Instr::I64TruncSatF32U { dst, src } => {
-                    un!(dst, src, to_f32, from_u64, |a: f32| a as u64)
-                }
-                Instr::I64TruncSatF64S { dst, src } => {
-                    un!(dst, src, to_f64, from_i64, |a: f64| a as i64)
-                }
-                Instr::I64TruncSatF64U { dst, src } => {
-                    un!(dst, src, to_f64, from_u64, |a: f64| a as u64)
-                }
-
-                // ---- simd ----
-                Instr::V128Load {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => v_load!(dst, ptr, memory, offset, u128, core::convert::identity),
-                Instr::V128Load8x8S {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => v_load!(dst, ptr, memory, offset, u64, simd::load8x8_s),
-                Instr::V128Load8x8U {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => v_load!(dst, ptr, memory, offset, u64, simd::load8x8_u),
-                Instr::V128Load16x4S {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => v_load!(dst, ptr, memory, offset, u64, simd::load16x4_s),
-                Instr::V128Load16x4U {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => v_load!(dst, ptr, memory, offset, u64, simd::load16x4_u),
-                Instr::V128Load32x2S {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => v_load!(dst, ptr, memory, offset, u64, simd::load32x2_s),
-                Instr::V128Load32x2U {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => v_load!(dst, ptr, memory, offset, u64, simd::load32x2_u),
-                Instr::V128Load8Splat {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => v_load!(dst, ptr, memory, offset, u8, simd::load8_splat),
-                Instr::V128Load16Splat {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => v_load!(dst, ptr, memory, offset, u16, simd::load16_splat),
-                Instr::V128Load32Splat {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => v_load!(dst, ptr, memory, offset, u32, simd::load32_splat),
-                Instr::V128Load64Splat {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => v_load!(dst, ptr, memory, offset, u64, simd::load64_splat),
-                Instr::V128Store {
-                    ptr,
-                    value,
-                    memory,
-                    offset,
-                } => v_store!(ptr, value, memory, offset),
-                Instr::I8x16Shuffle {
-                    dst,
-                    lhs,
-                    rhs,
-                    mask,
-                } => v_shuffle!(dst, lhs, rhs, mask),
-                Instr::I8x16Swizzle { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_swizzle),
-                Instr::I8x16Splat { dst, src } => v_splat!(dst, src, to_u32, simd::i8x16_splat),
-                Instr::I16x8Splat { dst, src } => v_splat!(dst, src, to_u32, simd::i16x8_splat),
-                Instr::I32x4Splat { dst, src } => v_splat!(dst, src, to_u32, simd::i32x4_splat),
-                Instr::I64x2Splat { dst, src } => v_splat!(dst, src, to_u64, simd::i64x2_splat),
-                Instr::F32x4Splat { dst, src } => v_splat!(dst, src, to_u32, simd::i32x4_splat),
-                Instr::F64x2Splat { dst, src } => v_splat!(dst, src, to_u64, simd::i64x2_splat),
-                Instr::I8x16ExtractLaneS { dst, src, lane } => {
-                    v_extract!(dst, src, lane, from_i32, simd::i8x16_extract_lane_s)
-                }
-                Instr::I8x16ExtractLaneU { dst, src, lane } => {
-                    v_extract!(dst, src, lane, from_i32, simd::i8x16_extract_lane_u)
-                }
-                Instr::I8x16ReplaceLane {
-                    dst,
-                    src,
-                    value,
-                    lane,
-                } => v_replace!(dst, src, value, lane, to_u32, simd::i8x16_replace_lane),
-                Instr::I16x8ExtractLaneS { dst, src, lane } => {
-                    v_extract!(dst, src, lane, from_i32, simd::i16x8_extract_lane_s)
-                }
-                Instr::I16x8ExtractLaneU { dst, src, lane } => {
-                    v_extract!(dst, src, lane, from_i32, simd::i16x8_extract_lane_u)
-                }
-                Instr::I16x8ReplaceLane {
-                    dst,
-                    src,
-                    value,
-                    lane,
-                } => v_replace!(dst, src, value, lane, to_u32, simd::i16x8_replace_lane),
-                Instr::I32x4ExtractLane { dst, src, lane } => {
-                    v_extract!(dst, src, lane, from_u32, simd::i32x4_extract_lane)
-                }
-                Instr::I32x4ReplaceLane {
-                    dst,
-                    src,
-                    value,
-                    lane,
-                } => v_replace!(dst, src, value, lane, to_u32, simd::i32x4_replace_lane),
-                Instr::I64x2ExtractLane { dst, src, lane } => {
-                    v_extract!(dst, src, lane, from_u64, simd::i64x2_extract_lane)
-                }
-                Instr::I64x2ReplaceLane {
-                    dst,
-                    src,
-                    value,
-                    lane,
-                } => v_replace!(dst, src, value, lane, to_u64, simd::i64x2_replace_lane),
-                Instr::F32x4ExtractLane { dst, src, lane } => {
-                    v_extract!(dst, src, lane, from_u32, simd::i32x4_extract_lane)
-                }
-                Instr::F32x4ReplaceLane {
-                    dst,
-                    src,
-                    value,
-                    lane,
-                } => v_replace!(dst, src, value, lane, to_u32, simd::i32x4_replace_lane),
-                Instr::F64x2ExtractLane { dst, src, lane } => {
-                    v_extract!(dst, src, lane, from_u64, simd::i64x2_extract_lane)
-                }
-                Instr::F64x2ReplaceLane {
-                    dst,
-                    src,
-                    value,
-                    lane,
-                } => v_replace!(dst, src, value, lane, to_u64, simd::i64x2_replace_lane),
-                Instr::I8x16Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_eq),
-                Instr::I8x16Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_ne),
-                Instr::I8x16LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_lt_s),
-                Instr::I8x16LtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_lt_u),
-                Instr::I8x16GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_gt_s),
-                Instr::I8x16GtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_gt_u),
-                Instr::I8x16LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_le_s),
-                Instr::I8x16LeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_le_u),
-                Instr::I8x16GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_ge_s),
-                Instr::I8x16GeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_ge_u),
-                Instr::I16x8Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_eq),
-                Instr::I16x8Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_ne),
-                Instr::I16x8LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_lt_s),
-                Instr::I16x8LtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_lt_u),
-                Instr::I16x8GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_gt_s),
-                Instr::I16x8GtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_gt_u),
-                Instr::I16x8LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_le_s),
-                Instr::I16x8LeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_le_u),
-                Instr::I16x8GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_ge_s),
-                Instr::I16x8GeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_ge_u),
-                Instr::I32x4Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_eq),
-                Instr::I32x4Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_ne),
-                Instr::I32x4LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_lt_s),
-                Instr::I32x4LtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_lt_u),
-                Instr::I32x4GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_gt_s),
-                Instr::I32x4GtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_gt_u),
-                Instr::I32x4LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_le_s),
-                Instr::I32x4LeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_le_u),
-                Instr::I32x4GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_ge_s),
-                Instr::I32x4GeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_ge_u),
-                Instr::F32x4Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_eq),
-                Instr::F32x4Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_ne),
-                Instr::F32x4Lt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_lt),
-                Instr::F32x4Gt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_gt),
-                Instr::F32x4Le { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_le),
-                Instr::F32x4Ge { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_ge),
-                Instr::F64x2Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_eq),
-                Instr::F64x2Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_ne),
-                Instr::F64x2Lt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_lt),
-                Instr::F64x2Gt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_gt),
-                Instr::F64x2Le { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_le),
-                Instr::F64x2Ge { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_ge),
-                Instr::V128Not { dst, src } => v_un!(dst, src, simd::v128_not),
-                Instr::V128And { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::v128_and),
-                Instr::V128AndNot { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::v128_andnot),
-                Instr::V128Or { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::v128_or),
-                Instr::V128Xor { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::v128_xor),
-                Instr::V128Bitselect { dst, a, b, c } => {
-                    v_ternary!(dst, a, b, c, simd::v128_bitselect)
-                }
-                Instr::V128AnyTrue { dst, src } => v_test!(dst, src, simd::v128_any_true),
-                Instr::V128Load8Lane {
-                    dst,
-                    ptr,
-                    src,
-                    memory,
-                    lane,
-                    offset,
-                } => v_load_lane!(dst, ptr, src, memory, lane, offset, u8, simd::load8_lane),
-                Instr::V128Load16Lane {
-                    dst,
-                    ptr,
-                    src,
-                    memory,
-                    lane,
-                    offset,
-                } => v_load_lane!(dst, ptr, src, memory, lane, offset, u16, simd::load16_lane),
-                Instr::V128Load32Lane {
-                    dst,
-                    ptr,
-                    src,
-                    memory,
-                    lane,
-                    offset,
-                } => v_load_lane!(dst, ptr, src, memory, lane, offset, u32, simd::load32_lane),
-                Instr::V128Load64Lane {
-                    dst,
-                    ptr,
-                    src,
-                    memory,
-                    lane,
-                    offset,
-                } => v_load_lane!(dst, ptr, src, memory, lane, offset, u64, simd::load64_lane),
-                Instr::V128Store8Lane {
-                    ptr,
-                    value,
-                    memory,
-                    lane,
-                    offset,
-                } => v_store_lane!(ptr, value, memory, lane, offset, u8, simd::lane8),
-                Instr::V128Store16Lane {
-                    ptr,
-                    value,
-                    memory,
-                    lane,
-                    offset,
-                } => v_store_lane!(ptr, value, memory, lane, offset, u16, simd::lane16),
-                Instr::V128Store32Lane {
-                    ptr,
-                    value,
-                    memory,
-                    lane,
-                    offset,
-                } => v_store_lane!(
-                    ptr,
-                    value,
-                    memory,
-                    lane,
-                    offset,
-                    u32,
-                    simd::i32x4_extract_lane
-                ),
-                Instr::V128Store64Lane {
-                    ptr,
-                    value,
-                    memory,
-                    lane,
-                    offset,
-                } => v_store_lane!(
-                    ptr,
-                    value,
-                    memory,
-                    lane,
-                    offset,
-                    u64,
-                    simd::i64x2_extract_lane
-                ),
-                Instr::V128Load32Zero {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => v_load!(dst, ptr, memory, offset, u32, simd::load32_zero),
-                Instr::V128Load64Zero {
-                    dst,
-                    ptr,
-                    memory,
-                    offset,
-                } => v_load!(dst, ptr, memory, offset, u64, simd::load64_zero),
-                Instr::F32x4DemoteF64x2Zero { dst, src } => {
-                    v_un!(dst, src, simd::f32x4_demote_f64x2_zero)
-                }
-                Instr::F64x2PromoteLowF32x4 { dst, src } => {
-                    v_un!(dst, src, simd::f64x2_promote_low_f32x4)
-                }
-                Instr::I8x16Abs { dst, src } => v_un!(dst, src, simd::i8x16_abs),
-                Instr::I8x16Neg { dst, src } => v_un!(dst, src, simd::i8x16_neg),
-                Instr::I8x16Popcnt { dst, src } => v_un!(dst, src, simd::i8x16_popcnt),
-                Instr::I8x16AllTrue { dst, src } => v_test!(dst, src, simd::i8x16_all_true),
-                Instr::I8x16Bitmask { dst, src } => v_test!(dst, src, simd::i8x16_bitmask),
-                Instr::I8x16NarrowI16x8S { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i8x16_narrow_i16x8_s)
-                }
-                Instr::I8x16NarrowI16x8U { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i8x16_narrow_i16x8_u)
-                }
-                Instr::F32x4Ceil { dst, src } => v_un!(dst, src, simd::f32x4_ceil),
-                Instr::F32x4Floor { dst, src } => v_un!(dst, src, simd::f32x4_floor),
-                Instr::F32x4Trunc { dst, src } => v_un!(dst, src, simd::f32x4_trunc),
-                Instr::F32x4Nearest { dst, src } => v_un!(dst, src, simd::f32x4_nearest),
-                Instr::I8x16Shl { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shl),
-                Instr::I8x16ShrS { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shr_s),
-                Instr::I8x16ShrU { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shr_u),
-                Instr::I8x16Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_add),
-                Instr::I8x16AddSatS { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i8x16_add_sat_s)
-                }
-                Instr::I8x16AddSatU { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i8x16_add_sat_u)
-                }
-                Instr::I8x16Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_sub),
-                Instr::I8x16SubSatS { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i8x16_sub_sat_s)
-                }
-                Instr::I8x16SubSatU { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i8x16_sub_sat_u)
-                }
-                Instr::F64x2Ceil { dst, src } => v_un!(dst, src, simd::f64x2_ceil),
-                Instr::F64x2Floor { dst, src } => v_un!(dst, src, simd::f64x2_floor),
-                Instr::I8x16MinS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_min_s),
-                Instr::I8x16MinU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_min_u),
-                Instr::I8x16MaxS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_max_s),
-                Instr::I8x16MaxU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_max_u),
-                Instr::F64x2Trunc { dst, src } => v_un!(dst, src, simd::f64x2_trunc),
-                Instr::I8x16AvgrU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_avgr_u),
-                Instr::I16x8ExtAddPairwiseI8x16S { dst, src } => {
-                    v_un!(dst, src, simd::i16x8_extadd_pairwise_i8x16_s)
-                }
-                Instr::I16x8ExtAddPairwiseI8x16U { dst, src } => {
-                    v_un!(dst, src, simd::i16x8_extadd_pairwise_i8x16_u)
-                }
-                Instr::I32x4ExtAddPairwiseI16x8S { dst, src } => {
-                    v_un!(dst, src, simd::i32x4_extadd_pairwise_i16x8_s)
-                }
-                Instr::I32x4ExtAddPairwiseI16x8U { dst, src } => {
-                    v_un!(dst, src, simd::i32x4_extadd_pairwise_i16x8_u)
-                }
-                Instr::I16x8Abs { dst, src } => v_un!(dst, src, simd::i16x8_abs),
-                Instr::I16x8Neg { dst, src } => v_un!(dst, src, simd::i16x8_neg),
-                Instr::I16x8Q15MulrSatS { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i16x8_q15mulr_sat_s)
-                }
-                Instr::I16x8AllTrue { dst, src } => v_test!(dst, src, simd::i16x8_all_true),
-                Instr::I16x8Bitmask { dst, src } => v_test!(dst, src, simd::i16x8_bitmask),
-                Instr::I16x8NarrowI32x4S { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i16x8_narrow_i32x4_s)
-                }
-                Instr::I16x8NarrowI32x4U { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i16x8_narrow_i32x4_u)
-                }
-                Instr::I16x8ExtendLowI8x16S { dst, src } => {
-                    v_un!(dst, src, simd::i16x8_extend_low_i8x16_s)
-                }
-                Instr::I16x8ExtendHighI8x16S { dst, src } => {
-                    v_un!(dst, src, simd::i16x8_extend_high_i8x16_s)
-                }
-                Instr::I16x8ExtendLowI8x16U { dst, src } => {
-                    v_un!(dst, src, simd::i16x8_extend_low_i8x16_u)
-                }
-                Instr::I16x8ExtendHighI8x16U { dst, src } => {
-                    v_un!(dst, src, simd::i16x8_extend_high_i8x16_u)
-                }
-                Instr::I16x8Shl { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i16x8_shl),
-                Instr::I16x8ShrS { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i16x8_shr_s),
-                Instr::I16x8ShrU { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i16x8_shr_u),
-                Instr::I16x8Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_add),
-                Instr::I16x8AddSatS { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i16x8_add_sat_s)
-                }
-                Instr::I16x8AddSatU { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i16x8_add_sat_u)
-                }
-                Instr::I16x8Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_sub),
-                Instr::I16x8SubSatS { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i16x8_sub_sat_s)
-                }
-                Instr::I16x8SubSatU { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i16x8_sub_sat_u)
-                }
-                Instr::F64x2Nearest { dst, src } => v_un!(dst, src, simd::f64x2_nearest),
-                Instr::I16x8Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_mul),
-                Instr::I16x8MinS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_min_s),
-                Instr::I16x8MinU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_min_u),
-                Instr::I16x8MaxS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_max_s),
-                Instr::I16x8MaxU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_max_u),
-                Instr::I16x8AvgrU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_avgr_u),
-                Instr::I16x8ExtMulLowI8x16S { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i16x8_extmul_low_i8x16_s)
-                }
-                Instr::I16x8ExtMulHighI8x16S { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i16x8_extmul_high_i8x16_s)
-                }
-                Instr::I16x8ExtMulLowI8x16U { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i16x8_extmul_low_i8x16_u)
-                }
-                Instr::I16x8ExtMulHighI8x16U { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i16x8_extmul_high_i8x16_u)
-                }
-                Instr::I32x4Abs { dst, src } => v_un!(dst, src, simd::i32x4_abs),
-                Instr::I32x4Neg { dst, src } => v_un!(dst, src, simd::i32x4_neg),
-                Instr::I32x4AllTrue { dst, src } => v_test!(dst, src, simd::i32x4_all_true),
-                Instr::I32x4Bitmask { dst, src } => v_test!(dst, src, simd::i32x4_bitmask),
-                Instr::I32x4ExtendLowI16x8S { dst, src } => {
-                    v_un!(dst, src, simd::i32x4_extend_low_i16x8_s)
-                }
-                Instr::I32x4ExtendHighI16x8S { dst, src } => {
-                    v_un!(dst, src, simd::i32x4_extend_high_i16x8_s)
-                }
-                Instr::I32x4ExtendLowI16x8U { dst, src } => {
-                    v_un!(dst, src, simd::i32x4_extend_low_i16x8_u)
-                }
-                Instr::I32x4ExtendHighI16x8U { dst, src } => {
-                    v_un!(dst, src, simd::i32x4_extend_high_i16x8_u)
-                }
-                Instr::I32x4Shl { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i32x4_shl),
-                Instr::I32x4ShrS { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i32x4_shr_s),
-                Instr::I32x4ShrU { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i32x4_shr_u),
-                Instr::I32x4Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_add),
-                Instr::I32x4Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_sub),
-                Instr::I32x4Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_mul),
-                Instr::I32x4MinS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_min_s),
-                Instr::I32x4MinU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_min_u),
-                Instr::I32x4MaxS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_max_s),
-                Instr::I32x4MaxU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_max_u),
-                Instr::I32x4DotI16x8S { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i32x4_dot_i16x8_s)
-                }
-                Instr::I32x4ExtMulLowI16x8S { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i32x4_extmul_low_i16x8_s)
-                }
-                Instr::I32x4ExtMulHighI16x8S { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i32x4_extmul_high_i16x8_s)
-                }
-                Instr::I32x4ExtMulLowI16x8U { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i32x4_extmul_low_i16x8_u)
-                }
-                Instr::I32x4ExtMulHighI16x8U { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i32x4_extmul_high_i16x8_u)
-                }
-                Instr::I64x2Abs { dst, src } => v_un!(dst, src, simd::i64x2_abs),
-                Instr::I64x2Neg { dst, src } => v_un!(dst, src, simd::i64x2_neg),
-                Instr::I64x2AllTrue { dst, src } => v_test!(dst, src, simd::i64x2_all_true),
-                Instr::I64x2Bitmask { dst, src } => v_test!(dst, src, simd::i64x2_bitmask),
-                Instr::I64x2ExtendLowI32x4S { dst, src } => {
-                    v_un!(dst, src, simd::i64x2_extend_low_i32x4_s)
-                }
-                Instr::I64x2ExtendHighI32x4S { dst, src } => {
-                    v_un!(dst, src, simd::i64x2_extend_high_i32x4_s)
-                }
-                Instr::I64x2ExtendLowI32x4U { dst, src } => {
-                    v_un!(dst, src, simd::i64x2_extend_low_i32x4_u)
-                }
-                Instr::I64x2ExtendHighI32x4U { dst, src } => {
-                    v_un!(dst, src, simd::i64x2_extend_high_i32x4_u)
-                }
-                Instr::I64x2Shl { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i64x2_shl),
-                Instr::I64x2ShrS { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i64x2_shr_s),
-                Instr::I64x2ShrU { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i64x2_shr_u),
-                Instr::I64x2Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_add),
-                Instr::I64x2Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_sub),
-                Instr::I64x2Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_mul),
-                Instr::I64x2Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_eq),
-                Instr::I64x2Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_ne),
-                Instr::I64x2LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_lt_s),
-                Instr::I64x2GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_gt_s),
-                Instr::I64x2LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_le_s),
-                Instr::I64x2GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_ge_s),
-                Instr::I64x2ExtMulLowI32x4S { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i64x2_extmul_low_i32x4_s)
-                }
-                Instr::I64x2ExtMulHighI32x4S { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i64x2_extmul_high_i32x4_s)
-                }
-                Instr::I64x2ExtMulLowI32x4U { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i64x2_extmul_low_i32x4_u)
-                }
-                Instr::I64x2ExtMulHighI32x4U { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i64x2_extmul_high_i32x4_u)
-                }
-                Instr::F32x4Abs { dst, src } => v_un!(dst, src, simd::f32x4_abs),
-                Instr::F32x4Neg { dst, src } => v_un!(dst, src, simd::f32x4_neg),
-                Instr::F32x4Sqrt { dst, src } => v_un!(dst, src, simd::f32x4_sqrt),
-                Instr::F32x4Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_add),
-                Instr::F32x4Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_sub),
-                Instr::F32x4Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_mul),
-                Instr::F32x4Div { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_div),
-                Instr::F32x4Min { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_min),
-                Instr::F32x4Max { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_max),
-                Instr::F32x4PMin { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_pmin),
-                Instr::F32x4PMax { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_pmax),
-                Instr::F64x2Abs { dst, src } => v_un!(dst, src, simd::f64x2_abs),
-                Instr::F64x2Neg { dst, src } => v_un!(dst, src, simd::f64x2_neg),
-                Instr::F64x2Sqrt { dst, src } => v_un!(dst, src, simd::f64x2_sqrt),
-                Instr::F64x2Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_add),
-                Instr::F64x2Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_sub),
-                Instr::F64x2Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_mul),
-                Instr::F64x2Div { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_div),
-                Instr::F64x2Min { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_min),
-                Instr::F64x2Max { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_max),
-                Instr::F64x2PMin { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_pmin),
-                Instr::F64x2PMax { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_pmax),
-                Instr::I32x4TruncSatF32x4S { dst, src } => {
-                    v_un!(dst, src, simd::i32x4_trunc_sat_f32x4_s)
-                }
-                Instr::I32x4TruncSatF32x4U { dst, src } => {
-                    v_un!(dst, src, simd::i32x4_trunc_sat_f32x4_u)
-                }
-                Instr::F32x4ConvertI32x4S { dst, src } => {
-                    v_un!(dst, src, simd::f32x4_convert_i32x4_s)
-                }
-                Instr::F32x4ConvertI32x4U { dst, src } => {
-                    v_un!(dst, src, simd::f32x4_convert_i32x4_u)
-                }
-                Instr::I32x4TruncSatF64x2SZero { dst, src } => {
-                    v_un!(dst, src, simd::i32x4_trunc_sat_f64x2_s_zero)
-                }
-                Instr::I32x4TruncSatF64x2UZero { dst, src } => {
-                    v_un!(dst, src, simd::i32x4_trunc_sat_f64x2_u_zero)
-                }
-                Instr::F64x2ConvertLowI32x4S { dst, src } => {
-                    v_un!(dst, src, simd::f64x2_convert_low_i32x4_s)
-                }
-                Instr::F64x2ConvertLowI32x4U { dst, src } => {
-                    v_un!(dst, src, simd::f64x2_convert_low_i32x4_u)
-                }
-                Instr::I8x16RelaxedSwizzle { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i8x16_relaxed_swizzle)
-                }
-                Instr::I32x4RelaxedTruncF32x4S { dst, src } => {
-                    v_un!(dst, src, simd::i32x4_relaxed_trunc_f32x4_s)
-                }
-                Instr::I32x4RelaxedTruncF32x4U { dst, src } => {
-                    v_un!(dst, src, simd::i32x4_relaxed_trunc_f32x4_u)
-                }
-                Instr::I32x4RelaxedTruncF64x2SZero { dst, src } => {
-                    v_un!(dst, src, simd::i32x4_relaxed_trunc_f64x2_s_zero)
-                }
-                Instr::I32x4RelaxedTruncF64x2UZero { dst, src } => {
-                    v_un!(dst, src, simd::i32x4_relaxed_trunc_f64x2_u_zero)
-                }
-                Instr::F32x4RelaxedMadd { dst, a, b, c } => {
-                    v_ternary!(dst, a, b, c, simd::f32x4_relaxed_madd)
-                }
-                Instr::F32x4RelaxedNmadd { dst, a, b, c } => {
-                    v_ternary!(dst, a, b, c, simd::f32x4_relaxed_nmadd)
-                }
-                Instr::F64x2RelaxedMadd { dst, a, b, c } => {
-                    v_ternary!(dst, a, b, c, simd::f64x2_relaxed_madd)
-                }
-                Instr::F64x2RelaxedNmadd { dst, a, b, c } => {
-                    v_ternary!(dst, a, b, c, simd::f64x2_relaxed_nmadd)
-                }
-                Instr::I8x16RelaxedLaneselect { dst, a, b, c } => {
-                    v_ternary!(dst, a, b, c, simd::relaxed_laneselect)
-                }
-                Instr::I16x8RelaxedLaneselect { dst, a, b, c } => {
-                    v_ternary!(dst, a, b, c, simd::relaxed_laneselect)
-                }
-                Instr::I32x4RelaxedLaneselect { dst, a, b, c } => {
-                    v_ternary!(dst, a, b, c, simd::relaxed_laneselect)
-                }
-                Instr::I64x2RelaxedLaneselect { dst, a, b, c } => {
-                    v_ternary!(dst, a, b, c, simd::relaxed_laneselect)
-                }
-                Instr::F32x4RelaxedMin { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::f32x4_relaxed_min)
-                }
-                Instr::F32x4RelaxedMax { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::f32x4_relaxed_max)
-                }
-                Instr::F64x2RelaxedMin { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::f64x2_relaxed_min)
-                }
-                Instr::F64x2RelaxedMax { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::f64x2_relaxed_max)
-                }
-                Instr::I16x8RelaxedQ15mulrS { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i16x8_relaxed_q15mulr_s)
-                }
-                Instr::I16x8RelaxedDotI8x16I7x16S { dst, lhs, rhs } => {
-                    v_bin!(dst, lhs, rhs, simd::i16x8_relaxed_dot_i8x16_i7x16_s)
-                }
-                Instr::I32x4RelaxedDotI8x16I7x16AddS { dst, a, b, c } => {
-                    v_ternary!(dst, a, b, c, simd::i32x4_relaxed_dot_i8x16_i7x16_add_s)
+        Technique::Match => {
+            let mut rg = rg;
+            loop {
+                // SAFETY: as in `handler`.
+                let instr = unsafe { *rg.ip };
+                if let Flow::Exit = step(instr, &mut rg, cx) {
+                    break;
                 }
             }
         }
     }
-    // A trap unwound: take the backtrace, then drop the frames.
-    let frames_taken = core::mem::take(frames);
-    Err(Error::Trap(Trap::with_backtrace(
-        trap,
-        backtrace(store, &frames_taken),
-    )))
 }
 
-/// Calls `callee` with its frame at `new_base`. Returns `Ok(Ok(true))` when a wasm frame was
-/// pushed (the dispatch loop must switch activations), `Ok(Ok(false))` when a host function ran
-/// to completion, `Ok(Err(e))` when the host function failed, `Err(code)` on a trap.
-#[allow(clippy::too_many_arguments)]
-#[inline]
-fn call<H: Host>(
-    store: &mut StoreInner,
-    host: &mut H,
-    stack: &mut Vec<UntypedVal>,
-    frames: &mut Vec<Frame>,
-    callee: FuncAddr,
-    new_base: usize,
-    caller: InstanceAddr,
-    max_slots: usize,
-    max_depth: usize,
-) -> Result<Result<bool, Error<H::Error>>, TrapCode> {
-    let entity = store.func(callee);
+/// Returns from the running function to its caller, or ends the activation.
+#[inline(always)]
+fn do_return(rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
+    let Some(f) = cx.frames.pop() else {
+        cx.exit = Exit::Return;
+        return Flow::Exit;
+    };
+    cx.code = f.code;
+    // SAFETY: a frame's code lives as long as the store (module documentation).
+    cx.instrs = unsafe { (*f.code).instrs.as_ptr() };
+    cx.base = f.base;
+    rg.ip = f.ip;
+    rg.fp = cx.fp(f.base);
+    if f.instance != cx.inst {
+        cx.inst = f.instance;
+        (rg.mem, rg.mem_len) = mem0(cx.store, f.instance);
+    }
+    Flow::Continue
+}
+
+/// Calls `callee` with its frame at the running frame's slot `b`.
+#[inline(always)]
+fn call(rg: &mut Regs, cx: &mut Cx<'_>, callee: FuncAddr, b: usize) -> Flow {
+    let new_base = cx.base + b;
+    let entity = cx.store.func(callee);
     match &entity.kind {
         FuncKind::Wasm { instance, code } => {
-            if frames.len() >= max_depth {
-                return Err(TrapCode::StackOverflow);
+            let instance = *instance;
+            let code: *const IrFunc = &**code;
+            // SAFETY: `code` is owned by the store's function `callee`, which lives (and does not
+            // move) as long as the store (module documentation).
+            let c = unsafe { &*code };
+            if cx.frames.len() + 1 >= cx.max_depth {
+                cx.exit = Exit::Trap(TrapCode::StackOverflow);
+                return Flow::Exit;
             }
-            reserve(stack, new_base + usize::from(code.frame_slots), max_slots)?;
-            stack[new_base + usize::from(code.param_slots)
-                ..new_base + usize::from(code.local_slots)]
+            if !cx.is_verified(callee) && !verify(cx, callee, c) {
+                return Flow::Exit;
+            }
+            if let Err(t) = reserve(
+                cx.stack,
+                new_base + usize::from(c.frame_slots),
+                cx.max_slots,
+            ) {
+                cx.exit = Exit::Trap(t);
+                return Flow::Exit;
+            }
+            cx.stack[new_base + usize::from(c.param_slots)..new_base + usize::from(c.local_slots)]
                 .fill(UntypedVal::ZERO);
-            frames.push(Frame {
-                code: code.clone(),
-                instance: *instance,
-                pc: 0,
-                base: new_base,
+            cx.frames.push(Frame {
+                ip: rg.ip,
+                code: cx.code,
+                instance: cx.inst,
+                base: cx.base,
             });
-            hook!();
-            Ok(Ok(true))
+            cx.code = code;
+            cx.instrs = c.instrs.as_ptr();
+            cx.base = new_base;
+            rg.ip = cx.instrs;
+            rg.fp = cx.fp(new_base);
+            if instance != cx.inst {
+                cx.inst = instance;
+                (rg.mem, rg.mem_len) = mem0(cx.store, instance);
+            }
+            Flow::Continue
         }
         FuncKind::Host { index } => {
             let index = *index;
             let window = usize::from(entity.param_slots.max(entity.result_slots));
-            reserve(stack, new_base + window, max_slots)?;
-            let depth = frames.len() as u32;
-            store.outer_call_depth += depth;
-            let r = host.call_host(
-                store,
-                index,
-                Some(caller),
-                &mut stack[new_base..new_base + window],
-            );
-            store.outer_call_depth -= depth;
-            Ok(r.map(|()| false).map_err(Error::Host))
+            call_host(rg, cx, index, new_base, window)
         }
     }
+}
+
+#[cold]
+#[inline(never)]
+fn verify(cx: &mut Cx<'_>, callee: FuncAddr, code: &IrFunc) -> bool {
+    if strata_ir::serialize::verify_frame(code).is_err() {
+        cx.exit = Exit::Invalid;
+        return false;
+    }
+    cx.set_verified(callee);
+    true
+}
+
+#[inline(never)]
+fn call_host(rg: &mut Regs, cx: &mut Cx<'_>, index: u32, new_base: usize, window: usize) -> Flow {
+    if let Err(t) = reserve(cx.stack, new_base + window, cx.max_slots) {
+        cx.exit = Exit::Trap(t);
+        return Flow::Exit;
+    }
+    let depth = cx.frames.len() as u32 + 1;
+    cx.store.outer_call_depth += depth;
+    let ok = cx.host.call(
+        cx.store,
+        index,
+        cx.inst,
+        &mut cx.stack[new_base..new_base + window],
+    );
+    cx.store.outer_call_depth -= depth;
+    // The stack was borrowed and the host may have grown or replaced memory 0.
+    rg.fp = cx.fp(cx.base);
+    (rg.mem, rg.mem_len) = mem0(cx.store, cx.inst);
+    if !ok {
+        cx.exit = Exit::Host;
+        return Flow::Exit;
+    }
+    Flow::Continue
+}
+
+/// Executes `instr` (the instruction at `rg.ip`) and moves `rg.ip` to the next one to run.
+/// Inlined into each handler, where all arms but one are dead, and into the `Match` loop.
+#[inline(always)]
+fn step(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
+    // SAFETY: `ip` is not the last instruction, or that one does not fall through (verified),
+    // so this is at most one past the end and is never run.
+    rg.ip = unsafe { rg.ip.add(1) };
+    let inst = cx.inst;
+    // SAFETY: the running function's code lives as long as the store (module documentation).
+    let code: &IrFunc = unsafe { &*cx.code };
+    let store: &mut StoreInner = &mut *cx.store;
+    let host: &mut dyn DynHost = &mut *cx.host;
+    // Set by arms that reach memories through the store (which may grow or borrow them).
+    let mut reload = false;
+
+    macro_rules! get {
+        ($s:expr) => {{
+            let s: Slot = $s;
+            // SAFETY: the running function was verified (every slot operand below
+            // `frame_slots`), and the stack holds `base + frame_slots` slots from its entry on.
+            unsafe { *rg.fp.add(s.index()) }
+        }};
+    }
+    macro_rules! set {
+        ($s:expr, $v:expr) => {{
+            let s: Slot = $s;
+            let v: UntypedVal = $v;
+            // SAFETY: as in `get!`.
+            unsafe { *rg.fp.add(s.index()) = v }
+        }};
+    }
+    // The high half of a `v128` (the verifier checks both halves are in the frame).
+    macro_rules! get1 {
+        ($s:expr) => {{
+            let s: Slot = $s;
+            // SAFETY: as in `get!`, for a `v128` operand's second slot.
+            unsafe { *rg.fp.add(s.index() + 1) }
+        }};
+    }
+    macro_rules! set1 {
+        ($s:expr, $v:expr) => {{
+            let s: Slot = $s;
+            let v: UntypedVal = $v;
+            // SAFETY: as in `get1!`.
+            unsafe { *rg.fp.add(s.index() + 1) = v }
+        }};
+    }
+    macro_rules! trap {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(code) => {
+                    cx.exit = Exit::Trap(code);
+                    return Flow::Exit;
+                }
+            }
+        };
+    }
+    macro_rules! un {
+        ($dst:expr, $src:expr, $to:ident, $from:ident, $f:expr) => {{
+            let a = get!($src).$to();
+            set!($dst, UntypedVal::$from($f(a)))
+        }};
+    }
+    macro_rules! un_trap {
+        ($dst:expr, $src:expr, $to:ident, $from:ident, $f:expr) => {{
+            let a = get!($src).$to();
+            let r = trap!($f(a));
+            set!($dst, UntypedVal::$from(r))
+        }};
+    }
+    macro_rules! bin {
+        ($dst:expr, $lhs:expr, $rhs:expr, $to:ident, $from:ident, $f:expr) => {{
+            let a = get!($lhs).$to();
+            let b = get!($rhs).$to();
+            set!($dst, UntypedVal::$from($f(a, b)))
+        }};
+    }
+    macro_rules! bin_trap {
+        ($dst:expr, $lhs:expr, $rhs:expr, $to:ident, $from:ident, $f:expr) => {{
+            let a = get!($lhs).$to();
+            let b = get!($rhs).$to();
+            let r = trap!($f(a, b));
+            set!($dst, UntypedVal::$from(r))
+        }};
+    }
+    macro_rules! cmp {
+        ($dst:expr, $lhs:expr, $rhs:expr, $to:ident, $f:expr) => {{
+            let a = get!($lhs).$to();
+            let b = get!($rhs).$to();
+            set!($dst, UntypedVal::from_i32($f(a, b) as i32))
+        }};
+    }
+    macro_rules! bin_imm32 {
+        ($dst:expr, $lhs:expr, $imm:expr, $to:ident, $from:ident, $f:expr) => {{
+            let a = get!($lhs).$to();
+            set!($dst, UntypedVal::$from($f(a, $imm as _)))
+        }};
+    }
+    macro_rules! bin_imm64 {
+        ($dst:expr, $lhs:expr, $imm:expr, $to:ident, $from:ident, $f:expr) => {{
+            let a = get!($lhs).$to();
+            set!($dst, UntypedVal::$from($f(a, i64::from($imm) as _)))
+        }};
+    }
+    macro_rules! jump {
+        ($target:expr) => {{
+            let t: strata_ir::Target = $target;
+            // SAFETY: the verifier checked every branch target is an instruction of the
+            // running function, whose first instruction `cx.instrs` points at.
+            rg.ip = unsafe { cx.instrs.add(t.index()) };
+        }};
+    }
+    macro_rules! branch {
+        ($lhs:expr, $rhs:expr, $target:expr, $to:ident, $f:expr) => {{
+            let a = get!($lhs).$to();
+            let b = get!($rhs).$to();
+            if $f(a, b) {
+                jump!($target);
+            }
+        }};
+    }
+    // A memory through the store (not the registers): reloads memory 0's registers after.
+    macro_rules! memory {
+        ($m:expr) => {{
+            reload = true;
+            let addr = store.instance(inst).memories[$m as usize].index();
+            &mut store.memories[addr]
+        }};
+    }
+    macro_rules! mload {
+        ($m:expr, $addr:expr, $off:expr, $ty:ty) => {{
+            let (m, addr, off): (u16, u32, u32) = ($m as u16, $addr, $off);
+            let v: $ty = if m == 0 {
+                trap!(rg.load::<$ty>(addr, off))
+            } else {
+                trap!(memory!(m).load::<$ty>(u64::from(addr), u64::from(off)))
+            };
+            v
+        }};
+    }
+    macro_rules! mstore {
+        ($m:expr, $addr:expr, $off:expr, $ty:ty, $v:expr) => {{
+            let (m, addr, off): (u16, u32, u32) = ($m as u16, $addr, $off);
+            let v: $ty = $v;
+            if m == 0 {
+                trap!(rg.store::<$ty>(addr, off, v))
+            } else {
+                trap!(memory!(m).store::<$ty>(u64::from(addr), u64::from(off), v))
+            }
+        }};
+    }
+    macro_rules! load {
+        ($dst:expr, $ptr:expr, $m:expr, $off:expr, $ty:ty, $from:ident, $conv:ty) => {{
+            let v = mload!($m, get!($ptr).to_u32(), $off, $ty);
+            set!($dst, UntypedVal::$from(v as $conv))
+        }};
+    }
+    macro_rules! store_op {
+        ($ptr:expr, $value:expr, $m:expr, $off:expr, $to:ident, $ty:ty) => {{
+            let addr = get!($ptr).to_u32();
+            mstore!($m, addr, $off, $ty, get!($value).$to() as $ty)
+        }};
+    }
+    macro_rules! table_addr {
+        ($t:expr) => {
+            store.instance(inst).tables[$t as usize].index()
+        };
+    }
+    // ---- simd: a `v128` is two slots, low half first; the lane semantics are in `simd` ----
+    macro_rules! get128 {
+        ($s:expr) => {{
+            let s: Slot = $s;
+            UntypedVal::to_v128([get!(s), get1!(s)])
+        }};
+    }
+    macro_rules! set128 {
+        ($s:expr, $v:expr) => {{
+            let [lo, hi] = UntypedVal::from_v128($v);
+            let s: Slot = $s;
+            set!(s, lo);
+            set1!(s, hi);
+        }};
+    }
+    macro_rules! v_un {
+        ($dst:expr, $src:expr, $f:expr) => {{
+            let a = get128!($src);
+            set128!($dst, $f(a))
+        }};
+    }
+    macro_rules! v_bin {
+        ($dst:expr, $lhs:expr, $rhs:expr, $f:expr) => {{
+            let a = get128!($lhs);
+            let b = get128!($rhs);
+            set128!($dst, $f(a, b))
+        }};
+    }
+    macro_rules! v_ternary {
+        ($dst:expr, $a:expr, $b:expr, $c:expr, $f:expr) => {{
+            let a = get128!($a);
+            let b = get128!($b);
+            let c = get128!($c);
+            set128!($dst, $f(a, b, c))
+        }};
+    }
+    macro_rules! v_shift {
+        ($dst:expr, $lhs:expr, $rhs:expr, $f:expr) => {{
+            let a = get128!($lhs);
+            let n = get!($rhs).to_u32();
+            set128!($dst, $f(a, n))
+        }};
+    }
+    macro_rules! v_shuffle {
+        ($dst:expr, $lhs:expr, $rhs:expr, $mask:expr) => {{
+            let a = get128!($lhs);
+            let b = get128!($rhs);
+            set128!(
+                $dst,
+                simd::i8x16_shuffle(a, b, code.v128_consts[$mask as usize])
+            )
+        }};
+    }
+    macro_rules! v_test {
+        ($dst:expr, $src:expr, $f:expr) => {{
+            let a = get128!($src);
+            set!($dst, UntypedVal::from_i32($f(a)))
+        }};
+    }
+    macro_rules! v_splat {
+        ($dst:expr, $src:expr, $to:ident, $f:expr) => {{
+            let x = get!($src).$to();
+            set128!($dst, $f(x))
+        }};
+    }
+    macro_rules! v_extract {
+        ($dst:expr, $src:expr, $lane:expr, $from:ident, $f:expr) => {{
+            let a = get128!($src);
+            set!($dst, UntypedVal::$from($f(a, $lane)))
+        }};
+    }
+    macro_rules! v_replace {
+        ($dst:expr, $src:expr, $value:expr, $lane:expr, $to:ident, $f:expr) => {{
+            let a = get128!($src);
+            let x = get!($value).$to();
+            set128!($dst, $f(a, $lane, x))
+        }};
+    }
+    macro_rules! v_load {
+        ($dst:expr, $ptr:expr, $m:expr, $off:expr, $ty:ty, $f:expr) => {{
+            let x = mload!($m, get!($ptr).to_u32(), $off, $ty);
+            set128!($dst, $f(x))
+        }};
+    }
+    macro_rules! v_load_lane {
+        ($dst:expr, $ptr:expr, $src:expr, $m:expr, $lane:expr, $off:expr, $ty:ty, $f:expr) => {{
+            let addr = get!($ptr).to_u32();
+            let a = get128!($src);
+            let x = mload!($m, addr, $off, $ty);
+            set128!($dst, $f(a, $lane, x))
+        }};
+    }
+    macro_rules! v_store {
+        ($ptr:expr, $value:expr, $m:expr, $off:expr) => {{
+            let addr = get!($ptr).to_u32();
+            mstore!($m, addr, $off, u128, get128!($value))
+        }};
+    }
+    macro_rules! v_store_lane {
+        ($ptr:expr, $value:expr, $m:expr, $lane:expr, $off:expr, $ty:ty, $f:expr) => {{
+            let addr = get!($ptr).to_u32();
+            let x: $ty = $f(get128!($value), $lane);
+            mstore!($m, addr, $off, $ty, x)
+        }};
+    }
+
+    match instr {
+        // ---- control ----
+        Instr::Unreachable {} => trap!(Err(TrapCode::Unreachable)),
+        // Emitted only when the engine meters fuel / is interruptible (see the `Instr` docs).
+        // Fuel lives in the store so host functions and the embedder see it; an interrupt is
+        // one relaxed load of a flag shared with other threads.
+        Instr::ConsumeFuel { amount } => match store.fuel.checked_sub(u64::from(amount)) {
+            Some(left) => store.fuel = left,
+            None => trap!(Err(TrapCode::OutOfFuel)),
+        },
+        Instr::CheckInterrupt {} => {
+            if store.interrupt.is_requested() && store.interrupt.take() {
+                trap!(Err(TrapCode::Interrupted))
+            }
+        }
+        Instr::Br { target } => jump!(target),
+        Instr::BrIfNez { cond, target } => {
+            if get!(cond).to_i32() != 0 {
+                jump!(target)
+            }
+        }
+        Instr::BrIfEqz { cond, target } => {
+            if get!(cond).to_i32() == 0 {
+                jump!(target)
+            }
+        }
+        Instr::BrTable { index, len } => {
+            let i = get!(index).to_u32().min(len);
+            // SAFETY: the verifier checked `br_table` is followed by its `len + 1` `br`s, and
+            // `rg.ip` already points at the first.
+            rg.ip = unsafe { rg.ip.add(i as usize) };
+        }
+        Instr::Return {} => return do_return(rg, cx),
+        Instr::Call { base: b, func } => {
+            let callee = store.instance(inst).funcs[func as usize];
+            return call(rg, cx, callee, b.index());
+        }
+        Instr::CallIndirect {
+            base: b,
+            index,
+            table,
+            type_index,
+        } => {
+            let i = get!(index).to_u32();
+            let t = table_addr!(table);
+            let r = trap!(store.tables[t]
+                .get(u64::from(i))
+                .map_err(|_| TrapCode::UndefinedElement));
+            let callee = trap!(r.to_func().ok_or(TrapCode::UninitializedElement));
+            if store.func(callee).sig != store.instance(inst).sigs[type_index as usize] {
+                trap!(Err(TrapCode::IndirectCallTypeMismatch));
+            }
+            return call(rg, cx, callee, b.index());
+        }
+        Instr::BrI32Eq { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_i32, |a, b| a == b)
+        }
+        Instr::BrI32Ne { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_i32, |a, b| a != b)
+        }
+        Instr::BrI32LtS { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_i32, |a, b| a < b)
+        }
+        Instr::BrI32LtU { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_u32, |a, b| a < b)
+        }
+        Instr::BrI32GtS { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_i32, |a, b| a > b)
+        }
+        Instr::BrI32GtU { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_u32, |a, b| a > b)
+        }
+        Instr::BrI32LeS { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_i32, |a, b| a <= b)
+        }
+        Instr::BrI32LeU { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_u32, |a, b| a <= b)
+        }
+        Instr::BrI32GeS { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_i32, |a, b| a >= b)
+        }
+        Instr::BrI32GeU { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_u32, |a, b| a >= b)
+        }
+        Instr::BrI64Eq { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_i64, |a, b| a == b)
+        }
+        Instr::BrI64Ne { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_i64, |a, b| a != b)
+        }
+        Instr::BrI64LtS { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_i64, |a, b| a < b)
+        }
+        Instr::BrI64LtU { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_u64, |a, b| a < b)
+        }
+        Instr::BrI64GtS { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_i64, |a, b| a > b)
+        }
+        Instr::BrI64GtU { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_u64, |a, b| a > b)
+        }
+        Instr::BrI64LeS { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_i64, |a, b| a <= b)
+        }
+        Instr::BrI64LeU { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_u64, |a, b| a <= b)
+        }
+        Instr::BrI64GeS { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_i64, |a, b| a >= b)
+        }
+        Instr::BrI64GeU { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_u64, |a, b| a >= b)
+        }
+
+        // ---- values ----
+        Instr::Copy { dst, src } => set!(dst, get!(src)),
+        Instr::Copy128 { dst, src } => {
+            let (lo, hi) = (get!(src), get1!(src));
+            set!(dst, lo);
+            set1!(dst, hi);
+        }
+        Instr::CopyMany { dst, src, len } => {
+            // SAFETY: the verifier checked both windows lie in the frame (see `slot!`).
+            unsafe {
+                core::ptr::copy(
+                    rg.fp.add(src.index()),
+                    rg.fp.add(dst.index()),
+                    usize::from(len),
+                )
+            };
+        }
+        Instr::ConstI32 { dst, value } => set!(dst, UntypedVal::from_i32(value)),
+        Instr::ConstI64 { dst, value } => set!(dst, UntypedVal::from_i64(value)),
+        Instr::ConstF32 { dst, bits } => set!(dst, UntypedVal::from_u32(bits)),
+        Instr::ConstF64 { dst, bits } => set!(dst, UntypedVal::from_u64(bits)),
+        Instr::ConstV128 { dst, index } => {
+            let [lo, hi] = UntypedVal::from_v128(code.v128_consts[index as usize]);
+            set!(dst, lo);
+            set1!(dst, hi);
+        }
+        Instr::Select {
+            dst,
+            cond,
+            if_true,
+            if_false,
+        } => {
+            let v = if get!(cond).to_i32() != 0 {
+                get!(if_true)
+            } else {
+                get!(if_false)
+            };
+            set!(dst, v)
+        }
+        Instr::Select128 {
+            dst,
+            cond,
+            if_true,
+            if_false,
+        } => {
+            let s = if get!(cond).to_i32() != 0 {
+                if_true
+            } else {
+                if_false
+            };
+            let (lo, hi) = (get!(s), get1!(s));
+            set!(dst, lo);
+            set1!(dst, hi);
+        }
+        Instr::GlobalGet { dst, global } => {
+            let g = store.instance(inst).globals[global as usize].index();
+            set!(dst, store.globals[g].get_untyped())
+        }
+        Instr::GlobalGet128 { dst, global } => {
+            let g = store.instance(inst).globals[global as usize].index();
+            let [lo, hi] = store.globals[g].cell().slots;
+            set!(dst, lo);
+            set1!(dst, hi);
+        }
+        Instr::GlobalSet { src, global } => {
+            let g = store.instance(inst).globals[global as usize].index();
+            store.globals[g].set_untyped(get!(src))
+        }
+        Instr::GlobalSet128 { src, global } => {
+            let g = store.instance(inst).globals[global as usize].index();
+            let v = [get!(src), get1!(src)];
+            store.globals[g].cell_mut().slots = v;
+        }
+
+        // ---- references and tables ----
+        Instr::RefNull { dst } => set!(dst, UntypedVal::ZERO),
+        Instr::RefIsNull { dst, src } => {
+            set!(
+                dst,
+                UntypedVal::from_i32(get!(src).to_raw_ref().is_null() as i32)
+            )
+        }
+        Instr::RefFunc { dst, func } => {
+            let f = store.instance(inst).funcs[func as usize];
+            set!(dst, UntypedVal::from_raw_ref(RawRef::from(f)))
+        }
+        Instr::TableGet { dst, index, table } => {
+            let t = table_addr!(table);
+            let r = trap!(store.tables[t].get(u64::from(get!(index).to_u32())));
+            set!(dst, UntypedVal::from_raw_ref(r))
+        }
+        Instr::TableSet {
+            index,
+            value,
+            table,
+        } => {
+            let t = table_addr!(table);
+            let (i, v) = (get!(index).to_u32(), get!(value).to_raw_ref());
+            trap!(store.tables[t].set(u64::from(i), v))
+        }
+        Instr::TableSize { dst, table } => {
+            let t = table_addr!(table);
+            set!(dst, UntypedVal::from_u32(store.tables[t].size() as u32))
+        }
+        Instr::TableGrow {
+            dst,
+            init,
+            delta,
+            table,
+        } => {
+            let t = table_addr!(table);
+            let (init, delta) = (get!(init).to_raw_ref(), get!(delta).to_u32());
+            let r = store.tables[t].grow(u64::from(delta), init, host.limiter());
+            set!(
+                dst,
+                UntypedVal::from_u32(r.map_or(u32::MAX, |old| old as u32))
+            )
+        }
+        Instr::TableFill {
+            index,
+            value,
+            len,
+            table,
+        } => {
+            let t = table_addr!(table);
+            let (i, v, n) = (
+                get!(index).to_u32(),
+                get!(value).to_raw_ref(),
+                get!(len).to_u32(),
+            );
+            trap!(store.tables[t].fill(u64::from(i), v, u64::from(n)))
+        }
+        Instr::TableCopy {
+            dst,
+            src,
+            len,
+            dst_table,
+            src_table,
+        } => {
+            let (d, s) = (table_addr!(dst_table), table_addr!(src_table));
+            let (di, si, n) = (
+                u64::from(get!(dst).to_u32()),
+                u64::from(get!(src).to_u32()),
+                u64::from(get!(len).to_u32()),
+            );
+            if d == s {
+                trap!(store.tables[d].copy_within(di, si, n))
+            } else {
+                let (dt, st) = two_mut(&mut store.tables, d, s);
+                trap!(dt.copy_from(di, st, si, n))
+            }
+        }
+        Instr::TableInit {
+            dst,
+            src,
+            len,
+            table,
+            elem,
+        } => {
+            let t = table_addr!(table);
+            let e = store.instance(inst).elems[elem as usize].index();
+            let (di, si, n) = (
+                u64::from(get!(dst).to_u32()),
+                u64::from(get!(src).to_u32()),
+                u64::from(get!(len).to_u32()),
+            );
+            let StoreInner { tables, elems, .. } = &mut *store;
+            trap!(tables[t].init(di, elems[e].elements(), si, n))
+        }
+        Instr::ElemDrop { elem } => {
+            let e = store.instance(inst).elems[elem as usize].index();
+            store.elems[e].elem_drop()
+        }
+
+        // ---- memory ----
+        Instr::MemorySize { dst, memory } => {
+            let pages = memory!(memory).size_pages();
+            set!(dst, UntypedVal::from_u32(pages as u32))
+        }
+        Instr::MemoryGrow { dst, delta, memory } => {
+            let delta = get!(delta).to_u32();
+            let r = memory!(memory).grow(u64::from(delta), host.limiter());
+            set!(
+                dst,
+                UntypedVal::from_u32(r.map_or(u32::MAX, |old| old as u32))
+            )
+        }
+        Instr::MemoryFill {
+            dst,
+            value,
+            len,
+            memory,
+        } => {
+            let (d, v, n) = (get!(dst).to_u32(), get!(value).to_u32(), get!(len).to_u32());
+            trap!(memory!(memory).fill(u64::from(d), v as u8, u64::from(n)))
+        }
+        Instr::MemoryCopy {
+            dst,
+            src,
+            len,
+            dst_memory,
+            src_memory,
+        } => {
+            let (d, s, n) = (
+                u64::from(get!(dst).to_u32()),
+                u64::from(get!(src).to_u32()),
+                u64::from(get!(len).to_u32()),
+            );
+            reload = true;
+            let dm = store.instance(inst).memories[dst_memory as usize].index();
+            let sm = store.instance(inst).memories[src_memory as usize].index();
+            if dm == sm {
+                trap!(store.memories[dm].copy_within(d, s, n))
+            } else {
+                let (dmem, smem) = two_mut(&mut store.memories, dm, sm);
+                trap!(dmem.copy_from(d, smem, s, n))
+            }
+        }
+        Instr::MemoryInit {
+            dst,
+            src,
+            len,
+            memory,
+            data,
+        } => {
+            let (d, s, n) = (
+                u64::from(get!(dst).to_u32()),
+                u64::from(get!(src).to_u32()),
+                u64::from(get!(len).to_u32()),
+            );
+            reload = true;
+            let m = store.instance(inst).memories[memory as usize].index();
+            let seg = store.instance(inst).datas[data as usize].index();
+            let StoreInner {
+                memories, datas, ..
+            } = &mut *store;
+            trap!(memories[m].init(d, datas[seg].bytes(), s, n))
+        }
+        Instr::DataDrop { data } => {
+            let seg = store.instance(inst).datas[data as usize].index();
+            store.datas[seg].data_drop()
+        }
+        Instr::I32Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u32, from_u32, u32),
+        Instr::I64Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u64, from_u64, u64),
+        Instr::F32Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u32, from_u32, u32),
+        Instr::F64Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u64, from_u64, u64),
+        Instr::I32Load8S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, i8, from_i32, i32),
+        Instr::I32Load8U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u8, from_u32, u32),
+        Instr::I32Load16S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, i16, from_i32, i32),
+        Instr::I32Load16U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u16, from_u32, u32),
+        Instr::I64Load8S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, i8, from_i64, i64),
+        Instr::I64Load8U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u8, from_u64, u64),
+        Instr::I64Load16S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, i16, from_i64, i64),
+        Instr::I64Load16U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u16, from_u64, u64),
+        Instr::I64Load32S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, i32, from_i64, i64),
+        Instr::I64Load32U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u32, from_u64, u64),
+        Instr::I32Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u32, u32),
+        Instr::I64Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u64, u64),
+        Instr::F32Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u32, u32),
+        Instr::F64Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u64, u64),
+        Instr::I32Store8 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u32, u8),
+        Instr::I32Store16 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u32, u16),
+        Instr::I64Store8 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u64, u8),
+        Instr::I64Store16 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u64, u16),
+        Instr::I64Store32 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u64, u32),
+
+        // ---- i32 ----
+        Instr::I32Eqz { dst, src } => {
+            un!(dst, src, to_i32, from_i32, |a: i32| (a == 0) as i32)
+        }
+        Instr::I32Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a == b),
+        Instr::I32Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a != b),
+        Instr::I32LtS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a < b),
+        Instr::I32LtU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u32, |a, b| a < b),
+        Instr::I32GtS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a > b),
+        Instr::I32GtU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u32, |a, b| a > b),
+        Instr::I32LeS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a <= b),
+        Instr::I32LeU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u32, |a, b| a <= b),
+        Instr::I32GeS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a >= b),
+        Instr::I32GeU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u32, |a, b| a >= b),
+        Instr::I32Clz { dst, src } => un!(dst, src, to_u32, from_u32, u32::leading_zeros),
+        Instr::I32Ctz { dst, src } => un!(dst, src, to_u32, from_u32, u32::trailing_zeros),
+        Instr::I32Popcnt { dst, src } => un!(dst, src, to_u32, from_u32, u32::count_ones),
+        Instr::I32Add { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_i32, from_i32, i32::wrapping_add)
+        }
+        Instr::I32Sub { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_i32, from_i32, i32::wrapping_sub)
+        }
+        Instr::I32Mul { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_i32, from_i32, i32::wrapping_mul)
+        }
+        Instr::I32DivS { dst, lhs, rhs } => {
+            bin_trap!(dst, lhs, rhs, to_i32, from_i32, ops::i32_div_s)
+        }
+        Instr::I32DivU { dst, lhs, rhs } => {
+            bin_trap!(dst, lhs, rhs, to_u32, from_u32, ops::i32_div_u)
+        }
+        Instr::I32RemS { dst, lhs, rhs } => {
+            bin_trap!(dst, lhs, rhs, to_i32, from_i32, ops::i32_rem_s)
+        }
+        Instr::I32RemU { dst, lhs, rhs } => {
+            bin_trap!(dst, lhs, rhs, to_u32, from_u32, ops::i32_rem_u)
+        }
+        Instr::I32And { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_u32, from_u32, |a, b| a & b)
+        }
+        Instr::I32Or { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_u32, from_u32, |a, b| a | b)
+        }
+        Instr::I32Xor { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_u32, from_u32, |a, b| a ^ b)
+        }
+        Instr::I32Shl { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_u32, from_u32, u32::wrapping_shl)
+        }
+        Instr::I32ShrS { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_i32, from_i32, |a: i32, b: i32| a
+                .wrapping_shr(b as u32))
+        }
+        Instr::I32ShrU { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_u32, from_u32, u32::wrapping_shr)
+        }
+        Instr::I32Rotl { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_u32, from_u32, u32::rotate_left)
+        }
+        Instr::I32Rotr { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_u32, from_u32, u32::rotate_right)
+        }
+        Instr::I32EqImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a == b)
+                as i32)
+        }
+        Instr::I32NeImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a != b)
+                as i32)
+        }
+        Instr::I32LtSImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a < b)
+                as i32)
+        }
+        Instr::I32LtUImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_u32, from_i32, |a: u32, b: u32| (a < b)
+                as i32)
+        }
+        Instr::I32GtSImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a > b)
+                as i32)
+        }
+        Instr::I32GtUImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_u32, from_i32, |a: u32, b: u32| (a > b)
+                as i32)
+        }
+        Instr::I32LeSImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a <= b)
+                as i32)
+        }
+        Instr::I32LeUImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_u32, from_i32, |a: u32, b: u32| (a <= b)
+                as i32)
+        }
+        Instr::I32GeSImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a >= b)
+                as i32)
+        }
+        Instr::I32GeUImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_u32, from_i32, |a: u32, b: u32| (a >= b)
+                as i32)
+        }
+        Instr::I32AddImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_i32, from_i32, i32::wrapping_add)
+        }
+        Instr::I32MulImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_i32, from_i32, i32::wrapping_mul)
+        }
+        Instr::I32AndImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| a & b)
+        }
+        Instr::I32OrImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| a | b)
+        }
+        Instr::I32XorImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| a ^ b)
+        }
+        Instr::I32ShlImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_u32, from_u32, u32::wrapping_shl)
+        }
+        Instr::I32ShrSImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: u32| a
+                .wrapping_shr(b))
+        }
+        Instr::I32ShrUImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_u32, from_u32, u32::wrapping_shr)
+        }
+        Instr::I32RotlImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_u32, from_u32, u32::rotate_left)
+        }
+        Instr::I32RotrImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_u32, from_u32, u32::rotate_right)
+        }
+
+        // ---- i64 ----
+        Instr::I64Eqz { dst, src } => {
+            un!(dst, src, to_i64, from_i32, |a: i64| (a == 0) as i32)
+        }
+        Instr::I64Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a == b),
+        Instr::I64Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a != b),
+        Instr::I64LtS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a < b),
+        Instr::I64LtU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u64, |a, b| a < b),
+        Instr::I64GtS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a > b),
+        Instr::I64GtU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u64, |a, b| a > b),
+        Instr::I64LeS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a <= b),
+        Instr::I64LeU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u64, |a, b| a <= b),
+        Instr::I64GeS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a >= b),
+        Instr::I64GeU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u64, |a, b| a >= b),
+        Instr::I64Clz { dst, src } => un!(dst, src, to_u64, from_u64, |a: u64| u64::from(
+            a.leading_zeros()
+        )),
+        Instr::I64Ctz { dst, src } => un!(dst, src, to_u64, from_u64, |a: u64| u64::from(
+            a.trailing_zeros()
+        )),
+        Instr::I64Popcnt { dst, src } => {
+            un!(dst, src, to_u64, from_u64, |a: u64| u64::from(
+                a.count_ones()
+            ))
+        }
+        Instr::I64Add { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_i64, from_i64, i64::wrapping_add)
+        }
+        Instr::I64Sub { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_i64, from_i64, i64::wrapping_sub)
+        }
+        Instr::I64Mul { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_i64, from_i64, i64::wrapping_mul)
+        }
+        Instr::I64DivS { dst, lhs, rhs } => {
+            bin_trap!(dst, lhs, rhs, to_i64, from_i64, ops::i64_div_s)
+        }
+        Instr::I64DivU { dst, lhs, rhs } => {
+            bin_trap!(dst, lhs, rhs, to_u64, from_u64, ops::i64_div_u)
+        }
+        Instr::I64RemS { dst, lhs, rhs } => {
+            bin_trap!(dst, lhs, rhs, to_i64, from_i64, ops::i64_rem_s)
+        }
+        Instr::I64RemU { dst, lhs, rhs } => {
+            bin_trap!(dst, lhs, rhs, to_u64, from_u64, ops::i64_rem_u)
+        }
+        Instr::I64And { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_u64, from_u64, |a, b| a & b)
+        }
+        Instr::I64Or { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_u64, from_u64, |a, b| a | b)
+        }
+        Instr::I64Xor { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_u64, from_u64, |a, b| a ^ b)
+        }
+        Instr::I64Shl { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_u64, from_u64, |a: u64, b: u64| a
+                .wrapping_shl(b as u32))
+        }
+        Instr::I64ShrS { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_i64, from_i64, |a: i64, b: i64| a
+                .wrapping_shr(b as u32))
+        }
+        Instr::I64ShrU { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_u64, from_u64, |a: u64, b: u64| a
+                .wrapping_shr(b as u32))
+        }
+        Instr::I64Rotl { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_u64, from_u64, |a: u64, b: u64| a
+                .rotate_left((b & 63) as u32))
+        }
+        Instr::I64Rotr { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_u64, from_u64, |a: u64, b: u64| a
+                .rotate_right((b & 63) as u32))
+        }
+        Instr::I64EqImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a == b)
+                as i32)
+        }
+        Instr::I64NeImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a != b)
+                as i32)
+        }
+        Instr::I64LtSImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a < b)
+                as i32)
+        }
+        Instr::I64LtUImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_u64, from_i32, |a: u64, b: u64| (a < b)
+                as i32)
+        }
+        Instr::I64GtSImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a > b)
+                as i32)
+        }
+        Instr::I64GtUImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_u64, from_i32, |a: u64, b: u64| (a > b)
+                as i32)
+        }
+        Instr::I64LeSImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a <= b)
+                as i32)
+        }
+        Instr::I64LeUImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_u64, from_i32, |a: u64, b: u64| (a <= b)
+                as i32)
+        }
+        Instr::I64GeSImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a >= b)
+                as i32)
+        }
+        Instr::I64GeUImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_u64, from_i32, |a: u64, b: u64| (a >= b)
+                as i32)
+        }
+        Instr::I64AddImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_i64, from_i64, i64::wrapping_add)
+        }
+        Instr::I64MulImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_i64, from_i64, i64::wrapping_mul)
+        }
+        Instr::I64AndImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_i64, from_i64, |a: i64, b: i64| a & b)
+        }
+        Instr::I64OrImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_i64, from_i64, |a: i64, b: i64| a | b)
+        }
+        Instr::I64XorImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_i64, from_i64, |a: i64, b: i64| a ^ b)
+        }
+        Instr::I64ShlImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a
+                .wrapping_shl(b as u32))
+        }
+        Instr::I64ShrSImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_i64, from_i64, |a: i64, b: i64| a
+                .wrapping_shr(b as u32))
+        }
+        Instr::I64ShrUImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a
+                .wrapping_shr(b as u32))
+        }
+        Instr::I64RotlImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a
+                .rotate_left((b & 63) as u32))
+        }
+        Instr::I64RotrImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a
+                .rotate_right((b & 63) as u32))
+        }
+
+        // ---- f32 ----
+        Instr::F32Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a == b),
+        Instr::F32Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a != b),
+        Instr::F32Lt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a < b),
+        Instr::F32Gt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a > b),
+        Instr::F32Le { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a <= b),
+        Instr::F32Ge { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a >= b),
+        Instr::F32Abs { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_abs),
+        Instr::F32Neg { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_neg),
+        Instr::F32Ceil { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_ceil),
+        Instr::F32Floor { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_floor),
+        Instr::F32Trunc { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_trunc),
+        Instr::F32Nearest { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_nearest),
+        Instr::F32Sqrt { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_sqrt),
+        Instr::F32Add { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_f32, from_f32, |a: f32, b: f32| a + b)
+        }
+        Instr::F32Sub { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_f32, from_f32, |a: f32, b: f32| a - b)
+        }
+        Instr::F32Mul { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_f32, from_f32, |a: f32, b: f32| a * b)
+        }
+        Instr::F32Div { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_f32, from_f32, |a: f32, b: f32| a / b)
+        }
+        Instr::F32Min { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_f32, from_f32, ops::f32_min)
+        }
+        Instr::F32Max { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_f32, from_f32, ops::f32_max)
+        }
+        Instr::F32Copysign { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_f32, from_f32, ops::f32_copysign)
+        }
+
+        // ---- f64 ----
+        Instr::F64Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a == b),
+        Instr::F64Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a != b),
+        Instr::F64Lt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a < b),
+        Instr::F64Gt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a > b),
+        Instr::F64Le { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a <= b),
+        Instr::F64Ge { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a >= b),
+        Instr::F64Abs { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_abs),
+        Instr::F64Neg { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_neg),
+        Instr::F64Ceil { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_ceil),
+        Instr::F64Floor { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_floor),
+        Instr::F64Trunc { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_trunc),
+        Instr::F64Nearest { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_nearest),
+        Instr::F64Sqrt { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_sqrt),
+        Instr::F64Add { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a + b)
+        }
+        Instr::F64Sub { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a - b)
+        }
+        Instr::F64Mul { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a * b)
+        }
+        Instr::F64Div { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a / b)
+        }
+        Instr::F64Min { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_f64, from_f64, ops::f64_min)
+        }
+        Instr::F64Max { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_f64, from_f64, ops::f64_max)
+        }
+        Instr::F64Copysign { dst, lhs, rhs } => {
+            bin!(dst, lhs, rhs, to_f64, from_f64, ops::f64_copysign)
+        }
+
+        // ---- conversions ----
+        Instr::I32WrapI64 { dst, src } => {
+            un!(dst, src, to_u64, from_u32, |a: u64| a as u32)
+        }
+        Instr::I32TruncF32S { dst, src } => {
+            un_trap!(dst, src, to_f32, from_i32, ops::i32_trunc_f32_s)
+        }
+        Instr::I32TruncF32U { dst, src } => {
+            un_trap!(dst, src, to_f32, from_u32, ops::i32_trunc_f32_u)
+        }
+        Instr::I32TruncF64S { dst, src } => {
+            un_trap!(dst, src, to_f64, from_i32, ops::i32_trunc_f64_s)
+        }
+        Instr::I32TruncF64U { dst, src } => {
+            un_trap!(dst, src, to_f64, from_u32, ops::i32_trunc_f64_u)
+        }
+        Instr::I64ExtendI32S { dst, src } => un!(dst, src, to_i32, from_i64, i64::from),
+        Instr::I64ExtendI32U { dst, src } => un!(dst, src, to_u32, from_u64, u64::from),
+        Instr::I64TruncF32S { dst, src } => {
+            un_trap!(dst, src, to_f32, from_i64, ops::i64_trunc_f32_s)
+        }
+        Instr::I64TruncF32U { dst, src } => {
+            un_trap!(dst, src, to_f32, from_u64, ops::i64_trunc_f32_u)
+        }
+        Instr::I64TruncF64S { dst, src } => {
+            un_trap!(dst, src, to_f64, from_i64, ops::i64_trunc_f64_s)
+        }
+        Instr::I64TruncF64U { dst, src } => {
+            un_trap!(dst, src, to_f64, from_u64, ops::i64_trunc_f64_u)
+        }
+        Instr::F32ConvertI32S { dst, src } => {
+            un!(dst, src, to_i32, from_f32, |a: i32| a as f32)
+        }
+        Instr::F32ConvertI32U { dst, src } => {
+            un!(dst, src, to_u32, from_f32, |a: u32| a as f32)
+        }
+        Instr::F32ConvertI64S { dst, src } => {
+            un!(dst, src, to_i64, from_f32, |a: i64| a as f32)
+        }
+        Instr::F32ConvertI64U { dst, src } => {
+            un!(dst, src, to_u64, from_f32, |a: u64| a as f32)
+        }
+        Instr::F32DemoteF64 { dst, src } => {
+            un!(dst, src, to_f64, from_f32, ops::f32_demote_f64)
+        }
+        Instr::F64ConvertI32S { dst, src } => un!(dst, src, to_i32, from_f64, f64::from),
+        Instr::F64ConvertI32U { dst, src } => un!(dst, src, to_u32, from_f64, f64::from),
+        Instr::F64ConvertI64S { dst, src } => {
+            un!(dst, src, to_i64, from_f64, |a: i64| a as f64)
+        }
+        Instr::F64ConvertI64U { dst, src } => {
+            un!(dst, src, to_u64, from_f64, |a: u64| a as f64)
+        }
+        Instr::F64PromoteF32 { dst, src } => {
+            un!(dst, src, to_f32, from_f64, ops::f64_promote_f32)
+        }
+        Instr::I32Extend8S { dst, src } => {
+            un!(dst, src, to_i32, from_i32, |a: i32| a as i8 as i32)
+        }
+        Instr::I32Extend16S { dst, src } => {
+            un!(dst, src, to_i32, from_i32, |a: i32| a as i16 as i32)
+        }
+        Instr::I64Extend8S { dst, src } => {
+            un!(dst, src, to_i64, from_i64, |a: i64| a as i8 as i64)
+        }
+        Instr::I64Extend16S { dst, src } => {
+            un!(dst, src, to_i64, from_i64, |a: i64| a as i16 as i64)
+        }
+        Instr::I64Extend32S { dst, src } => {
+            un!(dst, src, to_i64, from_i64, |a: i64| a as i32 as i64)
+        }
+        Instr::I32TruncSatF32S { dst, src } => {
+            un!(dst, src, to_f32, from_i32, |a: f32| a as i32)
+        }
+        Instr::I32TruncSatF32U { dst, src } => {
+            un!(dst, src, to_f32, from_u32, |a: f32| a as u32)
+        }
+        Instr::I32TruncSatF64S { dst, src } => {
+            un!(dst, src, to_f64, from_i32, |a: f64| a as i32)
+        }
+        Instr::I32TruncSatF64U { dst, src } => {
+            un!(dst, src, to_f64, from_u32, |a: f64| a as u32)
+        }
+        Instr::I64TruncSatF32S { dst, src } => {
+            un!(dst, src, to_f32, from_i64, |a: f32| a as i64)
+        }
+        Instr::I64TruncSatF32U { dst, src } => {
+            un!(dst, src, to_f32, from_u64, |a: f32| a as u64)
+        }
+        Instr::I64TruncSatF64S { dst, src } => {
+            un!(dst, src, to_f64, from_i64, |a: f64| a as i64)
+        }
+        Instr::I64TruncSatF64U { dst, src } => {
+            un!(dst, src, to_f64, from_u64, |a: f64| a as u64)
+        }
+
+        // ---- simd ----
+        Instr::V128Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => v_load!(dst, ptr, memory, offset, u128, core::convert::identity),
+        Instr::V128Load8x8S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => v_load!(dst, ptr, memory, offset, u64, simd::load8x8_s),
+        Instr::V128Load8x8U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => v_load!(dst, ptr, memory, offset, u64, simd::load8x8_u),
+        Instr::V128Load16x4S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => v_load!(dst, ptr, memory, offset, u64, simd::load16x4_s),
+        Instr::V128Load16x4U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => v_load!(dst, ptr, memory, offset, u64, simd::load16x4_u),
+        Instr::V128Load32x2S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => v_load!(dst, ptr, memory, offset, u64, simd::load32x2_s),
+        Instr::V128Load32x2U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => v_load!(dst, ptr, memory, offset, u64, simd::load32x2_u),
+        Instr::V128Load8Splat {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => v_load!(dst, ptr, memory, offset, u8, simd::load8_splat),
+        Instr::V128Load16Splat {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => v_load!(dst, ptr, memory, offset, u16, simd::load16_splat),
+        Instr::V128Load32Splat {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => v_load!(dst, ptr, memory, offset, u32, simd::load32_splat),
+        Instr::V128Load64Splat {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => v_load!(dst, ptr, memory, offset, u64, simd::load64_splat),
+        Instr::V128Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => v_store!(ptr, value, memory, offset),
+        Instr::I8x16Shuffle {
+            dst,
+            lhs,
+            rhs,
+            mask,
+        } => v_shuffle!(dst, lhs, rhs, mask),
+        Instr::I8x16Swizzle { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_swizzle),
+        Instr::I8x16Splat { dst, src } => v_splat!(dst, src, to_u32, simd::i8x16_splat),
+        Instr::I16x8Splat { dst, src } => v_splat!(dst, src, to_u32, simd::i16x8_splat),
+        Instr::I32x4Splat { dst, src } => v_splat!(dst, src, to_u32, simd::i32x4_splat),
+        Instr::I64x2Splat { dst, src } => v_splat!(dst, src, to_u64, simd::i64x2_splat),
+        Instr::F32x4Splat { dst, src } => v_splat!(dst, src, to_u32, simd::i32x4_splat),
+        Instr::F64x2Splat { dst, src } => v_splat!(dst, src, to_u64, simd::i64x2_splat),
+        Instr::I8x16ExtractLaneS { dst, src, lane } => {
+            v_extract!(dst, src, lane, from_i32, simd::i8x16_extract_lane_s)
+        }
+        Instr::I8x16ExtractLaneU { dst, src, lane } => {
+            v_extract!(dst, src, lane, from_i32, simd::i8x16_extract_lane_u)
+        }
+        Instr::I8x16ReplaceLane {
+            dst,
+            src,
+            value,
+            lane,
+        } => v_replace!(dst, src, value, lane, to_u32, simd::i8x16_replace_lane),
+        Instr::I16x8ExtractLaneS { dst, src, lane } => {
+            v_extract!(dst, src, lane, from_i32, simd::i16x8_extract_lane_s)
+        }
+        Instr::I16x8ExtractLaneU { dst, src, lane } => {
+            v_extract!(dst, src, lane, from_i32, simd::i16x8_extract_lane_u)
+        }
+        Instr::I16x8ReplaceLane {
+            dst,
+            src,
+            value,
+            lane,
+        } => v_replace!(dst, src, value, lane, to_u32, simd::i16x8_replace_lane),
+        Instr::I32x4ExtractLane { dst, src, lane } => {
+            v_extract!(dst, src, lane, from_u32, simd::i32x4_extract_lane)
+        }
+        Instr::I32x4ReplaceLane {
+            dst,
+            src,
+            value,
+            lane,
+        } => v_replace!(dst, src, value, lane, to_u32, simd::i32x4_replace_lane),
+        Instr::I64x2ExtractLane { dst, src, lane } => {
+            v_extract!(dst, src, lane, from_u64, simd::i64x2_extract_lane)
+        }
+        Instr::I64x2ReplaceLane {
+            dst,
+            src,
+            value,
+            lane,
+        } => v_replace!(dst, src, value, lane, to_u64, simd::i64x2_replace_lane),
+        Instr::F32x4ExtractLane { dst, src, lane } => {
+            v_extract!(dst, src, lane, from_u32, simd::i32x4_extract_lane)
+        }
+        Instr::F32x4ReplaceLane {
+            dst,
+            src,
+            value,
+            lane,
+        } => v_replace!(dst, src, value, lane, to_u32, simd::i32x4_replace_lane),
+        Instr::F64x2ExtractLane { dst, src, lane } => {
+            v_extract!(dst, src, lane, from_u64, simd::i64x2_extract_lane)
+        }
+        Instr::F64x2ReplaceLane {
+            dst,
+            src,
+            value,
+            lane,
+        } => v_replace!(dst, src, value, lane, to_u64, simd::i64x2_replace_lane),
+        Instr::I8x16Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_eq),
+        Instr::I8x16Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_ne),
+        Instr::I8x16LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_lt_s),
+        Instr::I8x16LtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_lt_u),
+        Instr::I8x16GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_gt_s),
+        Instr::I8x16GtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_gt_u),
+        Instr::I8x16LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_le_s),
+        Instr::I8x16LeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_le_u),
+        Instr::I8x16GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_ge_s),
+        Instr::I8x16GeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_ge_u),
+        Instr::I16x8Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_eq),
+        Instr::I16x8Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_ne),
+        Instr::I16x8LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_lt_s),
+        Instr::I16x8LtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_lt_u),
+        Instr::I16x8GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_gt_s),
+        Instr::I16x8GtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_gt_u),
+        Instr::I16x8LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_le_s),
+        Instr::I16x8LeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_le_u),
+        Instr::I16x8GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_ge_s),
+        Instr::I16x8GeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_ge_u),
+        Instr::I32x4Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_eq),
+        Instr::I32x4Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_ne),
+        Instr::I32x4LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_lt_s),
+        Instr::I32x4LtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_lt_u),
+        Instr::I32x4GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_gt_s),
+        Instr::I32x4GtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_gt_u),
+        Instr::I32x4LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_le_s),
+        Instr::I32x4LeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_le_u),
+        Instr::I32x4GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_ge_s),
+        Instr::I32x4GeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_ge_u),
+        Instr::F32x4Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_eq),
+        Instr::F32x4Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_ne),
+        Instr::F32x4Lt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_lt),
+        Instr::F32x4Gt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_gt),
+        Instr::F32x4Le { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_le),
+        Instr::F32x4Ge { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_ge),
+        Instr::F64x2Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_eq),
+        Instr::F64x2Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_ne),
+        Instr::F64x2Lt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_lt),
+        Instr::F64x2Gt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_gt),
+        Instr::F64x2Le { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_le),
+        Instr::F64x2Ge { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_ge),
+        Instr::V128Not { dst, src } => v_un!(dst, src, simd::v128_not),
+        Instr::V128And { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::v128_and),
+        Instr::V128AndNot { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::v128_andnot),
+        Instr::V128Or { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::v128_or),
+        Instr::V128Xor { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::v128_xor),
+        Instr::V128Bitselect { dst, a, b, c } => {
+            v_ternary!(dst, a, b, c, simd::v128_bitselect)
+        }
+        Instr::V128AnyTrue { dst, src } => v_test!(dst, src, simd::v128_any_true),
+        Instr::V128Load8Lane {
+            dst,
+            ptr,
+            src,
+            memory,
+            lane,
+            offset,
+        } => v_load_lane!(dst, ptr, src, memory, lane, offset, u8, simd::load8_lane),
+        Instr::V128Load16Lane {
+            dst,
+            ptr,
+            src,
+            memory,
+            lane,
+            offset,
+        } => v_load_lane!(dst, ptr, src, memory, lane, offset, u16, simd::load16_lane),
+        Instr::V128Load32Lane {
+            dst,
+            ptr,
+            src,
+            memory,
+            lane,
+            offset,
+        } => v_load_lane!(dst, ptr, src, memory, lane, offset, u32, simd::load32_lane),
+        Instr::V128Load64Lane {
+            dst,
+            ptr,
+            src,
+            memory,
+            lane,
+            offset,
+        } => v_load_lane!(dst, ptr, src, memory, lane, offset, u64, simd::load64_lane),
+        Instr::V128Store8Lane {
+            ptr,
+            value,
+            memory,
+            lane,
+            offset,
+        } => v_store_lane!(ptr, value, memory, lane, offset, u8, simd::lane8),
+        Instr::V128Store16Lane {
+            ptr,
+            value,
+            memory,
+            lane,
+            offset,
+        } => v_store_lane!(ptr, value, memory, lane, offset, u16, simd::lane16),
+        Instr::V128Store32Lane {
+            ptr,
+            value,
+            memory,
+            lane,
+            offset,
+        } => v_store_lane!(
+            ptr,
+            value,
+            memory,
+            lane,
+            offset,
+            u32,
+            simd::i32x4_extract_lane
+        ),
+        Instr::V128Store64Lane {
+            ptr,
+            value,
+            memory,
+            lane,
+            offset,
+        } => v_store_lane!(
+            ptr,
+            value,
+            memory,
+            lane,
+            offset,
+            u64,
+            simd::i64x2_extract_lane
+        ),
+        Instr::V128Load32Zero {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => v_load!(dst, ptr, memory, offset, u32, simd::load32_zero),
+        Instr::V128Load64Zero {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => v_load!(dst, ptr, memory, offset, u64, simd::load64_zero),
+        Instr::F32x4DemoteF64x2Zero { dst, src } => {
+            v_un!(dst, src, simd::f32x4_demote_f64x2_zero)
+        }
+        Instr::F64x2PromoteLowF32x4 { dst, src } => {
+            v_un!(dst, src, simd::f64x2_promote_low_f32x4)
+        }
+        Instr::I8x16Abs { dst, src } => v_un!(dst, src, simd::i8x16_abs),
+        Instr::I8x16Neg { dst, src } => v_un!(dst, src, simd::i8x16_neg),
+        Instr::I8x16Popcnt { dst, src } => v_un!(dst, src, simd::i8x16_popcnt),
+        Instr::I8x16AllTrue { dst, src } => v_test!(dst, src, simd::i8x16_all_true),
+        Instr::I8x16Bitmask { dst, src } => v_test!(dst, src, simd::i8x16_bitmask),
+        Instr::I8x16NarrowI16x8S { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i8x16_narrow_i16x8_s)
+        }
+        Instr::I8x16NarrowI16x8U { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i8x16_narrow_i16x8_u)
+        }
+        Instr::F32x4Ceil { dst, src } => v_un!(dst, src, simd::f32x4_ceil),
+        Instr::F32x4Floor { dst, src } => v_un!(dst, src, simd::f32x4_floor),
+        Instr::F32x4Trunc { dst, src } => v_un!(dst, src, simd::f32x4_trunc),
+        Instr::F32x4Nearest { dst, src } => v_un!(dst, src, simd::f32x4_nearest),
+        Instr::I8x16Shl { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shl),
+        Instr::I8x16ShrS { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shr_s),
+        Instr::I8x16ShrU { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shr_u),
+        Instr::I8x16Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_add),
+        Instr::I8x16AddSatS { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i8x16_add_sat_s)
+        }
+        Instr::I8x16AddSatU { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i8x16_add_sat_u)
+        }
+        Instr::I8x16Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_sub),
+        Instr::I8x16SubSatS { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i8x16_sub_sat_s)
+        }
+        Instr::I8x16SubSatU { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i8x16_sub_sat_u)
+        }
+        Instr::F64x2Ceil { dst, src } => v_un!(dst, src, simd::f64x2_ceil),
+        Instr::F64x2Floor { dst, src } => v_un!(dst, src, simd::f64x2_floor),
+        Instr::I8x16MinS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_min_s),
+        Instr::I8x16MinU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_min_u),
+        Instr::I8x16MaxS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_max_s),
+        Instr::I8x16MaxU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_max_u),
+        Instr::F64x2Trunc { dst, src } => v_un!(dst, src, simd::f64x2_trunc),
+        Instr::I8x16AvgrU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_avgr_u),
+        Instr::I16x8ExtAddPairwiseI8x16S { dst, src } => {
+            v_un!(dst, src, simd::i16x8_extadd_pairwise_i8x16_s)
+        }
+        Instr::I16x8ExtAddPairwiseI8x16U { dst, src } => {
+            v_un!(dst, src, simd::i16x8_extadd_pairwise_i8x16_u)
+        }
+        Instr::I32x4ExtAddPairwiseI16x8S { dst, src } => {
+            v_un!(dst, src, simd::i32x4_extadd_pairwise_i16x8_s)
+        }
+        Instr::I32x4ExtAddPairwiseI16x8U { dst, src } => {
+            v_un!(dst, src, simd::i32x4_extadd_pairwise_i16x8_u)
+        }
+        Instr::I16x8Abs { dst, src } => v_un!(dst, src, simd::i16x8_abs),
+        Instr::I16x8Neg { dst, src } => v_un!(dst, src, simd::i16x8_neg),
+        Instr::I16x8Q15MulrSatS { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i16x8_q15mulr_sat_s)
+        }
+        Instr::I16x8AllTrue { dst, src } => v_test!(dst, src, simd::i16x8_all_true),
+        Instr::I16x8Bitmask { dst, src } => v_test!(dst, src, simd::i16x8_bitmask),
+        Instr::I16x8NarrowI32x4S { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i16x8_narrow_i32x4_s)
+        }
+        Instr::I16x8NarrowI32x4U { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i16x8_narrow_i32x4_u)
+        }
+        Instr::I16x8ExtendLowI8x16S { dst, src } => {
+            v_un!(dst, src, simd::i16x8_extend_low_i8x16_s)
+        }
+        Instr::I16x8ExtendHighI8x16S { dst, src } => {
+            v_un!(dst, src, simd::i16x8_extend_high_i8x16_s)
+        }
+        Instr::I16x8ExtendLowI8x16U { dst, src } => {
+            v_un!(dst, src, simd::i16x8_extend_low_i8x16_u)
+        }
+        Instr::I16x8ExtendHighI8x16U { dst, src } => {
+            v_un!(dst, src, simd::i16x8_extend_high_i8x16_u)
+        }
+        Instr::I16x8Shl { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i16x8_shl),
+        Instr::I16x8ShrS { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i16x8_shr_s),
+        Instr::I16x8ShrU { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i16x8_shr_u),
+        Instr::I16x8Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_add),
+        Instr::I16x8AddSatS { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i16x8_add_sat_s)
+        }
+        Instr::I16x8AddSatU { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i16x8_add_sat_u)
+        }
+        Instr::I16x8Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_sub),
+        Instr::I16x8SubSatS { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i16x8_sub_sat_s)
+        }
+        Instr::I16x8SubSatU { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i16x8_sub_sat_u)
+        }
+        Instr::F64x2Nearest { dst, src } => v_un!(dst, src, simd::f64x2_nearest),
+        Instr::I16x8Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_mul),
+        Instr::I16x8MinS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_min_s),
+        Instr::I16x8MinU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_min_u),
+        Instr::I16x8MaxS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_max_s),
+        Instr::I16x8MaxU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_max_u),
+        Instr::I16x8AvgrU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_avgr_u),
+        Instr::I16x8ExtMulLowI8x16S { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i16x8_extmul_low_i8x16_s)
+        }
+        Instr::I16x8ExtMulHighI8x16S { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i16x8_extmul_high_i8x16_s)
+        }
+        Instr::I16x8ExtMulLowI8x16U { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i16x8_extmul_low_i8x16_u)
+        }
+        Instr::I16x8ExtMulHighI8x16U { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i16x8_extmul_high_i8x16_u)
+        }
+        Instr::I32x4Abs { dst, src } => v_un!(dst, src, simd::i32x4_abs),
+        Instr::I32x4Neg { dst, src } => v_un!(dst, src, simd::i32x4_neg),
+        Instr::I32x4AllTrue { dst, src } => v_test!(dst, src, simd::i32x4_all_true),
+        Instr::I32x4Bitmask { dst, src } => v_test!(dst, src, simd::i32x4_bitmask),
+        Instr::I32x4ExtendLowI16x8S { dst, src } => {
+            v_un!(dst, src, simd::i32x4_extend_low_i16x8_s)
+        }
+        Instr::I32x4ExtendHighI16x8S { dst, src } => {
+            v_un!(dst, src, simd::i32x4_extend_high_i16x8_s)
+        }
+        Instr::I32x4ExtendLowI16x8U { dst, src } => {
+            v_un!(dst, src, simd::i32x4_extend_low_i16x8_u)
+        }
+        Instr::I32x4ExtendHighI16x8U { dst, src } => {
+            v_un!(dst, src, simd::i32x4_extend_high_i16x8_u)
+        }
+        Instr::I32x4Shl { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i32x4_shl),
+        Instr::I32x4ShrS { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i32x4_shr_s),
+        Instr::I32x4ShrU { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i32x4_shr_u),
+        Instr::I32x4Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_add),
+        Instr::I32x4Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_sub),
+        Instr::I32x4Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_mul),
+        Instr::I32x4MinS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_min_s),
+        Instr::I32x4MinU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_min_u),
+        Instr::I32x4MaxS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_max_s),
+        Instr::I32x4MaxU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_max_u),
+        Instr::I32x4DotI16x8S { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i32x4_dot_i16x8_s)
+        }
+        Instr::I32x4ExtMulLowI16x8S { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i32x4_extmul_low_i16x8_s)
+        }
+        Instr::I32x4ExtMulHighI16x8S { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i32x4_extmul_high_i16x8_s)
+        }
+        Instr::I32x4ExtMulLowI16x8U { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i32x4_extmul_low_i16x8_u)
+        }
+        Instr::I32x4ExtMulHighI16x8U { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i32x4_extmul_high_i16x8_u)
+        }
+        Instr::I64x2Abs { dst, src } => v_un!(dst, src, simd::i64x2_abs),
+        Instr::I64x2Neg { dst, src } => v_un!(dst, src, simd::i64x2_neg),
+        Instr::I64x2AllTrue { dst, src } => v_test!(dst, src, simd::i64x2_all_true),
+        Instr::I64x2Bitmask { dst, src } => v_test!(dst, src, simd::i64x2_bitmask),
+        Instr::I64x2ExtendLowI32x4S { dst, src } => {
+            v_un!(dst, src, simd::i64x2_extend_low_i32x4_s)
+        }
+        Instr::I64x2ExtendHighI32x4S { dst, src } => {
+            v_un!(dst, src, simd::i64x2_extend_high_i32x4_s)
+        }
+        Instr::I64x2ExtendLowI32x4U { dst, src } => {
+            v_un!(dst, src, simd::i64x2_extend_low_i32x4_u)
+        }
+        Instr::I64x2ExtendHighI32x4U { dst, src } => {
+            v_un!(dst, src, simd::i64x2_extend_high_i32x4_u)
+        }
+        Instr::I64x2Shl { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i64x2_shl),
+        Instr::I64x2ShrS { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i64x2_shr_s),
+        Instr::I64x2ShrU { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i64x2_shr_u),
+        Instr::I64x2Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_add),
+        Instr::I64x2Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_sub),
+        Instr::I64x2Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_mul),
+        Instr::I64x2Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_eq),
+        Instr::I64x2Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_ne),
+        Instr::I64x2LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_lt_s),
+        Instr::I64x2GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_gt_s),
+        Instr::I64x2LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_le_s),
+        Instr::I64x2GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_ge_s),
+        Instr::I64x2ExtMulLowI32x4S { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i64x2_extmul_low_i32x4_s)
+        }
+        Instr::I64x2ExtMulHighI32x4S { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i64x2_extmul_high_i32x4_s)
+        }
+        Instr::I64x2ExtMulLowI32x4U { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i64x2_extmul_low_i32x4_u)
+        }
+        Instr::I64x2ExtMulHighI32x4U { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i64x2_extmul_high_i32x4_u)
+        }
+        Instr::F32x4Abs { dst, src } => v_un!(dst, src, simd::f32x4_abs),
+        Instr::F32x4Neg { dst, src } => v_un!(dst, src, simd::f32x4_neg),
+        Instr::F32x4Sqrt { dst, src } => v_un!(dst, src, simd::f32x4_sqrt),
+        Instr::F32x4Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_add),
+        Instr::F32x4Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_sub),
+        Instr::F32x4Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_mul),
+        Instr::F32x4Div { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_div),
+        Instr::F32x4Min { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_min),
+        Instr::F32x4Max { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_max),
+        Instr::F32x4PMin { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_pmin),
+        Instr::F32x4PMax { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_pmax),
+        Instr::F64x2Abs { dst, src } => v_un!(dst, src, simd::f64x2_abs),
+        Instr::F64x2Neg { dst, src } => v_un!(dst, src, simd::f64x2_neg),
+        Instr::F64x2Sqrt { dst, src } => v_un!(dst, src, simd::f64x2_sqrt),
+        Instr::F64x2Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_add),
+        Instr::F64x2Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_sub),
+        Instr::F64x2Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_mul),
+        Instr::F64x2Div { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_div),
+        Instr::F64x2Min { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_min),
+        Instr::F64x2Max { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_max),
+        Instr::F64x2PMin { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_pmin),
+        Instr::F64x2PMax { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_pmax),
+        Instr::I32x4TruncSatF32x4S { dst, src } => {
+            v_un!(dst, src, simd::i32x4_trunc_sat_f32x4_s)
+        }
+        Instr::I32x4TruncSatF32x4U { dst, src } => {
+            v_un!(dst, src, simd::i32x4_trunc_sat_f32x4_u)
+        }
+        Instr::F32x4ConvertI32x4S { dst, src } => {
+            v_un!(dst, src, simd::f32x4_convert_i32x4_s)
+        }
+        Instr::F32x4ConvertI32x4U { dst, src } => {
+            v_un!(dst, src, simd::f32x4_convert_i32x4_u)
+        }
+        Instr::I32x4TruncSatF64x2SZero { dst, src } => {
+            v_un!(dst, src, simd::i32x4_trunc_sat_f64x2_s_zero)
+        }
+        Instr::I32x4TruncSatF64x2UZero { dst, src } => {
+            v_un!(dst, src, simd::i32x4_trunc_sat_f64x2_u_zero)
+        }
+        Instr::F64x2ConvertLowI32x4S { dst, src } => {
+            v_un!(dst, src, simd::f64x2_convert_low_i32x4_s)
+        }
+        Instr::F64x2ConvertLowI32x4U { dst, src } => {
+            v_un!(dst, src, simd::f64x2_convert_low_i32x4_u)
+        }
+        Instr::I8x16RelaxedSwizzle { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i8x16_relaxed_swizzle)
+        }
+        Instr::I32x4RelaxedTruncF32x4S { dst, src } => {
+            v_un!(dst, src, simd::i32x4_relaxed_trunc_f32x4_s)
+        }
+        Instr::I32x4RelaxedTruncF32x4U { dst, src } => {
+            v_un!(dst, src, simd::i32x4_relaxed_trunc_f32x4_u)
+        }
+        Instr::I32x4RelaxedTruncF64x2SZero { dst, src } => {
+            v_un!(dst, src, simd::i32x4_relaxed_trunc_f64x2_s_zero)
+        }
+        Instr::I32x4RelaxedTruncF64x2UZero { dst, src } => {
+            v_un!(dst, src, simd::i32x4_relaxed_trunc_f64x2_u_zero)
+        }
+        Instr::F32x4RelaxedMadd { dst, a, b, c } => {
+            v_ternary!(dst, a, b, c, simd::f32x4_relaxed_madd)
+        }
+        Instr::F32x4RelaxedNmadd { dst, a, b, c } => {
+            v_ternary!(dst, a, b, c, simd::f32x4_relaxed_nmadd)
+        }
+        Instr::F64x2RelaxedMadd { dst, a, b, c } => {
+            v_ternary!(dst, a, b, c, simd::f64x2_relaxed_madd)
+        }
+        Instr::F64x2RelaxedNmadd { dst, a, b, c } => {
+            v_ternary!(dst, a, b, c, simd::f64x2_relaxed_nmadd)
+        }
+        Instr::I8x16RelaxedLaneselect { dst, a, b, c } => {
+            v_ternary!(dst, a, b, c, simd::relaxed_laneselect)
+        }
+        Instr::I16x8RelaxedLaneselect { dst, a, b, c } => {
+            v_ternary!(dst, a, b, c, simd::relaxed_laneselect)
+        }
+        Instr::I32x4RelaxedLaneselect { dst, a, b, c } => {
+            v_ternary!(dst, a, b, c, simd::relaxed_laneselect)
+        }
+        Instr::I64x2RelaxedLaneselect { dst, a, b, c } => {
+            v_ternary!(dst, a, b, c, simd::relaxed_laneselect)
+        }
+        Instr::F32x4RelaxedMin { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::f32x4_relaxed_min)
+        }
+        Instr::F32x4RelaxedMax { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::f32x4_relaxed_max)
+        }
+        Instr::F64x2RelaxedMin { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::f64x2_relaxed_min)
+        }
+        Instr::F64x2RelaxedMax { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::f64x2_relaxed_max)
+        }
+        Instr::I16x8RelaxedQ15mulrS { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i16x8_relaxed_q15mulr_s)
+        }
+        Instr::I16x8RelaxedDotI8x16I7x16S { dst, lhs, rhs } => {
+            v_bin!(dst, lhs, rhs, simd::i16x8_relaxed_dot_i8x16_i7x16_s)
+        }
+        Instr::I32x4RelaxedDotI8x16I7x16AddS { dst, a, b, c } => {
+            v_ternary!(dst, a, b, c, simd::i32x4_relaxed_dot_i8x16_i7x16_add_s)
+        }
+    }
+    if reload {
+        (rg.mem, rg.mem_len) = mem0(store, inst);
+    }
+    Flow::Continue
 }

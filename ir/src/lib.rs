@@ -26,6 +26,7 @@ mod func;
 mod instr;
 mod instr_table;
 mod module;
+pub mod serialize;
 mod translate;
 
 pub use fuel::fuel_cost;

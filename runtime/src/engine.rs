@@ -3,6 +3,7 @@
 use alloc::sync::Arc;
 
 use strata_decoder::Features;
+use strata_ir::TranslateOptions;
 use strata_vm::{MemoryConfig, StoreConfig};
 
 /// The backend that executes WebAssembly.
@@ -12,6 +13,25 @@ pub enum Backend {
     /// The portable interpreter (`strata-interp`).
     #[default]
     Interp,
+    /// The x86_64 single-pass compiler (`strata-jit-x64`; the `jit-x64` feature, x86_64 unix
+    /// hosts). Modules fail to compile with it where it is not built.
+    X64,
+    /// The fastest backend built for this host: x64 where available, else the interpreter.
+    Auto,
+}
+
+impl Backend {
+    /// Whether this build can run the x64 backend.
+    pub const X64_AVAILABLE: bool = cfg!(all(feature = "jit-x64", target_arch = "x86_64", unix));
+
+    /// The concrete backend this choice means in this build (`Auto` resolved).
+    pub fn resolve(self) -> Backend {
+        match self {
+            Backend::Auto if Backend::X64_AVAILABLE => Backend::X64,
+            Backend::Auto => Backend::Interp,
+            b => b,
+        }
+    }
 }
 
 /// Settings for an [`Engine`].
@@ -28,6 +48,7 @@ pub struct Config {
     backend: Backend,
     features: Features,
     store: StoreConfig,
+    translate: TranslateOptions,
 }
 
 impl Config {
@@ -66,6 +87,55 @@ impl Config {
         self
     }
 
+    /// Meters fuel (default off): every basic block costs the fuel of its operators (the one
+    /// table, `strata_ir::fuel_cost`), taken from the store's fuel
+    /// ([`Store::set_fuel`](crate::Store::set_fuel)); running out traps with `all fuel consumed
+    /// by WebAssembly`. Deterministic: the same module with the same fuel stops at the same place
+    /// with the same fuel left on every engine. Off, no metering code is emitted at all.
+    ///
+    /// ```
+    /// # fn wat(s: &str) -> Vec<u8> { let b = wast::parser::ParseBuffer::new(s).unwrap(); let mut m: wast::Wat = wast::parser::parse(&b).unwrap(); m.encode().unwrap() }
+    /// use strata_runtime::{Config, Engine, Linker, Module, Store, TrapCode};
+    /// let engine = Engine::new(Config::new().consume_fuel(true));
+    /// let module = Module::new(&engine, &wat(r#"(module (func (export "spin") (loop (br 0))))"#))?;
+    /// let mut store = Store::new(&engine, ());
+    /// store.set_fuel(10_000)?;
+    /// let instance = Linker::new(&engine).instantiate(&mut store, &module)?;
+    /// let spin = instance.get_typed_func::<(), ()>(&store, "spin")?;
+    /// let err = spin.call(&mut store, ()).unwrap_err();
+    /// assert_eq!(err.trap_code(), Some(TrapCode::OutOfFuel));
+    /// assert_eq!(store.get_fuel()?, 0);
+    /// # Ok::<(), strata_runtime::Error>(())
+    /// ```
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
+        self.translate.fuel = enable;
+        self
+    }
+
+    /// Makes code interruptible (default off): a check (one relaxed atomic load) at every
+    /// function entry and loop header traps with `interrupted` once an
+    /// [`InterruptHandle`](crate::InterruptHandle) asked for it or the store's deadline
+    /// passed. Off, no check is emitted.
+    pub fn interruptible(&mut self, enable: bool) -> &mut Self {
+        self.translate.interruptible = enable;
+        self
+    }
+
+    /// Whether fuel is metered.
+    pub fn get_consume_fuel(&self) -> bool {
+        self.translate.fuel
+    }
+
+    /// Whether code is interruptible.
+    pub fn get_interruptible(&self) -> bool {
+        self.translate.interruptible
+    }
+
+    /// What translation inserts (fuel metering, interruption checks).
+    pub(crate) fn translate_options(&self) -> TranslateOptions {
+        self.translate
+    }
+
     /// The chosen backend.
     pub fn get_backend(&self) -> Backend {
         self.backend
@@ -78,6 +148,17 @@ impl Config {
 
     pub(crate) fn store_config(&self) -> StoreConfig {
         self.store
+    }
+
+    /// A store's inner state for this configuration, set up for its backend.
+    pub(crate) fn new_store_inner(&self) -> strata_vm::StoreInner {
+        #[allow(unused_mut)]
+        let mut inner = strata_vm::StoreInner::new(self.store_config());
+        #[cfg(all(feature = "jit-x64", target_arch = "x86_64", unix))]
+        if self.backend.resolve() == Backend::X64 {
+            strata_jit_x64::enable(&mut inner);
+        }
+        inner
     }
 }
 

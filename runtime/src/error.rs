@@ -44,6 +44,9 @@ pub enum Error {
     Unsupported(String),
     /// A host function ended the guest on purpose with this exit status (WASI's `proc_exit`).
     Exit(u32),
+    /// A compiled module ([`Module::deserialize`](crate::Module::deserialize)) was refused:
+    /// another strata version or engine configuration, truncated, corrupted or inconsistent.
+    Deserialize(String),
 }
 
 impl Error {
@@ -82,6 +85,7 @@ impl fmt::Display for Error {
             Error::Host(m) => write!(f, "host error: {m}"),
             Error::Exit(code) => write!(f, "exited with status {code}"),
             Error::Unsupported(m) => write!(f, "unsupported: {m}"),
+            Error::Deserialize(m) => write!(f, "cannot load compiled module: {m}"),
         }
     }
 }

@@ -39,7 +39,14 @@ impl Memory {
     /// A new memory of type `ty` (for imports defined by the host).
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory, Error> {
         let cx = store.as_context_mut();
-        let mem = LinearMemory::new(ty, &cx.inner.config.memory, None)
+        let limiter = cx.hosts.limiter(cx.data);
+        if cx.inner.memories.len() >= limiter.memories() {
+            return Err(Error::Resource(format!(
+                "memory count limit of {} exceeded",
+                limiter.memories()
+            )));
+        }
+        let mem = LinearMemory::new(ty, &cx.inner.config.memory, Some(limiter))
             .map_err(|e| Error::Resource(format!("{e}")))?;
         Ok(Memory {
             addr: cx.inner.push_memory(mem),
@@ -100,8 +107,9 @@ impl Memory {
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64, Error> {
         let cx = store.as_context_mut();
         self.store.check(cx.id);
+        let limiter = cx.hosts.limiter(cx.data);
         cx.inner.memories[self.addr.index()]
-            .grow(delta, None)
+            .grow(delta, Some(limiter))
             .ok_or_else(|| Error::Resource(format!("failed to grow memory by {delta} pages")))
     }
 }
@@ -141,8 +149,15 @@ impl Table {
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table, Error> {
         let init = ref_of(&init, ty.element)?;
         let cx = store.as_context_mut();
-        let table =
-            strata_vm::Table::new(ty, init, None).map_err(|e| Error::Resource(format!("{e}")))?;
+        let limiter = cx.hosts.limiter(cx.data);
+        if cx.inner.tables.len() >= limiter.tables() {
+            return Err(Error::Resource(format!(
+                "table count limit of {} exceeded",
+                limiter.tables()
+            )));
+        }
+        let table = strata_vm::Table::new(ty, init, Some(limiter))
+            .map_err(|e| Error::Resource(format!("{e}")))?;
         Ok(Table {
             addr: cx.inner.push_table(table),
             store: cx.id,
@@ -193,7 +208,7 @@ impl Table {
         self.store.check(cx.id);
         let t = &mut cx.inner.tables[self.addr.index()];
         let r = ref_of(&init, t.element_type())?;
-        t.grow(delta, r, None)
+        t.grow(delta, r, Some(cx.hosts.limiter(cx.data)))
             .ok_or_else(|| Error::Resource(format!("failed to grow table by {delta}")))
     }
 }

@@ -109,6 +109,10 @@ impl<T> strata_interp::Host for Dispatch<'_, T> {
         };
         f(caller, slots)
     }
+
+    fn limiter(&mut self) -> Option<&mut dyn strata_vm::ResourceLimiter> {
+        Some(self.hosts.limiter(self.data))
+    }
 }
 
 /// Runs `func` with `slots` (parameters in, results out) on the configured backend.
@@ -122,6 +126,10 @@ pub(crate) fn invoke_raw<T>(
         hosts: cx.hosts,
         id: cx.id,
     };
+    #[cfg(all(feature = "jit-x64", target_arch = "x86_64", unix))]
+    if strata_jit_x64::is_enabled(cx.inner) {
+        return strata_jit_x64::invoke(cx.inner, &mut dispatch, func, slots).map_err(Error::from);
+    }
     strata_interp::invoke(cx.inner, &mut dispatch, func, slots).map_err(Error::from)
 }
 

@@ -31,8 +31,13 @@ mod error;
 mod externals;
 mod func;
 mod instance;
+mod interrupt;
+mod limits;
 mod linker;
 mod module;
+#[cfg(feature = "std")]
+mod pool;
+mod serialize;
 mod store;
 
 pub use engine::{Backend, Config, Engine};
@@ -40,9 +45,17 @@ pub use error::{Error, FrameInfo, Trap, TrapCode};
 pub use externals::{ExternRef, Global, Memory, Table};
 pub use func::{Caller, Func, HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use instance::{Extern, Instance};
+pub use interrupt::InterruptHandle;
+pub use limits::{StoreLimits, StoreLimitsBuilder, DEFAULT_MEMORY_SIZE, DEFAULT_TABLE_ELEMENTS};
 pub use linker::Linker;
 pub use module::Module;
+#[cfg(feature = "std")]
+pub use pool::{InstancePool, PooledInstance};
 pub use store::{AsContext, AsContextMut, Store, StoreContext, StoreContextMut};
+
+/// The artefact checksum, for tests that forge artefacts.
+#[doc(hidden)]
+pub use serialize::checksum as __checksum;
 
 #[doc(no_inline)]
 pub use strata_decoder::{
@@ -50,4 +63,4 @@ pub use strata_decoder::{
     TableType, ValType,
 };
 #[doc(no_inline)]
-pub use strata_vm::{ExternAddr, FuncAddr, MemoryConfig, MemoryStrategy, Val};
+pub use strata_vm::{ExternAddr, FuncAddr, MemoryConfig, MemoryStrategy, ResourceLimiter, Val};

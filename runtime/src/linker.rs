@@ -224,11 +224,13 @@ pub(crate) fn instantiate_with<T>(
     module: &Module,
     imports: &[ExternVal],
 ) -> Result<Instance, Error> {
-    let done = strata_vm::instantiate(cx.inner, &module.info, imports).map_err(|e| match e {
-        InstantiationError::Link(m) => Error::Link(m),
-        InstantiationError::Resource(m) => Error::Resource(m),
-        InstantiationError::Trap(t) => Error::Trap(t),
-    })?;
+    let limiter = cx.hosts.limiter(cx.data);
+    let done = strata_vm::instantiate_limited(cx.inner, &module.info, imports, Some(limiter))
+        .map_err(|e| match e {
+            InstantiationError::Link(m) => Error::Link(m),
+            InstantiationError::Resource(m) => Error::Resource(m),
+            InstantiationError::Trap(t) => Error::Trap(t),
+        })?;
     if let Some(start) = done.start {
         invoke_raw(cx.reborrow(), start, &mut [])?;
     }

@@ -26,21 +26,42 @@ use crate::error::Error;
 #[derive(Debug, Clone)]
 pub struct Module {
     pub(crate) info: Arc<ModuleInfo>,
-    engine: Engine,
+    pub(crate) engine: Engine,
+}
+
+/// Compiles `info` to machine code when the engine's backend is a compiler.
+fn compile_backend(engine: &Engine, info: &Arc<ModuleInfo>) -> Result<(), Error> {
+    match engine.config().get_backend().resolve() {
+        #[cfg(all(feature = "jit-x64", target_arch = "x86_64", unix))]
+        crate::Backend::X64 => strata_jit_x64::compile_module(info)
+            .map(drop)
+            .map_err(|e| Error::Unsupported(alloc::format!("{e}"))),
+        #[cfg(not(all(feature = "jit-x64", target_arch = "x86_64", unix)))]
+        crate::Backend::X64 => {
+            let _ = info;
+            Err(Error::Unsupported(
+                "the x64 backend is not built for this host".into(),
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 impl Module {
     /// Compiles `bytes` (a binary module) for `engine`.
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
         let module = strata_decoder::decode(bytes, engine.config().get_features())?;
-        let translated = strata_ir::translate_module(&module)?;
+        let translated =
+            strata_ir::translate_module_with(&module, engine.config().translate_options())?;
         let info = ModuleInfo::new(&module, translated.funcs).map_err(|e| {
             Error::Compile(strata_validator::Error::Invalid(
                 strata_validator::ValidationError::new(0, alloc::format!("{e}")),
             ))
         })?;
+        let info = Arc::new(info);
+        compile_backend(engine, &info)?;
         Ok(Module {
-            info: Arc::new(info),
+            info,
             engine: engine.clone(),
         })
     }

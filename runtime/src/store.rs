@@ -7,10 +7,17 @@ use alloc::vec::Vec;
 use core::any::Any;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
-use strata_vm::{FuncAddr, StoreInner};
+use strata_vm::{FuncAddr, ResourceLimiter, StoreInner};
 
 use crate::engine::Engine;
+use crate::error::Error;
 use crate::func::HostFunc;
+use crate::interrupt::InterruptHandle;
+use crate::limits::StoreLimits;
+
+/// The embedder's limiter as installed with [`Store::limiter`]: picks it out of the store data.
+pub(crate) type LimiterFn<T> =
+    Box<dyn (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static>;
 
 /// A unique number per store, so handles from one store are never used with another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,12 +48,18 @@ impl StoreId {
 /// *store.data_mut() += 1;
 /// assert_eq!(*store.data(), 42);
 /// ```
+///
+/// A `Store<T>` is `Send` when `T` is, so it can move to another thread between calls (an
+/// [`InstancePool`](crate::InstancePool) relies on it).
 pub struct Store<T> {
     pub(crate) inner: StoreInner,
     pub(crate) data: T,
     pub(crate) hosts: Hosts<T>,
     pub(crate) id: StoreId,
     engine: Engine,
+    /// The armed deadline (dropping it disarms the timer).
+    #[cfg(feature = "std")]
+    deadline: Option<crate::interrupt::deadline::Token>,
 }
 
 /// The host functions a store knows, by the index the interpreter passes back.
@@ -58,22 +71,124 @@ pub(crate) struct Hosts<T> {
     /// Host objects behind `externref`s made with [`ExternRef::new`](crate::ExternRef::new),
     /// by [`ExternAddr`](strata_vm::ExternAddr) index.
     pub(crate) externs: Vec<Box<dyn Any + Send + Sync>>,
+    /// The embedder's limiter ([`Store::limiter`]), if installed.
+    pub(crate) limiter: Option<LimiterFn<T>>,
+    /// The limits applied when the embedder installed none.
+    pub(crate) default_limits: StoreLimits,
+}
+
+impl<T> Hosts<T> {
+    /// The limiter in force: the embedder's, or the default limits.
+    pub(crate) fn limiter<'a>(&'a mut self, data: &'a mut T) -> &'a mut dyn ResourceLimiter {
+        match &mut self.limiter {
+            Some(f) => f(data),
+            None => &mut self.default_limits,
+        }
+    }
 }
 
 impl<T> Store<T> {
     /// An empty store for `engine`, holding `data`.
     pub fn new(engine: &Engine, data: T) -> Self {
         Store {
-            inner: StoreInner::new(engine.config().store_config()),
+            inner: engine.config().new_store_inner(),
             data,
             hosts: Hosts {
                 funcs: Vec::new(),
                 allocated: BTreeMap::new(),
                 externs: Vec::new(),
+                limiter: None,
+                default_limits: StoreLimits::default(),
             },
             id: StoreId::fresh(),
             engine: engine.clone(),
+            #[cfg(feature = "std")]
+            deadline: None,
         }
+    }
+
+    /// Installs a resource limiter: `limiter` picks it out of the store's data, and it is asked
+    /// before every memory or table is created or grown and before every instantiation (see
+    /// [`StoreLimits`]). Without one, the store applies `StoreLimits::default()`.
+    pub fn limiter(
+        &mut self,
+        limiter: impl (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static,
+    ) {
+        self.hosts.limiter = Some(Box::new(limiter));
+    }
+
+    /// Sets the fuel left for WebAssembly to `fuel` (an error if the engine does not meter
+    /// fuel: see [`Config::consume_fuel`](crate::Config::consume_fuel)). A new store has none.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        self.fuel_enabled()?;
+        self.inner.fuel = fuel;
+        Ok(())
+    }
+
+    /// The fuel left (an error if the engine does not meter fuel).
+    pub fn get_fuel(&self) -> Result<u64, Error> {
+        self.fuel_enabled()?;
+        Ok(self.inner.fuel)
+    }
+
+    fn fuel_enabled(&self) -> Result<(), Error> {
+        if self.engine.config().get_consume_fuel() {
+            Ok(())
+        } else {
+            Err(Error::usage(
+                "fuel is not enabled: turn it on with `Config::consume_fuel(true)`",
+            ))
+        }
+    }
+
+    fn interruptible(&self) -> Result<(), Error> {
+        if self.engine.config().get_interruptible() {
+            Ok(())
+        } else {
+            Err(Error::usage(
+                "interruption is not enabled: turn it on with `Config::interruptible(true)`",
+            ))
+        }
+    }
+
+    /// A handle that interrupts this store's WebAssembly from any thread (an error if the
+    /// engine's code is not interruptible: see
+    /// [`Config::interruptible`](crate::Config::interruptible)).
+    pub fn interrupt_handle(&self) -> Result<InterruptHandle, Error> {
+        self.interruptible()?;
+        Ok(InterruptHandle {
+            flag: self.inner.interrupt.clone(),
+        })
+    }
+
+    /// Interrupts WebAssembly running in this store `timeout` from now (replacing any earlier
+    /// deadline): it traps with `interrupted` at its next function entry or loop header. An
+    /// error if the engine's code is not interruptible. The deadline is one-shot: it fires
+    /// once, even if no guest runs at that time (the next one then stops at once).
+    ///
+    /// A process-wide timer thread sets the store's interrupt flag when the deadline passes;
+    /// running code never reads the clock (see the `interrupt` module's design notes).
+    #[cfg(feature = "std")]
+    pub fn set_deadline(&mut self, timeout: std::time::Duration) -> Result<(), Error> {
+        self.interruptible()?;
+        let at = std::time::Instant::now()
+            .checked_add(timeout)
+            .ok_or_else(|| Error::usage("deadline too far in the future"))?;
+        self.set_deadline_at(at)
+    }
+
+    /// [`set_deadline`](Self::set_deadline) at an instant.
+    #[cfg(feature = "std")]
+    pub fn set_deadline_at(&mut self, at: std::time::Instant) -> Result<(), Error> {
+        self.interruptible()?;
+        self.deadline = Some(crate::interrupt::deadline::arm(&self.inner.interrupt, at));
+        Ok(())
+    }
+
+    /// Disarms the deadline, if any (an interruption it already requested stays pending).
+    #[cfg(feature = "std")]
+    pub fn clear_deadline(&mut self) {
+        self.deadline = None;
     }
 
     /// The embedder's data.

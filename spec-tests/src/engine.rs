@@ -117,7 +117,7 @@ pub enum EngineKind {
     None,
     /// The `strata-interp` interpreter, through `strata-runtime`.
     Interp,
-    /// The `strata-jit-x64` compiler (not wired in yet).
+    /// The `strata-jit-x64` compiler, through `strata-runtime` (x86_64 unix hosts).
     X64,
 }
 
@@ -147,8 +147,11 @@ impl EngineKind {
         match self {
             EngineKind::None => Ok(None),
             EngineKind::Interp => Ok(Some(Box::new(crate::engines::interp::InterpEngine::new()?))),
+            EngineKind::X64 if strata_runtime::Backend::X64_AVAILABLE => Ok(Some(Box::new(
+                crate::engines::interp::InterpEngine::with_backend(strata_runtime::Backend::X64)?,
+            ))),
             EngineKind::X64 => Err(format!(
-                "engine `{}` is not available yet (only `none` and `interp` are)",
+                "engine `{}` is not built for this host",
                 self.name()
             )),
         }

@@ -14,6 +14,7 @@ use core::fmt;
 use strata_decoder::{ExternalKind, ImportType, Limits};
 
 use crate::global::Global;
+use crate::limiter::ResourceLimiter;
 use crate::memory::LinearMemory;
 use crate::module_info::{ElemItems, ElemMode, ModuleInfo};
 use crate::reference::{FuncAddr, RawRef};
@@ -89,6 +90,47 @@ pub struct Instantiated {
     pub start: Option<FuncAddr>,
 }
 
+/// A shorter-lived borrow of an optional limiter (so it can be lent out repeatedly).
+pub fn reborrow<'a>(
+    limiter: &'a mut Option<&mut dyn ResourceLimiter>,
+) -> Option<&'a mut dyn ResourceLimiter> {
+    match limiter {
+        Some(l) => Some(&mut **l),
+        None => None,
+    }
+}
+
+/// Refuses an instance that would take the store past the limiter's instance, table or memory
+/// count.
+fn check_counts(
+    store: &StoreInner,
+    module: &ModuleInfo,
+    limiter: &dyn ResourceLimiter,
+) -> Result<(), InstantiationError> {
+    let over = |what: &str, have: usize, adding: usize, max: usize| {
+        if have.saturating_add(adding) > max {
+            Err(InstantiationError::Resource(format!(
+                "{what} count limit of {max} exceeded (the store holds {have}, the module adds {adding})"
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    over("instance", store.instances.len(), 1, limiter.instances())?;
+    over(
+        "table",
+        store.tables.len(),
+        module.tables.len(),
+        limiter.tables(),
+    )?;
+    over(
+        "memory",
+        store.memories.len(),
+        module.memories.len(),
+        limiter.memories(),
+    )
+}
+
 fn limits_match(actual_min: u64, actual_max: Option<u64>, expected: &Limits) -> bool {
     actual_min >= expected.min
         && match expected.max {
@@ -144,6 +186,21 @@ pub fn instantiate(
     module: &Arc<ModuleInfo>,
     imports: &[ExternVal],
 ) -> Result<Instantiated, InstantiationError> {
+    instantiate_limited(store, module, imports, None)
+}
+
+/// [`instantiate`], asking `limiter` (if any) first whether the store may hold one more
+/// instance and the module's tables and memories, then about each table's and memory's initial
+/// size. A refusal is an [`InstantiationError::Resource`] and nothing is allocated.
+pub fn instantiate_limited(
+    store: &mut StoreInner,
+    module: &Arc<ModuleInfo>,
+    imports: &[ExternVal],
+    mut limiter: Option<&mut dyn ResourceLimiter>,
+) -> Result<Instantiated, InstantiationError> {
+    if let Some(l) = reborrow(&mut limiter) {
+        check_counts(store, module, l)?;
+    }
     if imports.len() != module.imports.len() {
         return Err(InstantiationError::Link(format!(
             "expected {} imports, got {}",
@@ -217,12 +274,12 @@ pub fn instantiate(
             Some(e) => e.eval(&func_ref, &|i| global_value(store, i))[0].to_raw_ref(),
             None => RawRef::NULL,
         };
-        let table = Table::new(t.ty, init, None)
+        let table = Table::new(t.ty, init, reborrow(&mut limiter))
             .map_err(|e| InstantiationError::Resource(format!("{e}")))?;
         tables.push(store.push_table(table));
     }
     for ty in module.memories.iter() {
-        let mem = LinearMemory::new(*ty, &store.config.memory, None)
+        let mem = LinearMemory::new(*ty, &store.config.memory, reborrow(&mut limiter))
             .map_err(|e| InstantiationError::Resource(format!("{e}")))?;
         memories.push(store.push_memory(mem));
     }

@@ -24,6 +24,7 @@
 //! | [`table`] | [`Table`] of [`RawRef`]s with the bulk table operations |
 //! | [`global`] | [`Global`]: a type and a 16-byte value cell |
 //! | [`segment`] | passive [`DataSegment`]s and [`ElementSegment`]s with `data.drop`/`elem.drop` |
+//! | [`backend`] | [`BackendData`]: opaque per-store state of a compiling backend |
 //! | [`store`] | [`StoreInner`]: every entity by address, interned signatures ([`SigId`]), limits |
 //! | [`module_info`] | [`ModuleInfo`]: a compiled module's owned description, constant expressions |
 //! | [`instance`] | [`InstanceData`] (module index → store address) and [`instantiate`] |
@@ -46,6 +47,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod backend;
 mod bounds;
 pub mod global;
 pub mod limiter;
@@ -56,8 +58,11 @@ pub mod table;
 pub mod trap;
 pub mod value;
 
+pub use backend::BackendData;
 pub use global::{Global, GlobalCell, GlobalError};
-pub use limiter::ResourceLimiter;
+pub use limiter::{
+    ResourceLimiter, DEFAULT_INSTANCE_LIMIT, DEFAULT_MEMORY_LIMIT, DEFAULT_TABLE_LIMIT,
+};
 pub use memory::{LinearMemory, MemoryConfig, MemoryError, MemoryStrategy, MemoryValue};
 pub use reference::{ExternAddr, FuncAddr, RawRef};
 pub use segment::{DataSegment, ElementSegment};
@@ -72,9 +77,11 @@ pub mod instance;
 pub mod module_info;
 pub mod store;
 
-pub use instance::{instantiate, InstanceData, Instantiated, InstantiationError};
+pub use instance::{
+    instantiate, instantiate_limited, InstanceData, Instantiated, InstantiationError,
+};
 pub use module_info::{ConstExpr, ConstOp, ModuleInfo};
 pub use store::{
-    DataAddr, ElemAddr, ExternVal, FuncEntity, FuncKind, GlobalAddr, InstanceAddr, MemoryAddr,
-    SigId, StoreConfig, StoreInner, TableAddr,
+    DataAddr, ElemAddr, ExternVal, FuncEntity, FuncKind, GlobalAddr, InstanceAddr, InterruptFlag,
+    MemoryAddr, SigId, StoreConfig, StoreInner, TableAddr,
 };

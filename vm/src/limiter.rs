@@ -1,4 +1,12 @@
-//! [`ResourceLimiter`]: the embedder's veto over memory and table growth.
+//! [`ResourceLimiter`]: the embedder's veto over memory and table growth, and over how many
+//! instances, tables and memories a store may hold.
+
+/// The default most instances a store may hold (wasmtime's `DEFAULT_INSTANCE_LIMIT`).
+pub const DEFAULT_INSTANCE_LIMIT: usize = 10_000;
+/// The default most tables a store may hold (wasmtime's `DEFAULT_TABLE_LIMIT`).
+pub const DEFAULT_TABLE_LIMIT: usize = 10_000;
+/// The default most linear memories a store may hold (wasmtime's `DEFAULT_MEMORY_LIMIT`).
+pub const DEFAULT_MEMORY_LIMIT: usize = 10_000;
 
 /// Decides whether a memory or table may grow. The runtime implements it (store limits, custom
 /// policies); this crate only asks it before growing, including the initial allocation.
@@ -18,4 +26,19 @@ pub trait ResourceLimiter {
     /// A table wants to grow from `current` to `desired` elements. `max` is the table's
     /// declared maximum, if any (`desired` never exceeds it when asked).
     fn table_growing(&mut self, current: u64, desired: u64, max: Option<u64>) -> bool;
+
+    /// The most instances the store may hold; instantiation past it fails.
+    fn instances(&self) -> usize {
+        DEFAULT_INSTANCE_LIMIT
+    }
+
+    /// The most tables (defined by instances or by the host) the store may hold.
+    fn tables(&self) -> usize {
+        DEFAULT_TABLE_LIMIT
+    }
+
+    /// The most linear memories (defined by instances or by the host) the store may hold.
+    fn memories(&self) -> usize {
+        DEFAULT_MEMORY_LIMIT
+    }
 }

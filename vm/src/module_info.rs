@@ -71,6 +71,13 @@ impl ConstExpr {
         }
     }
 
+    /// An expression of these operators, as built by [`ConstExpr::decode`] (for deserializing a
+    /// compiled module: the caller checks the operators' stack discipline and indices first, as
+    /// [`eval`](Self::eval) assumes a valid expression).
+    pub fn from_ops(ops: Box<[ConstOp]>) -> Self {
+        ConstExpr { ops }
+    }
+
     /// Decodes a (validated) constant expression.
     pub fn decode(expr: &strata_decoder::ConstExpr<'_>) -> Result<Self, UnsupportedConstExpr> {
         let mut ops = Vec::new();

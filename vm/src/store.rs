@@ -9,6 +9,7 @@ use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::hash::{Hash, Hasher};
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use strata_decoder::FuncType;
 use strata_ir::IrFunc;
@@ -208,6 +209,42 @@ pub struct StoreInner {
     /// Wasm frames live in outer activations (a host function that called back into wasm),
     /// counted against [`StoreConfig::max_call_depth`].
     pub outer_call_depth: u32,
+    /// Fuel left for code translated with fuel metering: each `ConsumeFuel { amount }`
+    /// subtracts `amount`, or traps with `all fuel consumed by WebAssembly` (leaving this
+    /// unchanged) when less than `amount` is left.
+    pub fuel: u64,
+    /// The interruption request shared with the embedder's interrupt handles and deadline
+    /// timer; `CheckInterrupt` reads it (one relaxed load) and traps with `interrupted` when it
+    /// is set, clearing it (see [`InterruptFlag`]).
+    pub interrupt: Arc<InterruptFlag>,
+    /// Per-store state of a compiling backend (the x64 JIT's run-time tables); see
+    /// [`BackendData`](crate::backend::BackendData).
+    pub backend: crate::backend::BackendData,
+}
+
+/// An interruption request: set from any thread, read by running code at function entries and
+/// loop headers. A request is consumed by the trap it causes, so the store can run again.
+#[derive(Debug, Default)]
+pub struct InterruptFlag(AtomicBool);
+
+impl InterruptFlag {
+    /// Asks running (or the next) WebAssembly code of the store to trap with `interrupted`.
+    #[inline]
+    pub fn request(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether an interruption was requested (one relaxed load: the hot-path check).
+    #[inline(always)]
+    pub fn is_requested(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// Takes the request: `true` (and clears it) if one was pending.
+    #[inline]
+    pub fn take(&self) -> bool {
+        self.0.swap(false, Ordering::Relaxed)
+    }
 }
 
 impl StoreInner {

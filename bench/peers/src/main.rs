@@ -7,8 +7,10 @@
 //! host→wasm and wasm→host call overhead; and the peak RSS of each benchmark's process.
 //!
 //! Prints markdown tables (stdout; progress goes to stderr) and writes the same as JSON
-//! (`target/bench/results.json` by default). Exits non-zero when an engine returns a wrong
-//! checksum; an engine that fails or is not ready yet shows `n/a` and a note.
+//! (`target/bench/results.json` by default). A failed measurement shows `n/a` and a note. Exits
+//! non-zero when an engine returns a wrong checksum or fails a measurement, except strata
+//! failing every one: that is "not available yet" (an engine still being written), not an
+//! error of the harness.
 //!
 //! Usually run through `cargo xtask bench`.
 
@@ -74,7 +76,8 @@ impl Options {
                     .ok_or_else(|| format!("`{arg}` needs a value"))
             };
             let number = |v: String| -> Result<u32, String> {
-                v.parse().map_err(|_| format!("`{arg}`: `{v}` is not a number"))
+                v.parse()
+                    .map_err(|_| format!("`{arg}`: `{v}` is not a number"))
             };
             match arg.as_str() {
                 "--filter" => o.filters.push(value()?),
@@ -186,11 +189,20 @@ fn run(o: &Options, args: &[String]) -> Result<ExitCode, String> {
                 .map_err(|e| format!("{}: {e}", path.display()))?
                 .len();
             if m.key == "compile" {
-                m.label = format!("compile, eager ({}, {} KB)", file_name(&path), m.bytes / 1000);
+                m.label = format!(
+                    "compile, eager: {} ({} KB)",
+                    file_name(&path),
+                    m.bytes / 1000
+                );
             }
             for engine in &o.engines {
                 let outcome = spawn_child(o, m.key, engine, &path, &[iters.to_string()]);
-                eprintln!("[metric] {:<14} {:<19} {}", m.key, engine, describe(&outcome, None));
+                eprintln!(
+                    "[metric] {:<14} {:<19} {}",
+                    m.key,
+                    engine,
+                    describe(&outcome, None)
+                );
                 m.cells.push(outcome);
             }
             report.metrics.push(m);
@@ -205,6 +217,9 @@ fn run(o: &Options, args: &[String]) -> Result<ExitCode, String> {
     eprintln!("wrote {}", o.out.display());
     Ok(if report.any_wrong() {
         eprintln!("error: an engine returned a wrong checksum");
+        ExitCode::FAILURE
+    } else if let Some(engine) = report.failed_engine() {
+        eprintln!("error: {engine} failed a measurement (see the notes)");
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
@@ -228,13 +243,25 @@ fn metric_specs(o: &Options) -> Vec<Metric> {
         }),
         spec(
             "instantiate",
-            "instantiate (micro/instantiate.wasm: memory, data, table)",
+            "instantiate: micro/instantiate.wasm (memory, data, table)",
             "µs",
             false,
             |ns, _| ns / 1e3,
         ),
-        spec("host-to-wasm", "call host→wasm", "ns/call", false, |ns, _| ns),
-        spec("wasm-to-host", "call wasm→host", "ns/call", false, |ns, _| ns),
+        spec(
+            "host-to-wasm",
+            "call host→wasm",
+            "ns/call",
+            false,
+            |ns, _| ns,
+        ),
+        spec(
+            "wasm-to-host",
+            "call wasm→host",
+            "ns/call",
+            false,
+            |ns, _| ns,
+        ),
     ]
 }
 
@@ -328,12 +355,17 @@ fn spawn_child(o: &Options, task: &str, engine: &str, wasm: &Path, params: &[Str
         Err(e) => return Outcome::Err(e),
     };
     if !status.success() {
-        // the last lines say why (a panic message spans two)
+        // stderr says why (an error, or a panic message); keep it on one line
         let why: Vec<&str> = stderr
             .lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with("note: run with"))
+            .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
+            .flat_map(str::split_whitespace)
             .collect();
-        let why = why[why.len().saturating_sub(2)..].join(" ");
+        let mut why = why.join(" ");
+        if let Some((cut, _)) = why.char_indices().nth(300) {
+            why.truncate(cut);
+            why.push('…');
+        }
         return Outcome::Err(if why.is_empty() {
             format!("child failed ({status})")
         } else {

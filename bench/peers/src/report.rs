@@ -151,11 +151,17 @@ fn fmt_num(x: f64) -> String {
     }
 }
 
+/// `wasmtime-winch` → `winch`, `strata-interp` → `interp`: the ratio columns' names.
 fn short(engine: &str) -> &str {
-    engine.strip_prefix("wasmtime-").unwrap_or(engine)
+    engine
+        .strip_prefix("wasmtime-")
+        .or_else(|| engine.strip_prefix("strata-"))
+        .unwrap_or(engine)
 }
 
 impl Report {
+    /// The strata engine the ratio columns compare (the first one: the interpreter unless
+    /// `--engines` says otherwise).
     fn strata(&self) -> Option<usize> {
         self.engines.iter().position(|e| e.starts_with("strata"))
     }
@@ -189,9 +195,13 @@ impl Report {
                 write!(s, " {e} |").unwrap();
             }
             for &p in &peers {
-                write!(s, " strata/{} |", short(&self.engines[p])).unwrap();
+                let st = &self.engines[strata.expect("peers only with strata")];
+                write!(s, " {}/{} |", short(st), short(&self.engines[p])).unwrap();
             }
             s.push_str("\n|---|");
+            if first.contains('|') {
+                s.push_str("---|");
+            }
             for _ in 0..self.engines.len() + peers.len() {
                 s.push_str("---:|");
             }
@@ -208,7 +218,7 @@ impl Report {
             } else {
                 writeln!(
                     s,
-                    "Run time (ms, median of {} runs after {} warm-up; strata/peer < 1 means strata is faster)\n",
+                    "Run time (ms, median of {} runs after {} warm-up; ratios are strata's time over the peer's: < 1 means strata is faster)\n",
                     self.runs, self.warmup
                 )
                 .unwrap();
@@ -238,15 +248,11 @@ impl Report {
             }
         }
         if !self.metrics.is_empty() {
-            s.push_str("\nOther figures (strata/peer is strata's figure over the peer's)\n\n");
-            header(&mut s, "metric");
+            s.push_str("\nOther figures (ratios are strata's figure over the peer's; ↑ higher is better, ↓ lower is better)\n\n");
+            header(&mut s, "metric | unit");
             for m in &self.metrics {
-                let arrow = if m.higher_is_better {
-                    "higher is better"
-                } else {
-                    "lower is better"
-                };
-                write!(s, "| {} ({}, {arrow}) |", m.label, m.unit).unwrap();
+                let arrow = if m.higher_is_better { "↑" } else { "↓" };
+                write!(s, "| {} | {} {arrow} |", m.label, m.unit).unwrap();
                 for (e, o) in m.cells.iter().enumerate() {
                     write!(s, " {} |", cell(o, None, m.figure(e))).unwrap();
                 }
@@ -257,8 +263,14 @@ impl Report {
                 s.push('\n');
             }
         }
-        if self.rows.iter().any(|r| r.cells.iter().any(|c| c.hwm_kb().is_some())) {
-            s.push_str("\nPeak memory of a run (MiB, VmHWM of the process that ran the benchmark)\n\n");
+        if self
+            .rows
+            .iter()
+            .any(|r| r.cells.iter().any(|c| c.hwm_kb().is_some()))
+        {
+            s.push_str(
+                "\nPeak memory of a run (MiB, VmHWM of the process that ran the benchmark)\n\n",
+            );
             write!(s, "| benchmark |").unwrap();
             for e in &self.engines {
                 write!(s, " {e} |").unwrap();
@@ -313,9 +325,9 @@ impl Report {
             if failed.is_empty() {
                 continue;
             }
-            if failed.len() == cells.len() && engine.starts_with("strata") {
+            if self.not_available(e) {
                 notes.push(format!(
-                    "{engine}: not available yet (everything failed; first error: {})",
+                    "{engine}: not available yet (every measurement failed; first error: {})",
                     failed[0].1
                 ));
                 continue;
@@ -333,6 +345,26 @@ impl Report {
             }
         }
         notes
+    }
+
+    /// Every outcome of engine `e`.
+    fn outcomes(&self, e: usize) -> impl Iterator<Item = &Outcome> {
+        let rows = self.rows.iter().map(move |r| &r.cells[e]);
+        rows.chain(self.metrics.iter().map(move |m| &m.cells[e]))
+    }
+
+    /// Whether engine `e` is strata's and failed everything: not available yet, so skipped
+    /// rather than an error.
+    fn not_available(&self, e: usize) -> bool {
+        self.engines[e].starts_with("strata") && self.outcomes(e).all(|o| o.error().is_some())
+    }
+
+    /// An engine that failed a measurement, not counting a strata engine that is not
+    /// available yet.
+    pub fn failed_engine(&self) -> Option<&str> {
+        (0..self.engines.len())
+            .find(|&e| !self.not_available(e) && self.outcomes(e).any(|o| o.error().is_some()))
+            .map(|e| self.engines[e].as_str())
     }
 
     /// Whether an engine that ran returned a wrong checksum.
@@ -400,7 +432,7 @@ impl Report {
         let geomeans = match self.strata() {
             Some(st) => Json::obj(self.peers().into_iter().map(|p| {
                 (
-                    format!("strata/{}", self.engines[p]),
+                    format!("{}/{}", self.engines[st], self.engines[p]),
                     Json::opt(geomean(&self.ratios(st, p))),
                 )
             })),

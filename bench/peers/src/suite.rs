@@ -25,7 +25,13 @@ pub fn load(dir: &Path) -> Result<Vec<Benchmark>, String> {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
-        let bad = || format!("{}:{}: expected `name wasm n checksum`", path.display(), i + 1);
+        let bad = || {
+            format!(
+                "{}:{}: expected `name wasm n checksum`",
+                path.display(),
+                i + 1
+            )
+        };
         let fields: Vec<&str> = line.split('\t').collect();
         let [name, wasm, n, expected] = fields[..] else {
             return Err(bad());

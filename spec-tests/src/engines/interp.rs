@@ -15,12 +15,20 @@ pub struct InterpEngine {
     store: Store<()>,
     linker: Linker<()>,
     instances: Vec<Instance>,
+    backend: strata_runtime::Backend,
 }
 
 impl InterpEngine {
     /// A fresh store with the `spectest` module defined.
     pub fn new() -> Result<Self, String> {
-        let engine = RtEngine::default();
+        Self::with_backend(strata_runtime::Backend::Interp)
+    }
+
+    /// The same adapter on another backend (the x64 JIT: `EngineKind::X64`).
+    pub fn with_backend(backend: strata_runtime::Backend) -> Result<Self, String> {
+        let mut config = Config::new();
+        config.backend(backend);
+        let engine = RtEngine::new(&config);
         let mut store = Store::new(&engine, ());
         let mut linker = Linker::new(&engine);
         linker.allow_shadowing(true);
@@ -29,6 +37,7 @@ impl InterpEngine {
             store,
             linker,
             instances: Vec::new(),
+            backend,
         })
     }
 
@@ -149,7 +158,7 @@ fn from_val(v: Val) -> Value {
 impl Engine for InterpEngine {
     fn instantiate(&mut self, bytes: &[u8], features: Features) -> Result<InstanceId, ExecError> {
         let mut config = Config::new();
-        config.features(features);
+        config.features(features).backend(self.backend);
         let engine = RtEngine::new(&config);
         let module =
             Module::new(&engine, bytes).map_err(|e| ExecError::Other(format!("compile: {e}")))?;

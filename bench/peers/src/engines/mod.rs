@@ -1,5 +1,5 @@
-//! The engines under test, behind one trait: strata's interpreter and the peers (wasmi,
-//! wasmtime with Cranelift, wasmtime with Winch).
+//! The engines under test, behind one trait: strata's backends (the interpreter, the x64
+//! single-pass compiler) and the peers (wasmi, wasmtime with Cranelift, wasmtime with Winch).
 //!
 //! Each adapter uses its engine's own embedding API the way an embedder would: compile a
 //! module once, create a store, instantiate, look up a typed export, call it. Every
@@ -20,8 +20,13 @@ pub trait Engine {
     /// Compiles `wasm` once, then calls its `run(n)` export `warmup + runs` times, each in a
     /// fresh store and instance (instantiation is not timed). Returns the checksum (the same
     /// on every call, or an error) and the timed calls' durations.
-    fn run(&self, wasm: &[u8], n: i32, warmup: u32, runs: u32)
-        -> Result<(i64, Vec<Duration>), String>;
+    fn run(
+        &self,
+        wasm: &[u8],
+        n: i32,
+        warmup: u32,
+        runs: u32,
+    ) -> Result<(i64, Vec<Duration>), String>;
 
     /// Compiles `wasm` once, then creates a store and instantiates it `iters` times (dropping
     /// each); returns the total time.
@@ -39,6 +44,7 @@ pub trait Engine {
 /// The engines, in the table's column order: strata's first, then the peers.
 pub const ENGINES: &[&str] = &[
     "strata-interp",
+    "strata-x64",
     "wasmi",
     "wasmtime-cranelift",
     "wasmtime-winch",
@@ -50,7 +56,8 @@ pub const PEERS: &[&str] = &["wasmi", "wasmtime-cranelift", "wasmtime-winch"];
 /// The engine named `name`, or `None`.
 pub fn by_name(name: &str) -> Option<Box<dyn Engine>> {
     Some(match name {
-        "strata-interp" => Box::new(strata::Strata::interp()),
+        "strata-interp" => Box::new(strata::Strata::new(strata_runtime::Backend::Interp)),
+        "strata-x64" => Box::new(strata::Strata::new(strata_runtime::Backend::X64)),
         "wasmi" => Box::new(wasmi::Wasmi),
         "wasmtime-cranelift" => Box::new(wasmtime::Wasmtime::cranelift()),
         "wasmtime-winch" => Box::new(wasmtime::Wasmtime::winch()),

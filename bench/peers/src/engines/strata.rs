@@ -14,10 +14,10 @@ pub struct Strata {
 }
 
 impl Strata {
-    /// The interpreter.
-    pub fn interp() -> Self {
+    /// strata running code with `backend`.
+    pub fn new(backend: Backend) -> Self {
         let mut config = Config::new();
-        config.backend(Backend::Interp);
+        config.backend(backend);
         Strata {
             engine: Engine::new(&config),
         }

@@ -74,9 +74,7 @@ impl super::Engine for Wasmtime {
                 .get_typed_func::<i32, i64>(&mut store, "run")
                 .map_err(|e| format!("export `run`: {e}"))?;
             let start = Instant::now();
-            let got = run
-                .call(&mut store, n)
-                .map_err(|e| format!("run: {e:#}"))?;
+            let got = run.call(&mut store, n).map_err(|e| format!("run: {e:#}"))?;
             let elapsed = start.elapsed();
             same_checksum(&mut checksum, got)?;
             if i >= warmup {

@@ -1,0 +1,1527 @@
+//! The single-pass code generator: each IR instruction becomes a short x86_64 sequence working
+//! on frame slots in memory.
+//!
+//! ## Registers
+//!
+//! | register | holds |
+//! |---|---|
+//! | `rbx` | the frame base: slot `i` is `[rbx + 8*i]` |
+//! | `rbp` | the native frame pointer; `[rbp-8]` = the frame's `VmInstance`, `[rbp-16]` = its function index (backtraces walk this chain) |
+//! | `r12` | the [`VmContext`](crate::context::VmContext) |
+//! | `r13` | the running function's [`VmInstance`](crate::context::VmInstance) |
+//! | `r14`, `r15` | memory 0's base and length in bytes, reloaded after every call |
+//! | `rax`, `rcx`, `rdx`, `rsi`, `rdi`, `r8`-`r11`, `xmm0`/`xmm1` | scratch |
+//!
+//! ## Frames and calls
+//!
+//! A function's prologue checks the call depth (`rsp` against the context's bound: one wasm
+//! frame is exactly 32 native bytes) and the value stack (growing it through a helper, which
+//! moves `rbx`), then pushes `rbp`, `r13` and its function index, and zeroes its locals. A call
+//! moves `rbx` to the argument window (`rbx += 8*base`), calls (directly within the module,
+//! through the callee's [`VmFunc`](crate::context::VmFunc) otherwise, with `r13` switched), and
+//! moves `rbx` back. Results come back in the window, as in the interpreter.
+//!
+//! ## Memory accesses
+//!
+//! Explicit bounds checks: `lea rcx, [rax + offset + size]; cmp rcx, r15; ja trap`, then the
+//! access at `[r14 + rax + offset]`; the 32-bit address is zero-extended, so nothing wraps.
+//! Guard pages (the `Reserved` strategy) would save the `lea`/`cmp`/`ja` and the `r15` reload;
+//! they need a SIGSEGV handler and are left for later.
+//!
+//! ## Traps
+//!
+//! A check jumps to a per-function stub that loads the status (trap code + 1) and jumps to the
+//! shared trap exit, which records the trap and the backtrace (walking `rbp`) and unwinds to the
+//! trampoline (`rsp = entry_rsp`); no Rust frame is ever unwound through.
+//!
+//! Instructions without an inline sequence (bulk memory, tables, rounding, trapping
+//! conversions, SIMD, other memories than 0) call the `slow` helper, which runs that one
+//! instruction in Rust with the interpreter's semantics.
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use dynasmrt::{
+    dynasm, x64::Assembler, AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi,
+    ExecutableBuffer,
+};
+use strata_ir::{Instr, IrFunc, Slot};
+use strata_vm::TrapCode;
+
+use crate::context::{helper, off::*};
+
+/// A module's machine code: every defined function, in one executable buffer.
+pub struct CompiledModule {
+    buf: ExecutableBuffer,
+    entries: Box<[AssemblyOffset]>,
+    ends: Box<[AssemblyOffset]>,
+    funcs: Box<[Arc<IrFunc>]>,
+}
+
+impl core::fmt::Debug for CompiledModule {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CompiledModule")
+            .field("funcs", &self.funcs.len())
+            .field("code_bytes", &self.buf.len())
+            .finish()
+    }
+}
+
+impl CompiledModule {
+    /// The entry address of defined function `local` (0-based among the defined functions).
+    pub(crate) fn entry(&self, local: usize) -> usize {
+        self.buf.ptr(self.entries[local]) as usize
+    }
+
+    /// The machine code of defined function `local`: its body and out-of-line stubs.
+    pub fn code(&self, local: usize) -> &[u8] {
+        &self.buf[self.entries[local].0..self.ends[local].0]
+    }
+
+    /// Total machine code bytes.
+    pub fn code_size(&self) -> usize {
+        self.buf.len()
+    }
+}
+
+/// Why a module could not be compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError(pub alloc::string::String);
+
+impl core::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "x64 compilation failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+/// Compiles the defined functions `funcs` of a module with `num_imported` imported functions.
+pub fn compile(funcs: &[Arc<IrFunc>], num_imported: u32) -> Result<CompiledModule, CompileError> {
+    let mut ops = Assembler::new().map_err(|e| CompileError(e.to_string()))?;
+    let labels: Vec<DynamicLabel> = funcs.iter().map(|_| ops.new_dynamic_label()).collect();
+    let mut entries = Vec::with_capacity(funcs.len());
+    let mut ends = Vec::with_capacity(funcs.len());
+    let popcnt = std::is_x86_feature_detected!("popcnt");
+    for (i, f) in funcs.iter().enumerate() {
+        entries.push(ops.offset());
+        FuncCompiler {
+            ops: &mut ops,
+            func: f,
+            local: i as u32,
+            num_imported,
+            func_labels: &labels,
+            targets: Vec::new(),
+            traps: [None; 32],
+            helper_fail: None,
+            popcnt,
+        }
+        .compile(labels[i]);
+        ends.push(ops.offset());
+    }
+    let buf = ops
+        .finalize()
+        .map_err(|_| CompileError("finalizing the code buffer".into()))?;
+    Ok(CompiledModule {
+        buf,
+        entries: entries.into_boxed_slice(),
+        ends: ends.into_boxed_slice(),
+        funcs: funcs.to_vec().into_boxed_slice(),
+    })
+}
+
+/// Byte displacement of a slot from `rbx`.
+#[inline]
+fn d(s: Slot) -> i32 {
+    8 * i32::from(s.0)
+}
+
+struct FuncCompiler<'a> {
+    ops: &'a mut Assembler,
+    func: &'a IrFunc,
+    local: u32,
+    num_imported: u32,
+    func_labels: &'a [DynamicLabel],
+    /// A label per instruction index that is a branch target (or follows a `br_table`).
+    targets: Vec<Option<DynamicLabel>>,
+    /// A stub per trap code used, by `TrapCode as u8`.
+    traps: [Option<DynamicLabel>; 32],
+    /// The stub for a helper that returned a non-zero status in `eax`.
+    helper_fail: Option<DynamicLabel>,
+    popcnt: bool,
+}
+
+macro_rules! x {
+    ($ops:expr; $($t:tt)*) => {
+        dynasm!($ops ; .arch x64 ; $($t)*)
+    };
+}
+
+impl FuncCompiler<'_> {
+    fn trap(&mut self, code: TrapCode) -> DynamicLabel {
+        let i = code as usize;
+        match self.traps[i] {
+            Some(l) => l,
+            None => {
+                let l = self.ops.new_dynamic_label();
+                self.traps[i] = Some(l);
+                l
+            }
+        }
+    }
+
+    fn helper_fail(&mut self) -> DynamicLabel {
+        match self.helper_fail {
+            Some(l) => l,
+            None => {
+                let l = self.ops.new_dynamic_label();
+                self.helper_fail = Some(l);
+                l
+            }
+        }
+    }
+
+    fn target(&self, t: strata_ir::Target) -> DynamicLabel {
+        self.targets[t.index()].expect("branch target has a label")
+    }
+
+    fn compile(mut self, entry: DynamicLabel) {
+        let f = self.func;
+        let n = f.instrs.len();
+        self.targets = (0..=n).map(|_| None).collect();
+        for (pc, i) in f.instrs.iter().enumerate() {
+            if let Some(t) = i.target() {
+                if self.targets[t.index()].is_none() {
+                    self.targets[t.index()] = Some(self.ops.new_dynamic_label());
+                }
+            }
+            if let Instr::BrTable { .. } = i {
+                self.targets[pc + 1] = Some(self.ops.new_dynamic_label());
+            }
+        }
+        self.prologue(entry);
+        for (pc, &i) in f.instrs.iter().enumerate() {
+            if let Some(l) = self.targets[pc] {
+                x!(self.ops; =>l);
+            }
+            self.instr(pc, i);
+        }
+        // Falling off the end cannot happen (the IR ends with `return`), but stay safe.
+        let l = self.trap(TrapCode::Unreachable);
+        x!(self.ops; jmp =>l);
+        self.stubs();
+    }
+
+    fn prologue(&mut self, entry: DynamicLabel) {
+        let f = self.func;
+        let overflow = self.trap_prologue_overflow();
+        let grow = self.ops.new_dynamic_label();
+        let grown = self.ops.new_dynamic_label();
+        let frame_bytes = 8 * i32::from(f.frame_slots);
+        x!(self.ops
+            ; =>entry
+            ; cmp rsp, [r12 + CTX_STACK_LIMIT]
+            ; jbe =>overflow
+            ; lea rax, [rbx + frame_bytes]
+            ; cmp rax, [r12 + CTX_STACK_END]
+            ; ja =>grow
+            ; =>grown
+            ; push rbp
+            ; mov rbp, rsp
+            ; push r13
+            ; push f.func_index as i32
+        );
+        let first = i32::from(f.param_slots);
+        let count = i32::from(f.local_slots) - first;
+        if count > 0 {
+            if count <= 8 {
+                x!(self.ops; xor eax, eax);
+                for s in first..first + count {
+                    x!(self.ops; mov [rbx + 8 * s], rax);
+                }
+            } else {
+                x!(self.ops
+                    ; lea rdi, [rbx + 8 * first]
+                    ; mov ecx, count
+                    ; xor eax, eax
+                    ; rep stosq
+                );
+            }
+        }
+        self.reload_memory();
+        // Out of line: grow the value stack (rsp = 8 mod 16 here, so realign for the call).
+        let after = self.ops.new_dynamic_label();
+        x!(self.ops
+            ; jmp =>after
+            ; =>grow
+            ; sub rsp, 8
+            ; mov rdi, r12
+            ; mov rsi, rbx
+            ; mov edx, i32::from(f.frame_slots)
+            ; call QWORD [r12 + CTX_HELPERS + 8 * helper::GROW as i32]
+            ; add rsp, 8
+            ; test rax, rax
+            ; jz =>overflow
+            ; mov rbx, rax
+            ; jmp =>grown
+            ; =>after
+        );
+    }
+
+    /// The stack-overflow stub for the prologue: the frame is not pushed yet, so `rbp` is the
+    /// caller's and the backtrace starts there, as in the interpreter.
+    fn trap_prologue_overflow(&mut self) -> DynamicLabel {
+        self.trap(TrapCode::StackOverflow)
+    }
+
+    fn reload_memory(&mut self) {
+        x!(self.ops
+            ; mov rax, [r13 + INST_MEM0]
+            ; mov r14, [rax + MEM_BASE]
+            ; mov r15, [rax + MEM_LEN]
+        );
+    }
+
+    fn stubs(&mut self) {
+        for (i, l) in self.traps.iter().enumerate() {
+            if let Some(l) = *l {
+                let status = i as i32 + 1;
+                x!(self.ops
+                    ; =>l
+                    ; mov esi, status
+                    ; mov rdx, rbp
+                    ; jmp QWORD [r12 + CTX_TRAP_COMMON]
+                );
+            }
+        }
+        if let Some(l) = self.helper_fail {
+            x!(self.ops
+                ; =>l
+                ; mov esi, eax
+                ; mov rdx, rbp
+                ; jmp QWORD [r12 + CTX_TRAP_COMMON]
+            );
+        }
+    }
+
+    /// Calls the slow helper for instruction `pc`; traps if it fails.
+    fn slow(&mut self, pc: usize) {
+        let packed = (i64::from(self.local) << 32) | pc as i64;
+        let fail = self.helper_fail();
+        x!(self.ops
+            ; mov rdi, r12
+            ; mov rsi, r13
+            ; mov rdx, rbx
+            ; mov rcx, QWORD packed
+            ; call QWORD [r12 + CTX_HELPERS + 8 * helper::SLOW as i32]
+            ; test eax, eax
+            ; jnz =>fail
+        );
+        self.reload_memory();
+    }
+
+    /// Leaves `rax` = the effective address of a memory-0 access of `size` bytes at
+    /// `[ptr] + offset` after checking it, and returns the displacement to use from `r14 + rax`.
+    fn address(&mut self, ptr: Slot, offset: u32, size: u32) -> i32 {
+        let oob = self.trap(TrapCode::MemoryOutOfBounds);
+        let end = u64::from(offset) + u64::from(size);
+        x!(self.ops; mov eax, [rbx + d(ptr)]);
+        if end <= i32::MAX as u64 {
+            x!(self.ops
+                ; lea rcx, [rax + end as i32]
+                ; cmp rcx, r15
+                ; ja =>oob
+            );
+            offset as i32
+        } else {
+            x!(self.ops
+                ; mov rcx, QWORD end as i64
+                ; add rcx, rax
+                ; cmp rcx, r15
+                ; ja =>oob
+                ; mov rcx, QWORD i64::from(offset)
+                ; add rax, rcx
+            );
+            0
+        }
+    }
+
+    /// Moves `rbx` to the window at `base`, calls, and moves it back.
+    fn call(&mut self, base: Slot, func: u32) {
+        let b = d(base);
+        if func >= self.num_imported {
+            let l = self.func_labels[(func - self.num_imported) as usize];
+            x!(self.ops
+                ; lea rbx, [rbx + b]
+                ; call =>l
+                ; lea rbx, [rbx - b]
+            );
+        } else {
+            let e = FUNC_SIZE * func as i32;
+            x!(self.ops
+                ; mov rax, [r13 + INST_FUNCS]
+                ; lea rbx, [rbx + b]
+                ; mov r13, [rax + e + FUNC_DATA]
+                ; call QWORD [rax + e + FUNC_CODE]
+                ; lea rbx, [rbx - b]
+                ; mov r13, [rbp - 8]
+            );
+        }
+        self.reload_memory();
+    }
+
+    fn call_indirect(&mut self, base: Slot, index: Slot, table: u32, type_index: u32) {
+        let undefined = self.trap(TrapCode::UndefinedElement);
+        let uninit = self.trap(TrapCode::UninitializedElement);
+        let mismatch = self.trap(TrapCode::IndirectCallTypeMismatch);
+        let b = d(base);
+        x!(self.ops
+            ; mov eax, [rbx + d(index)]
+            ; mov rcx, [r13 + INST_TABLES]
+            ; mov rcx, [rcx + 8 * table as i32]
+            ; cmp rax, [rcx + TABLE_LEN]
+            ; jae =>undefined
+            ; mov rcx, [rcx + TABLE_BASE]
+            ; mov eax, [rcx + rax * 4]
+            ; test eax, eax
+            ; jz =>uninit
+            ; dec eax
+            ; imul rax, rax, FUNC_SIZE
+            ; add rax, [r12 + CTX_FUNCS]
+            ; mov rcx, [r13 + INST_SIGS]
+            ; mov ecx, [rcx + 4 * type_index as i32]
+            ; cmp ecx, [rax + FUNC_SIG]
+            ; jne =>mismatch
+            ; lea rbx, [rbx + b]
+            ; mov r13, [rax + FUNC_DATA]
+            ; call QWORD [rax + FUNC_CODE]
+            ; lea rbx, [rbx - b]
+            ; mov r13, [rbp - 8]
+        );
+        self.reload_memory();
+    }
+
+    #[allow(clippy::cognitive_complexity)]
+    fn instr(&mut self, pc: usize, instr: Instr) {
+        use Instr as I;
+
+        // dst = op32(lhs, rhs) for ALU ops that take a memory operand.
+        macro_rules! alu32 {
+            ($op:ident, $dst:expr, $lhs:expr, $rhs:expr) => {
+                x!(self.ops
+                    ; mov eax, [rbx + d($lhs)]
+                    ; $op eax, [rbx + d($rhs)]
+                    ; mov [rbx + d($dst)], rax
+                )
+            };
+        }
+        macro_rules! alu64 {
+            ($op:ident, $dst:expr, $lhs:expr, $rhs:expr) => {
+                x!(self.ops
+                    ; mov rax, [rbx + d($lhs)]
+                    ; $op rax, [rbx + d($rhs)]
+                    ; mov [rbx + d($dst)], rax
+                )
+            };
+        }
+        macro_rules! alu32_imm {
+            ($op:ident, $dst:expr, $lhs:expr, $imm:expr) => {
+                x!(self.ops
+                    ; mov eax, [rbx + d($lhs)]
+                    ; $op eax, $imm
+                    ; mov [rbx + d($dst)], rax
+                )
+            };
+        }
+        macro_rules! alu64_imm {
+            ($op:ident, $dst:expr, $lhs:expr, $imm:expr) => {
+                x!(self.ops
+                    ; mov rax, [rbx + d($lhs)]
+                    ; $op rax, $imm
+                    ; mov [rbx + d($dst)], rax
+                )
+            };
+        }
+        macro_rules! cmp32 {
+            ($set:ident, $dst:expr, $lhs:expr, $rhs:expr) => {
+                x!(self.ops
+                    ; xor ecx, ecx
+                    ; mov eax, [rbx + d($lhs)]
+                    ; cmp eax, [rbx + d($rhs)]
+                    ; $set cl
+                    ; mov [rbx + d($dst)], rcx
+                )
+            };
+        }
+        macro_rules! cmp64 {
+            ($set:ident, $dst:expr, $lhs:expr, $rhs:expr) => {
+                x!(self.ops
+                    ; xor ecx, ecx
+                    ; mov rax, [rbx + d($lhs)]
+                    ; cmp rax, [rbx + d($rhs)]
+                    ; $set cl
+                    ; mov [rbx + d($dst)], rcx
+                )
+            };
+        }
+        macro_rules! cmp32_imm {
+            ($set:ident, $dst:expr, $lhs:expr, $imm:expr) => {
+                x!(self.ops
+                    ; xor ecx, ecx
+                    ; cmp DWORD [rbx + d($lhs)], $imm
+                    ; $set cl
+                    ; mov [rbx + d($dst)], rcx
+                )
+            };
+        }
+        macro_rules! cmp64_imm {
+            ($set:ident, $dst:expr, $lhs:expr, $imm:expr) => {
+                x!(self.ops
+                    ; xor ecx, ecx
+                    ; cmp QWORD [rbx + d($lhs)], $imm
+                    ; $set cl
+                    ; mov [rbx + d($dst)], rcx
+                )
+            };
+        }
+        macro_rules! br32 {
+            ($j:ident, $lhs:expr, $rhs:expr, $t:expr) => {{
+                let l = self.target($t);
+                x!(self.ops
+                    ; mov eax, [rbx + d($lhs)]
+                    ; cmp eax, [rbx + d($rhs)]
+                    ; $j =>l
+                )
+            }};
+        }
+        macro_rules! br64 {
+            ($j:ident, $lhs:expr, $rhs:expr, $t:expr) => {{
+                let l = self.target($t);
+                x!(self.ops
+                    ; mov rax, [rbx + d($lhs)]
+                    ; cmp rax, [rbx + d($rhs)]
+                    ; $j =>l
+                )
+            }};
+        }
+        macro_rules! shift32 {
+            ($op:ident, $dst:expr, $lhs:expr, $rhs:expr) => {
+                x!(self.ops
+                    ; mov ecx, [rbx + d($rhs)]
+                    ; mov eax, [rbx + d($lhs)]
+                    ; $op eax, cl
+                    ; mov [rbx + d($dst)], rax
+                )
+            };
+        }
+        macro_rules! shift64 {
+            ($op:ident, $dst:expr, $lhs:expr, $rhs:expr) => {
+                x!(self.ops
+                    ; mov ecx, [rbx + d($rhs)]
+                    ; mov rax, [rbx + d($lhs)]
+                    ; $op rax, cl
+                    ; mov [rbx + d($dst)], rax
+                )
+            };
+        }
+        macro_rules! shift32_imm {
+            ($op:ident, $dst:expr, $lhs:expr, $imm:expr) => {
+                x!(self.ops
+                    ; mov eax, [rbx + d($lhs)]
+                    ; $op eax, ($imm & 31) as i8
+                    ; mov [rbx + d($dst)], rax
+                )
+            };
+        }
+        macro_rules! shift64_imm {
+            ($op:ident, $dst:expr, $lhs:expr, $imm:expr) => {
+                x!(self.ops
+                    ; mov rax, [rbx + d($lhs)]
+                    ; $op rax, ($imm & 63) as i8
+                    ; mov [rbx + d($dst)], rax
+                )
+            };
+        }
+        // f32: xmm0 = op(lhs, rhs), stored zero-extended.
+        macro_rules! f32_bin {
+            ($op:ident, $dst:expr, $lhs:expr, $rhs:expr) => {
+                x!(self.ops
+                    ; movss xmm0, [rbx + d($lhs)]
+                    ; $op xmm0, [rbx + d($rhs)]
+                    ; movd eax, xmm0
+                    ; mov [rbx + d($dst)], rax
+                )
+            };
+        }
+        macro_rules! f64_bin {
+            ($op:ident, $dst:expr, $lhs:expr, $rhs:expr) => {
+                x!(self.ops
+                    ; movsd xmm0, [rbx + d($lhs)]
+                    ; $op xmm0, [rbx + d($rhs)]
+                    ; movsd [rbx + d($dst)], xmm0
+                )
+            };
+        }
+        // Float comparisons: `ucomis a, b` then `set` (NaN sets ZF, PF and CF).
+        macro_rules! fcmp {
+            ($mov:ident, $ucom:ident, $set:ident, $dst:expr, $a:expr, $b:expr) => {
+                x!(self.ops
+                    ; xor ecx, ecx
+                    ; $mov xmm0, [rbx + d($a)]
+                    ; $ucom xmm0, [rbx + d($b)]
+                    ; $set cl
+                    ; mov [rbx + d($dst)], rcx
+                )
+            };
+        }
+        macro_rules! load {
+            ($size:expr, $dst:expr, $ptr:expr, $mem:expr, $off:expr, $pc:expr, |$a:ident| $($body:tt)*) => {{
+                if $mem != 0 {
+                    self.slow($pc);
+                } else {
+                    let $a = self.address($ptr, $off, $size);
+                    x!(self.ops ; $($body)* ; mov [rbx + d($dst)], rcx);
+                }
+            }};
+        }
+        macro_rules! store {
+            ($size:expr, $ptr:expr, $value:expr, $mem:expr, $off:expr, $pc:expr, |$a:ident| $($body:tt)*) => {{
+                if $mem != 0 {
+                    self.slow($pc);
+                } else {
+                    let $a = self.address($ptr, $off, $size);
+                    x!(self.ops ; mov rcx, [rbx + d($value)] ; $($body)*);
+                }
+            }};
+        }
+
+        match instr {
+            // ---- control ----
+            I::Unreachable {} => {
+                let l = self.trap(TrapCode::Unreachable);
+                x!(self.ops; jmp =>l);
+            }
+            I::ConsumeFuel { amount } if amount > i32::MAX as u32 => self.slow(pc),
+            I::ConsumeFuel { amount } => {
+                let l = self.trap(TrapCode::OutOfFuel);
+                x!(self.ops
+                    ; mov rax, [r12 + CTX_FUEL]
+                    ; mov rcx, [rax]
+                    ; sub rcx, amount as i32
+                    ; jb =>l
+                    ; mov [rax], rcx
+                );
+            }
+            I::CheckInterrupt {} => {
+                let skip = self.ops.new_dynamic_label();
+                x!(self.ops
+                    ; mov rax, [r12 + CTX_INTERRUPT]
+                    ; cmp BYTE [rax], 0
+                    ; je =>skip
+                );
+                self.slow(pc);
+                x!(self.ops; =>skip);
+            }
+            I::Br { target } => {
+                let l = self.target(target);
+                x!(self.ops; jmp =>l);
+            }
+            I::BrIfNez { cond, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; cmp DWORD [rbx + d(cond)], 0
+                    ; jne =>l
+                );
+            }
+            I::BrIfEqz { cond, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; cmp DWORD [rbx + d(cond)], 0
+                    ; je =>l
+                );
+            }
+            I::BrTable { index, len } => {
+                // Each following `br` is one 5-byte `jmp rel32`: jump into that table.
+                let table = self.targets[pc + 1].expect("label after br_table");
+                x!(self.ops
+                    ; mov eax, [rbx + d(index)]
+                    ; mov ecx, len as i32
+                    ; cmp eax, ecx
+                    ; cmova eax, ecx
+                    ; lea rcx, [=>table]
+                    ; lea rax, [rax + rax * 4]
+                    ; add rax, rcx
+                    ; jmp rax
+                );
+            }
+            I::Return {} => {
+                x!(self.ops
+                    ; mov rsp, rbp
+                    ; pop rbp
+                    ; ret
+                );
+            }
+            I::Call { base, func } => self.call(base, func),
+            I::CallIndirect {
+                base,
+                index,
+                table,
+                type_index,
+            } => self.call_indirect(base, index, table, type_index),
+            I::BrI32Eq { lhs, rhs, target } => br32!(je, lhs, rhs, target),
+            I::BrI32Ne { lhs, rhs, target } => br32!(jne, lhs, rhs, target),
+            I::BrI32LtS { lhs, rhs, target } => br32!(jl, lhs, rhs, target),
+            I::BrI32LtU { lhs, rhs, target } => br32!(jb, lhs, rhs, target),
+            I::BrI32GtS { lhs, rhs, target } => br32!(jg, lhs, rhs, target),
+            I::BrI32GtU { lhs, rhs, target } => br32!(ja, lhs, rhs, target),
+            I::BrI32LeS { lhs, rhs, target } => br32!(jle, lhs, rhs, target),
+            I::BrI32LeU { lhs, rhs, target } => br32!(jbe, lhs, rhs, target),
+            I::BrI32GeS { lhs, rhs, target } => br32!(jge, lhs, rhs, target),
+            I::BrI32GeU { lhs, rhs, target } => br32!(jae, lhs, rhs, target),
+            I::BrI64Eq { lhs, rhs, target } => br64!(je, lhs, rhs, target),
+            I::BrI64Ne { lhs, rhs, target } => br64!(jne, lhs, rhs, target),
+            I::BrI64LtS { lhs, rhs, target } => br64!(jl, lhs, rhs, target),
+            I::BrI64LtU { lhs, rhs, target } => br64!(jb, lhs, rhs, target),
+            I::BrI64GtS { lhs, rhs, target } => br64!(jg, lhs, rhs, target),
+            I::BrI64GtU { lhs, rhs, target } => br64!(ja, lhs, rhs, target),
+            I::BrI64LeS { lhs, rhs, target } => br64!(jle, lhs, rhs, target),
+            I::BrI64LeU { lhs, rhs, target } => br64!(jbe, lhs, rhs, target),
+            I::BrI64GeS { lhs, rhs, target } => br64!(jge, lhs, rhs, target),
+            I::BrI64GeU { lhs, rhs, target } => br64!(jae, lhs, rhs, target),
+
+            // ---- values ----
+            I::Copy { dst, src } => {
+                if dst != src {
+                    x!(self.ops
+                        ; mov rax, [rbx + d(src)]
+                        ; mov [rbx + d(dst)], rax
+                    );
+                }
+            }
+            I::Copy128 { dst, src } => {
+                x!(self.ops
+                    ; movups xmm0, [rbx + d(src)]
+                    ; movups [rbx + d(dst)], xmm0
+                );
+            }
+            I::CopyMany { dst, src, len } => {
+                let (dst, src) = (i32::from(dst.0), i32::from(src.0));
+                let len = i32::from(len);
+                let order: Vec<i32> = if dst <= src {
+                    (0..len).collect()
+                } else {
+                    (0..len).rev().collect()
+                };
+                for i in order {
+                    x!(self.ops
+                        ; mov rax, [rbx + 8 * (src + i)]
+                        ; mov [rbx + 8 * (dst + i)], rax
+                    );
+                }
+            }
+            I::ConstI32 { dst, value } => self.const64(dst, u64::from(value as u32)),
+            I::ConstI64 { dst, value } => self.const64(dst, value as u64),
+            I::ConstF32 { dst, bits } => self.const64(dst, u64::from(bits)),
+            I::ConstF64 { dst, bits } => self.const64(dst, bits),
+            I::ConstV128 { dst, index } => {
+                let v = self.func.v128_consts[index as usize];
+                self.const64(dst, v as u64);
+                self.const64(Slot(dst.0 + 1), (v >> 64) as u64);
+            }
+            I::Select {
+                dst,
+                cond,
+                if_true,
+                if_false,
+            } => {
+                x!(self.ops
+                    ; mov rax, [rbx + d(if_true)]
+                    ; mov rcx, [rbx + d(if_false)]
+                    ; cmp DWORD [rbx + d(cond)], 0
+                    ; cmove rax, rcx
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::Select128 {
+                dst,
+                cond,
+                if_true,
+                if_false,
+            } => {
+                let t = d(if_true);
+                let f = d(if_false);
+                x!(self.ops
+                    ; mov rax, [rbx + t]
+                    ; mov rdx, [rbx + t + 8]
+                    ; mov rcx, [rbx + f]
+                    ; mov rsi, [rbx + f + 8]
+                    ; cmp DWORD [rbx + d(cond)], 0
+                    ; cmove rax, rcx
+                    ; cmove rdx, rsi
+                    ; mov [rbx + d(dst)], rax
+                    ; mov [rbx + d(dst) + 8], rdx
+                );
+            }
+            I::GlobalGet { dst, global } => {
+                x!(self.ops
+                    ; mov rax, [r13 + INST_GLOBALS]
+                    ; mov rax, [rax + 8 * global as i32]
+                    ; mov rax, [rax]
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::GlobalGet128 { dst, global } => {
+                x!(self.ops
+                    ; mov rax, [r13 + INST_GLOBALS]
+                    ; mov rax, [rax + 8 * global as i32]
+                    ; movups xmm0, [rax]
+                    ; movups [rbx + d(dst)], xmm0
+                );
+            }
+            I::GlobalSet { src, global } => {
+                x!(self.ops
+                    ; mov rax, [r13 + INST_GLOBALS]
+                    ; mov rax, [rax + 8 * global as i32]
+                    ; mov rcx, [rbx + d(src)]
+                    ; mov [rax], rcx
+                );
+            }
+            I::GlobalSet128 { src, global } => {
+                x!(self.ops
+                    ; mov rax, [r13 + INST_GLOBALS]
+                    ; mov rax, [rax + 8 * global as i32]
+                    ; movups xmm0, [rbx + d(src)]
+                    ; movups [rax], xmm0
+                );
+            }
+
+            // ---- references ----
+            I::RefNull { dst } => self.const64(dst, 0),
+            I::RefIsNull { dst, src } => cmp32_imm!(sete, dst, src, 0),
+            I::RefFunc { dst, func } => {
+                let e = FUNC_SIZE * func as i32;
+                x!(self.ops
+                    ; mov rax, [r13 + INST_FUNCS]
+                    ; mov eax, [rax + e + FUNC_ADDR]
+                    ; inc eax
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+
+            // ---- memory 0, inline ----
+            I::I32Load {
+                dst,
+                ptr,
+                memory,
+                offset,
+            } => {
+                load!(4, dst, ptr, memory, offset, pc, |a| mov ecx, [r14 + rax + a])
+            }
+            I::I64Load {
+                dst,
+                ptr,
+                memory,
+                offset,
+            } => {
+                load!(8, dst, ptr, memory, offset, pc, |a| mov rcx, [r14 + rax + a])
+            }
+            I::F32Load {
+                dst,
+                ptr,
+                memory,
+                offset,
+            } => {
+                load!(4, dst, ptr, memory, offset, pc, |a| mov ecx, [r14 + rax + a])
+            }
+            I::F64Load {
+                dst,
+                ptr,
+                memory,
+                offset,
+            } => {
+                load!(8, dst, ptr, memory, offset, pc, |a| mov rcx, [r14 + rax + a])
+            }
+            I::I32Load8S {
+                dst,
+                ptr,
+                memory,
+                offset,
+            } => {
+                load!(1, dst, ptr, memory, offset, pc, |a| movsx ecx, BYTE [r14 + rax + a])
+            }
+            I::I32Load8U {
+                dst,
+                ptr,
+                memory,
+                offset,
+            } => {
+                load!(1, dst, ptr, memory, offset, pc, |a| movzx ecx, BYTE [r14 + rax + a])
+            }
+            I::I32Load16S {
+                dst,
+                ptr,
+                memory,
+                offset,
+            } => {
+                load!(2, dst, ptr, memory, offset, pc, |a| movsx ecx, WORD [r14 + rax + a])
+            }
+            I::I32Load16U {
+                dst,
+                ptr,
+                memory,
+                offset,
+            } => {
+                load!(2, dst, ptr, memory, offset, pc, |a| movzx ecx, WORD [r14 + rax + a])
+            }
+            I::I64Load8S {
+                dst,
+                ptr,
+                memory,
+                offset,
+            } => {
+                load!(1, dst, ptr, memory, offset, pc, |a| movsx rcx, BYTE [r14 + rax + a])
+            }
+            I::I64Load8U {
+                dst,
+                ptr,
+                memory,
+                offset,
+            } => {
+                load!(1, dst, ptr, memory, offset, pc, |a| movzx ecx, BYTE [r14 + rax + a])
+            }
+            I::I64Load16S {
+                dst,
+                ptr,
+                memory,
+                offset,
+            } => {
+                load!(2, dst, ptr, memory, offset, pc, |a| movsx rcx, WORD [r14 + rax + a])
+            }
+            I::I64Load16U {
+                dst,
+                ptr,
+                memory,
+                offset,
+            } => {
+                load!(2, dst, ptr, memory, offset, pc, |a| movzx ecx, WORD [r14 + rax + a])
+            }
+            I::I64Load32S {
+                dst,
+                ptr,
+                memory,
+                offset,
+            } => {
+                load!(4, dst, ptr, memory, offset, pc, |a| movsxd rcx, DWORD [r14 + rax + a])
+            }
+            I::I64Load32U {
+                dst,
+                ptr,
+                memory,
+                offset,
+            } => {
+                load!(4, dst, ptr, memory, offset, pc, |a| mov ecx, [r14 + rax + a])
+            }
+            I::I32Store {
+                ptr,
+                value,
+                memory,
+                offset,
+            }
+            | I::F32Store {
+                ptr,
+                value,
+                memory,
+                offset,
+            } => {
+                store!(
+                    4,
+                    ptr,
+                    value,
+                    memory,
+                    offset,
+                    pc,
+                    |a| mov[r14 + rax + a],
+                    ecx
+                )
+            }
+            I::I64Store {
+                ptr,
+                value,
+                memory,
+                offset,
+            }
+            | I::F64Store {
+                ptr,
+                value,
+                memory,
+                offset,
+            } => {
+                store!(
+                    8,
+                    ptr,
+                    value,
+                    memory,
+                    offset,
+                    pc,
+                    |a| mov[r14 + rax + a],
+                    rcx
+                )
+            }
+            I::I32Store8 {
+                ptr,
+                value,
+                memory,
+                offset,
+            }
+            | I::I64Store8 {
+                ptr,
+                value,
+                memory,
+                offset,
+            } => {
+                store!(
+                    1,
+                    ptr,
+                    value,
+                    memory,
+                    offset,
+                    pc,
+                    |a| mov[r14 + rax + a],
+                    cl
+                )
+            }
+            I::I32Store16 {
+                ptr,
+                value,
+                memory,
+                offset,
+            }
+            | I::I64Store16 {
+                ptr,
+                value,
+                memory,
+                offset,
+            } => {
+                store!(
+                    2,
+                    ptr,
+                    value,
+                    memory,
+                    offset,
+                    pc,
+                    |a| mov[r14 + rax + a],
+                    cx
+                )
+            }
+            I::I64Store32 {
+                ptr,
+                value,
+                memory,
+                offset,
+            } => {
+                store!(
+                    4,
+                    ptr,
+                    value,
+                    memory,
+                    offset,
+                    pc,
+                    |a| mov[r14 + rax + a],
+                    ecx
+                )
+            }
+            // ---- i32 ----
+            I::I32Eqz { dst, src } => cmp32_imm!(sete, dst, src, 0),
+            I::I32Eq { dst, lhs, rhs } => cmp32!(sete, dst, lhs, rhs),
+            I::I32Ne { dst, lhs, rhs } => cmp32!(setne, dst, lhs, rhs),
+            I::I32LtS { dst, lhs, rhs } => cmp32!(setl, dst, lhs, rhs),
+            I::I32LtU { dst, lhs, rhs } => cmp32!(setb, dst, lhs, rhs),
+            I::I32GtS { dst, lhs, rhs } => cmp32!(setg, dst, lhs, rhs),
+            I::I32GtU { dst, lhs, rhs } => cmp32!(seta, dst, lhs, rhs),
+            I::I32LeS { dst, lhs, rhs } => cmp32!(setle, dst, lhs, rhs),
+            I::I32LeU { dst, lhs, rhs } => cmp32!(setbe, dst, lhs, rhs),
+            I::I32GeS { dst, lhs, rhs } => cmp32!(setge, dst, lhs, rhs),
+            I::I32GeU { dst, lhs, rhs } => cmp32!(setae, dst, lhs, rhs),
+            I::I32Clz { dst, src } => {
+                x!(self.ops
+                    ; mov ecx, 63
+                    ; bsr eax, [rbx + d(src)]
+                    ; cmovz eax, ecx
+                    ; xor eax, 31
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::I32Ctz { dst, src } => {
+                x!(self.ops
+                    ; mov ecx, 32
+                    ; bsf eax, [rbx + d(src)]
+                    ; cmovz eax, ecx
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::I32Popcnt { dst, src } => {
+                if self.popcnt {
+                    x!(self.ops
+                        ; popcnt eax, [rbx + d(src)]
+                        ; mov [rbx + d(dst)], rax
+                    );
+                } else {
+                    self.slow(pc);
+                }
+            }
+            I::I32Add { dst, lhs, rhs } => alu32!(add, dst, lhs, rhs),
+            I::I32Sub { dst, lhs, rhs } => alu32!(sub, dst, lhs, rhs),
+            I::I32Mul { dst, lhs, rhs } => alu32!(imul, dst, lhs, rhs),
+            I::I32DivS { dst, lhs, rhs } => self.div32(dst, lhs, rhs, true, false),
+            I::I32DivU { dst, lhs, rhs } => self.div32(dst, lhs, rhs, false, false),
+            I::I32RemS { dst, lhs, rhs } => self.div32(dst, lhs, rhs, true, true),
+            I::I32RemU { dst, lhs, rhs } => self.div32(dst, lhs, rhs, false, true),
+            I::I32And { dst, lhs, rhs } => alu32!(and, dst, lhs, rhs),
+            I::I32Or { dst, lhs, rhs } => alu32!(or, dst, lhs, rhs),
+            I::I32Xor { dst, lhs, rhs } => alu32!(xor, dst, lhs, rhs),
+            I::I32Shl { dst, lhs, rhs } => shift32!(shl, dst, lhs, rhs),
+            I::I32ShrS { dst, lhs, rhs } => shift32!(sar, dst, lhs, rhs),
+            I::I32ShrU { dst, lhs, rhs } => shift32!(shr, dst, lhs, rhs),
+            I::I32Rotl { dst, lhs, rhs } => shift32!(rol, dst, lhs, rhs),
+            I::I32Rotr { dst, lhs, rhs } => shift32!(ror, dst, lhs, rhs),
+            I::I32EqImm { dst, lhs, imm } => cmp32_imm!(sete, dst, lhs, imm),
+            I::I32NeImm { dst, lhs, imm } => cmp32_imm!(setne, dst, lhs, imm),
+            I::I32LtSImm { dst, lhs, imm } => cmp32_imm!(setl, dst, lhs, imm),
+            I::I32LtUImm { dst, lhs, imm } => cmp32_imm!(setb, dst, lhs, imm),
+            I::I32GtSImm { dst, lhs, imm } => cmp32_imm!(setg, dst, lhs, imm),
+            I::I32GtUImm { dst, lhs, imm } => cmp32_imm!(seta, dst, lhs, imm),
+            I::I32LeSImm { dst, lhs, imm } => cmp32_imm!(setle, dst, lhs, imm),
+            I::I32LeUImm { dst, lhs, imm } => cmp32_imm!(setbe, dst, lhs, imm),
+            I::I32GeSImm { dst, lhs, imm } => cmp32_imm!(setge, dst, lhs, imm),
+            I::I32GeUImm { dst, lhs, imm } => cmp32_imm!(setae, dst, lhs, imm),
+            I::I32AddImm { dst, lhs, imm } => alu32_imm!(add, dst, lhs, imm),
+            I::I32MulImm { dst, lhs, imm } => {
+                x!(self.ops
+                    ; imul eax, [rbx + d(lhs)], imm
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::I32AndImm { dst, lhs, imm } => alu32_imm!(and, dst, lhs, imm),
+            I::I32OrImm { dst, lhs, imm } => alu32_imm!(or, dst, lhs, imm),
+            I::I32XorImm { dst, lhs, imm } => alu32_imm!(xor, dst, lhs, imm),
+            I::I32ShlImm { dst, lhs, imm } => shift32_imm!(shl, dst, lhs, imm),
+            I::I32ShrSImm { dst, lhs, imm } => shift32_imm!(sar, dst, lhs, imm),
+            I::I32ShrUImm { dst, lhs, imm } => shift32_imm!(shr, dst, lhs, imm),
+            I::I32RotlImm { dst, lhs, imm } => shift32_imm!(rol, dst, lhs, imm),
+            I::I32RotrImm { dst, lhs, imm } => shift32_imm!(ror, dst, lhs, imm),
+
+            // ---- i64 ----
+            I::I64Eqz { dst, src } => cmp64_imm!(sete, dst, src, 0),
+            I::I64Eq { dst, lhs, rhs } => cmp64!(sete, dst, lhs, rhs),
+            I::I64Ne { dst, lhs, rhs } => cmp64!(setne, dst, lhs, rhs),
+            I::I64LtS { dst, lhs, rhs } => cmp64!(setl, dst, lhs, rhs),
+            I::I64LtU { dst, lhs, rhs } => cmp64!(setb, dst, lhs, rhs),
+            I::I64GtS { dst, lhs, rhs } => cmp64!(setg, dst, lhs, rhs),
+            I::I64GtU { dst, lhs, rhs } => cmp64!(seta, dst, lhs, rhs),
+            I::I64LeS { dst, lhs, rhs } => cmp64!(setle, dst, lhs, rhs),
+            I::I64LeU { dst, lhs, rhs } => cmp64!(setbe, dst, lhs, rhs),
+            I::I64GeS { dst, lhs, rhs } => cmp64!(setge, dst, lhs, rhs),
+            I::I64GeU { dst, lhs, rhs } => cmp64!(setae, dst, lhs, rhs),
+            I::I64Clz { dst, src } => {
+                x!(self.ops
+                    ; mov ecx, 127
+                    ; bsr rax, [rbx + d(src)]
+                    ; cmovz eax, ecx
+                    ; xor eax, 63
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::I64Ctz { dst, src } => {
+                x!(self.ops
+                    ; mov ecx, 64
+                    ; bsf rax, [rbx + d(src)]
+                    ; cmovz eax, ecx
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::I64Popcnt { dst, src } => {
+                if self.popcnt {
+                    x!(self.ops
+                        ; popcnt rax, [rbx + d(src)]
+                        ; mov [rbx + d(dst)], rax
+                    );
+                } else {
+                    self.slow(pc);
+                }
+            }
+            I::I64Add { dst, lhs, rhs } => alu64!(add, dst, lhs, rhs),
+            I::I64Sub { dst, lhs, rhs } => alu64!(sub, dst, lhs, rhs),
+            I::I64Mul { dst, lhs, rhs } => alu64!(imul, dst, lhs, rhs),
+            I::I64DivS { dst, lhs, rhs } => self.div64(dst, lhs, rhs, true, false),
+            I::I64DivU { dst, lhs, rhs } => self.div64(dst, lhs, rhs, false, false),
+            I::I64RemS { dst, lhs, rhs } => self.div64(dst, lhs, rhs, true, true),
+            I::I64RemU { dst, lhs, rhs } => self.div64(dst, lhs, rhs, false, true),
+            I::I64And { dst, lhs, rhs } => alu64!(and, dst, lhs, rhs),
+            I::I64Or { dst, lhs, rhs } => alu64!(or, dst, lhs, rhs),
+            I::I64Xor { dst, lhs, rhs } => alu64!(xor, dst, lhs, rhs),
+            I::I64Shl { dst, lhs, rhs } => shift64!(shl, dst, lhs, rhs),
+            I::I64ShrS { dst, lhs, rhs } => shift64!(sar, dst, lhs, rhs),
+            I::I64ShrU { dst, lhs, rhs } => shift64!(shr, dst, lhs, rhs),
+            I::I64Rotl { dst, lhs, rhs } => shift64!(rol, dst, lhs, rhs),
+            I::I64Rotr { dst, lhs, rhs } => shift64!(ror, dst, lhs, rhs),
+            I::I64EqImm { dst, lhs, imm } => cmp64_imm!(sete, dst, lhs, imm),
+            I::I64NeImm { dst, lhs, imm } => cmp64_imm!(setne, dst, lhs, imm),
+            I::I64LtSImm { dst, lhs, imm } => cmp64_imm!(setl, dst, lhs, imm),
+            I::I64LtUImm { dst, lhs, imm } => cmp64_imm!(setb, dst, lhs, imm),
+            I::I64GtSImm { dst, lhs, imm } => cmp64_imm!(setg, dst, lhs, imm),
+            I::I64GtUImm { dst, lhs, imm } => cmp64_imm!(seta, dst, lhs, imm),
+            I::I64LeSImm { dst, lhs, imm } => cmp64_imm!(setle, dst, lhs, imm),
+            I::I64LeUImm { dst, lhs, imm } => cmp64_imm!(setbe, dst, lhs, imm),
+            I::I64GeSImm { dst, lhs, imm } => cmp64_imm!(setge, dst, lhs, imm),
+            I::I64GeUImm { dst, lhs, imm } => cmp64_imm!(setae, dst, lhs, imm),
+            I::I64AddImm { dst, lhs, imm } => alu64_imm!(add, dst, lhs, imm),
+            I::I64MulImm { dst, lhs, imm } => {
+                x!(self.ops
+                    ; imul rax, [rbx + d(lhs)], imm
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::I64AndImm { dst, lhs, imm } => alu64_imm!(and, dst, lhs, imm),
+            I::I64OrImm { dst, lhs, imm } => alu64_imm!(or, dst, lhs, imm),
+            I::I64XorImm { dst, lhs, imm } => alu64_imm!(xor, dst, lhs, imm),
+            I::I64ShlImm { dst, lhs, imm } => shift64_imm!(shl, dst, lhs, imm),
+            I::I64ShrSImm { dst, lhs, imm } => shift64_imm!(sar, dst, lhs, imm),
+            I::I64ShrUImm { dst, lhs, imm } => shift64_imm!(shr, dst, lhs, imm),
+            I::I64RotlImm { dst, lhs, imm } => shift64_imm!(rol, dst, lhs, imm),
+            I::I64RotrImm { dst, lhs, imm } => shift64_imm!(ror, dst, lhs, imm),
+
+            // ---- f32 ----
+            I::F32Eq { dst, lhs, rhs } => {
+                x!(self.ops
+                    ; movss xmm0, [rbx + d(lhs)]
+                    ; ucomiss xmm0, [rbx + d(rhs)]
+                    ; sete al
+                    ; setnp cl
+                    ; and al, cl
+                    ; movzx eax, al
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F32Ne { dst, lhs, rhs } => {
+                x!(self.ops
+                    ; movss xmm0, [rbx + d(lhs)]
+                    ; ucomiss xmm0, [rbx + d(rhs)]
+                    ; setne al
+                    ; setp cl
+                    ; or al, cl
+                    ; movzx eax, al
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F32Lt { dst, lhs, rhs } => fcmp!(movss, ucomiss, seta, dst, rhs, lhs),
+            I::F32Gt { dst, lhs, rhs } => fcmp!(movss, ucomiss, seta, dst, lhs, rhs),
+            I::F32Le { dst, lhs, rhs } => fcmp!(movss, ucomiss, setae, dst, rhs, lhs),
+            I::F32Ge { dst, lhs, rhs } => fcmp!(movss, ucomiss, setae, dst, lhs, rhs),
+            I::F32Abs { dst, src } => {
+                x!(self.ops
+                    ; mov eax, [rbx + d(src)]
+                    ; and eax, 0x7fff_ffff
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F32Neg { dst, src } => {
+                x!(self.ops
+                    ; mov eax, [rbx + d(src)]
+                    ; xor eax, 0x8000_0000_u32 as i32
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F32Copysign { dst, lhs, rhs } => {
+                x!(self.ops
+                    ; mov eax, [rbx + d(lhs)]
+                    ; mov ecx, [rbx + d(rhs)]
+                    ; and eax, 0x7fff_ffff
+                    ; and ecx, 0x8000_0000_u32 as i32
+                    ; or eax, ecx
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F32Sqrt { dst, src } => {
+                x!(self.ops
+                    ; movss xmm0, [rbx + d(src)]
+                    ; sqrtss xmm0, xmm0
+                    ; movd eax, xmm0
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F32Add { dst, lhs, rhs } => f32_bin!(addss, dst, lhs, rhs),
+            I::F32Sub { dst, lhs, rhs } => f32_bin!(subss, dst, lhs, rhs),
+            I::F32Mul { dst, lhs, rhs } => f32_bin!(mulss, dst, lhs, rhs),
+            I::F32Div { dst, lhs, rhs } => f32_bin!(divss, dst, lhs, rhs),
+
+            // ---- f64 ----
+            I::F64Eq { dst, lhs, rhs } => {
+                x!(self.ops
+                    ; movsd xmm0, [rbx + d(lhs)]
+                    ; ucomisd xmm0, [rbx + d(rhs)]
+                    ; sete al
+                    ; setnp cl
+                    ; and al, cl
+                    ; movzx eax, al
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F64Ne { dst, lhs, rhs } => {
+                x!(self.ops
+                    ; movsd xmm0, [rbx + d(lhs)]
+                    ; ucomisd xmm0, [rbx + d(rhs)]
+                    ; setne al
+                    ; setp cl
+                    ; or al, cl
+                    ; movzx eax, al
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F64Lt { dst, lhs, rhs } => fcmp!(movsd, ucomisd, seta, dst, rhs, lhs),
+            I::F64Gt { dst, lhs, rhs } => fcmp!(movsd, ucomisd, seta, dst, lhs, rhs),
+            I::F64Le { dst, lhs, rhs } => fcmp!(movsd, ucomisd, setae, dst, rhs, lhs),
+            I::F64Ge { dst, lhs, rhs } => fcmp!(movsd, ucomisd, setae, dst, lhs, rhs),
+            I::F64Abs { dst, src } => {
+                x!(self.ops
+                    ; mov rax, [rbx + d(src)]
+                    ; btr rax, 63
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F64Neg { dst, src } => {
+                x!(self.ops
+                    ; mov rax, [rbx + d(src)]
+                    ; btc rax, 63
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F64Copysign { dst, lhs, rhs } => {
+                x!(self.ops
+                    ; mov rax, [rbx + d(lhs)]
+                    ; mov rcx, [rbx + d(rhs)]
+                    ; btr rax, 63
+                    ; shr rcx, 63
+                    ; shl rcx, 63
+                    ; or rax, rcx
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F64Sqrt { dst, src } => {
+                x!(self.ops
+                    ; movsd xmm0, [rbx + d(src)]
+                    ; sqrtsd xmm0, xmm0
+                    ; movsd [rbx + d(dst)], xmm0
+                );
+            }
+            I::F64Add { dst, lhs, rhs } => f64_bin!(addsd, dst, lhs, rhs),
+            I::F64Sub { dst, lhs, rhs } => f64_bin!(subsd, dst, lhs, rhs),
+            I::F64Mul { dst, lhs, rhs } => f64_bin!(mulsd, dst, lhs, rhs),
+            I::F64Div { dst, lhs, rhs } => f64_bin!(divsd, dst, lhs, rhs),
+
+            // ---- conversions ----
+            I::I32WrapI64 { dst, src } | I::I64ExtendI32U { dst, src } => {
+                x!(self.ops
+                    ; mov eax, [rbx + d(src)]
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::I64ExtendI32S { dst, src } | I::I64Extend32S { dst, src } => {
+                x!(self.ops
+                    ; movsxd rax, DWORD [rbx + d(src)]
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::I32Extend8S { dst, src } => {
+                x!(self.ops
+                    ; movsx eax, BYTE [rbx + d(src)]
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::I32Extend16S { dst, src } => {
+                x!(self.ops
+                    ; movsx eax, WORD [rbx + d(src)]
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::I64Extend8S { dst, src } => {
+                x!(self.ops
+                    ; movsx rax, BYTE [rbx + d(src)]
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::I64Extend16S { dst, src } => {
+                x!(self.ops
+                    ; movsx rax, WORD [rbx + d(src)]
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F32ConvertI32S { dst, src } => {
+                x!(self.ops
+                    ; cvtsi2ss xmm0, DWORD [rbx + d(src)]
+                    ; movd eax, xmm0
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F32ConvertI32U { dst, src } => {
+                x!(self.ops
+                    ; mov eax, [rbx + d(src)]
+                    ; cvtsi2ss xmm0, rax
+                    ; movd eax, xmm0
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F32ConvertI64S { dst, src } => {
+                x!(self.ops
+                    ; cvtsi2ss xmm0, QWORD [rbx + d(src)]
+                    ; movd eax, xmm0
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F64ConvertI32S { dst, src } => {
+                x!(self.ops
+                    ; cvtsi2sd xmm0, DWORD [rbx + d(src)]
+                    ; movsd [rbx + d(dst)], xmm0
+                );
+            }
+            I::F64ConvertI32U { dst, src } => {
+                x!(self.ops
+                    ; mov eax, [rbx + d(src)]
+                    ; cvtsi2sd xmm0, rax
+                    ; movsd [rbx + d(dst)], xmm0
+                );
+            }
+            I::F64ConvertI64S { dst, src } => {
+                x!(self.ops
+                    ; cvtsi2sd xmm0, QWORD [rbx + d(src)]
+                    ; movsd [rbx + d(dst)], xmm0
+                );
+            }
+            I::F32DemoteF64 { dst, src } => {
+                x!(self.ops
+                    ; cvtsd2ss xmm0, [rbx + d(src)]
+                    ; movd eax, xmm0
+                    ; mov [rbx + d(dst)], rax
+                );
+            }
+            I::F64PromoteF32 { dst, src } => {
+                x!(self.ops
+                    ; cvtss2sd xmm0, [rbx + d(src)]
+                    ; movsd [rbx + d(dst)], xmm0
+                );
+            }
+
+            // Everything else runs in Rust, one instruction at a time.
+            _ => self.slow(pc),
+        }
+    }
+
+    fn const64(&mut self, dst: Slot, v: u64) {
+        if v <= i32::MAX as u64 || (v as i64) >= i64::from(i32::MIN) && (v as i64) < 0 {
+            x!(self.ops; mov QWORD [rbx + d(dst)], v as i64 as i32);
+        } else if v <= u64::from(u32::MAX) {
+            x!(self.ops
+                ; mov eax, v as u32 as i32
+                ; mov [rbx + d(dst)], rax
+            );
+        } else {
+            x!(self.ops
+                ; mov rax, QWORD v as i64
+                ; mov [rbx + d(dst)], rax
+            );
+        }
+    }
+
+    fn div32(&mut self, dst: Slot, lhs: Slot, rhs: Slot, signed: bool, rem: bool) {
+        let zero = self.trap(TrapCode::IntegerDivideByZero);
+        x!(self.ops
+            ; mov eax, [rbx + d(lhs)]
+            ; mov ecx, [rbx + d(rhs)]
+            ; test ecx, ecx
+            ; jz =>zero
+        );
+        if signed {
+            let done = self.ops.new_dynamic_label();
+            let normal = self.ops.new_dynamic_label();
+            x!(self.ops
+                ; cmp ecx, -1
+                ; jne =>normal
+            );
+            if rem {
+                // x rem -1 = 0 (idiv would fault on MIN rem -1).
+                x!(self.ops
+                    ; xor edx, edx
+                    ; jmp =>done
+                );
+            } else {
+                let overflow = self.trap(TrapCode::IntegerOverflow);
+                x!(self.ops
+                    ; cmp eax, i32::MIN
+                    ; je =>overflow
+                );
+            }
+            x!(self.ops
+                ; =>normal
+                ; cdq
+                ; idiv ecx
+                ; =>done
+            );
+        } else {
+            x!(self.ops
+                ; xor edx, edx
+                ; div ecx
+            );
+        }
+        if rem {
+            x!(self.ops; mov [rbx + d(dst)], rdx);
+        } else {
+            x!(self.ops; mov [rbx + d(dst)], rax);
+        }
+    }
+
+    fn div64(&mut self, dst: Slot, lhs: Slot, rhs: Slot, signed: bool, rem: bool) {
+        let zero = self.trap(TrapCode::IntegerDivideByZero);
+        x!(self.ops
+            ; mov rax, [rbx + d(lhs)]
+            ; mov rcx, [rbx + d(rhs)]
+            ; test rcx, rcx
+            ; jz =>zero
+        );
+        if signed {
+            let done = self.ops.new_dynamic_label();
+            let normal = self.ops.new_dynamic_label();
+            x!(self.ops
+                ; cmp rcx, -1
+                ; jne =>normal
+            );
+            if rem {
+                x!(self.ops
+                    ; xor edx, edx
+                    ; jmp =>done
+                );
+            } else {
+                let overflow = self.trap(TrapCode::IntegerOverflow);
+                x!(self.ops
+                    ; mov rdx, QWORD i64::MIN
+                    ; cmp rax, rdx
+                    ; je =>overflow
+                );
+            }
+            x!(self.ops
+                ; =>normal
+                ; cqo
+                ; idiv rcx
+                ; =>done
+            );
+        } else {
+            x!(self.ops
+                ; xor edx, edx
+                ; div rcx
+            );
+        }
+        if rem {
+            x!(self.ops; mov [rbx + d(dst)], rdx);
+        } else {
+            x!(self.ops; mov [rbx + d(dst)], rax);
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! The slow path: one IR instruction executed in Rust, with the interpreter's semantics (its
+//! `ops` helpers and the vm's bounds-checked accessors), for everything the code generator
+//! does not inline: tables, bulk memory, `memory.grow`, memories other than 0, float rounding
+//! and `min`/`max`, trapping and saturating conversions, and interruption.
+
+use strata_interp::ops;
+use strata_ir::{Instr, IrFunc, Slot};
+
+use strata_vm::store::two_mut;
+use strata_vm::{InstanceAddr, StoreInner, TrapCode, UntypedVal};
+
+/// What the slow path did.
+pub(crate) enum Outcome {
+    /// Done.
+    Ok,
+    /// Trapped.
+    Trap(TrapCode),
+    /// Not supported by this backend (named).
+    Unsupported(&'static str),
+}
+
+/// Runs `memory.grow` or `table.grow` (`instr`) asking `limiter`, as the interpreter does.
+pub(crate) fn grow(
+    store: &mut StoreInner,
+    inst: InstanceAddr,
+    frame: &mut [UntypedVal],
+    instr: Instr,
+    limiter: Option<&mut dyn strata_vm::ResourceLimiter>,
+) {
+    match instr {
+        Instr::MemoryGrow { dst, delta, memory } => {
+            let delta = frame[delta.index()].to_u32();
+            let m = store.instance(inst).memories[memory as usize].index();
+            let r = store.memories[m].grow(u64::from(delta), limiter);
+            frame[dst.index()] = UntypedVal::from_u32(r.map_or(u32::MAX, |old| old as u32));
+        }
+        Instr::TableGrow {
+            dst,
+            init,
+            delta,
+            table,
+        } => {
+            let t = store.instance(inst).tables[table as usize].index();
+            let (init, delta) = (
+                frame[init.index()].to_raw_ref(),
+                frame[delta.index()].to_u32(),
+            );
+            let r = store.tables[t].grow(u64::from(delta), init, limiter);
+            frame[dst.index()] = UntypedVal::from_u32(r.map_or(u32::MAX, |old| old as u32));
+        }
+        _ => unreachable!("only grow instructions"),
+    }
+}
+
+/// Runs `instr` (of `code`, running in `inst`) on `frame`.
+pub(crate) fn exec(
+    store: &mut StoreInner,
+    inst: InstanceAddr,
+    frame: &mut [UntypedVal],
+    code: &IrFunc,
+    instr: Instr,
+) -> Outcome {
+    macro_rules! get {
+        ($s:expr) => {
+            frame[Slot::index($s)]
+        };
+    }
+    macro_rules! set {
+        ($s:expr, $v:expr) => {{
+            let v = $v;
+            frame[Slot::index($s)] = v;
+        }};
+    }
+    macro_rules! trap {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(code) => return Outcome::Trap(code),
+            }
+        };
+    }
+    macro_rules! un {
+        ($dst:expr, $src:expr, $to:ident, $from:ident, $f:expr) => {{
+            let a = get!($src).$to();
+            set!($dst, UntypedVal::$from($f(a)))
+        }};
+    }
+    macro_rules! un_trap {
+        ($dst:expr, $src:expr, $to:ident, $from:ident, $f:expr) => {{
+            let a = get!($src).$to();
+            let r = trap!($f(a));
+            set!($dst, UntypedVal::$from(r))
+        }};
+    }
+    macro_rules! bin {
+        ($dst:expr, $lhs:expr, $rhs:expr, $to:ident, $from:ident, $f:expr) => {{
+            let a = get!($lhs).$to();
+            let b = get!($rhs).$to();
+            set!($dst, UntypedVal::$from($f(a, b)))
+        }};
+    }
+    macro_rules! memory {
+        ($m:expr) => {{
+            let addr = store.instance(inst).memories[$m as usize].index();
+            &mut store.memories[addr]
+        }};
+    }
+    macro_rules! load {
+        ($dst:expr, $ptr:expr, $m:expr, $off:expr, $ty:ty, $from:ident, $conv:ty) => {{
+            let addr = u64::from(get!($ptr).to_u32());
+            let v: $ty = trap!(memory!($m).load::<$ty>(addr, u64::from($off)));
+            set!($dst, UntypedVal::$from(v as $conv))
+        }};
+    }
+    macro_rules! store_op {
+        ($ptr:expr, $value:expr, $m:expr, $off:expr, $to:ident, $ty:ty) => {{
+            let addr = u64::from(get!($ptr).to_u32());
+            let v = get!($value).$to() as $ty;
+            trap!(memory!($m).store::<$ty>(addr, u64::from($off), v))
+        }};
+    }
+    macro_rules! table_addr {
+        ($t:expr) => {
+            store.instance(inst).tables[$t as usize].index()
+        };
+    }
+    use Instr as I;
+    match instr {
+        I::ConsumeFuel { amount } => match store.fuel.checked_sub(u64::from(amount)) {
+            Some(left) => store.fuel = left,
+            None => return Outcome::Trap(TrapCode::OutOfFuel),
+        },
+        I::CheckInterrupt {} => {
+            if store.interrupt.is_requested() && store.interrupt.take() {
+                return Outcome::Trap(TrapCode::Interrupted);
+            }
+        }
+
+        // ---- tables ----
+        I::TableGet { dst, index, table } => {
+            let t = table_addr!(table);
+            let r = trap!(store.tables[t].get(u64::from(get!(index).to_u32())));
+            set!(dst, UntypedVal::from_raw_ref(r))
+        }
+        I::TableSet {
+            index,
+            value,
+            table,
+        } => {
+            let t = table_addr!(table);
+            let (i, v) = (get!(index).to_u32(), get!(value).to_raw_ref());
+            trap!(store.tables[t].set(u64::from(i), v))
+        }
+        I::TableSize { dst, table } => {
+            let t = table_addr!(table);
+            set!(dst, UntypedVal::from_u32(store.tables[t].size() as u32))
+        }
+        I::TableFill {
+            index,
+            value,
+            len,
+            table,
+        } => {
+            let t = table_addr!(table);
+            let (i, v, n) = (
+                get!(index).to_u32(),
+                get!(value).to_raw_ref(),
+                get!(len).to_u32(),
+            );
+            trap!(store.tables[t].fill(u64::from(i), v, u64::from(n)))
+        }
+        I::TableCopy {
+            dst,
+            src,
+            len,
+            dst_table,
+            src_table,
+        } => {
+            let (d, s) = (table_addr!(dst_table), table_addr!(src_table));
+            let (di, si, n) = (
+                u64::from(get!(dst).to_u32()),
+                u64::from(get!(src).to_u32()),
+                u64::from(get!(len).to_u32()),
+            );
+            if d == s {
+                trap!(store.tables[d].copy_within(di, si, n))
+            } else {
+                let (dt, st) = two_mut(&mut store.tables, d, s);
+                trap!(dt.copy_from(di, st, si, n))
+            }
+        }
+        I::TableInit {
+            dst,
+            src,
+            len,
+            table,
+            elem,
+        } => {
+            let t = table_addr!(table);
+            let e = store.instance(inst).elems[elem as usize].index();
+            let (di, si, n) = (
+                u64::from(get!(dst).to_u32()),
+                u64::from(get!(src).to_u32()),
+                u64::from(get!(len).to_u32()),
+            );
+            let StoreInner { tables, elems, .. } = &mut *store;
+            trap!(tables[t].init(di, elems[e].elements(), si, n))
+        }
+        I::ElemDrop { elem } => {
+            let e = store.instance(inst).elems[elem as usize].index();
+            store.elems[e].elem_drop()
+        }
+
+        // ---- memory ----
+        I::MemorySize { dst, memory } => {
+            let pages = memory!(memory).size_pages();
+            set!(dst, UntypedVal::from_u32(pages as u32))
+        }
+        I::MemoryFill {
+            dst,
+            value,
+            len,
+            memory,
+        } => {
+            let (d, v, n) = (get!(dst).to_u32(), get!(value).to_u32(), get!(len).to_u32());
+            trap!(memory!(memory).fill(u64::from(d), v as u8, u64::from(n)))
+        }
+        I::MemoryCopy {
+            dst,
+            src,
+            len,
+            dst_memory,
+            src_memory,
+        } => {
+            let (d, s, n) = (
+                u64::from(get!(dst).to_u32()),
+                u64::from(get!(src).to_u32()),
+                u64::from(get!(len).to_u32()),
+            );
+            let dm = store.instance(inst).memories[dst_memory as usize].index();
+            let sm = store.instance(inst).memories[src_memory as usize].index();
+            if dm == sm {
+                trap!(store.memories[dm].copy_within(d, s, n))
+            } else {
+                let (dmem, smem) = two_mut(&mut store.memories, dm, sm);
+                trap!(dmem.copy_from(d, smem, s, n))
+            }
+        }
+        I::MemoryInit {
+            dst,
+            src,
+            len,
+            memory,
+            data,
+        } => {
+            let (d, s, n) = (
+                u64::from(get!(dst).to_u32()),
+                u64::from(get!(src).to_u32()),
+                u64::from(get!(len).to_u32()),
+            );
+            let m = store.instance(inst).memories[memory as usize].index();
+            let seg = store.instance(inst).datas[data as usize].index();
+            let StoreInner {
+                memories, datas, ..
+            } = &mut *store;
+            trap!(memories[m].init(d, datas[seg].bytes(), s, n))
+        }
+        I::DataDrop { data } => {
+            let seg = store.instance(inst).datas[data as usize].index();
+            store.datas[seg].data_drop()
+        }
+        I::I32Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        }
+        | I::F32Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u32, from_u32, u32),
+        I::I64Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        }
+        | I::F64Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u64, from_u64, u64),
+        I::I32Load8S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, i8, from_i32, i32),
+        I::I32Load8U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u8, from_u32, u32),
+        I::I32Load16S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, i16, from_i32, i32),
+        I::I32Load16U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u16, from_u32, u32),
+        I::I64Load8S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, i8, from_i64, i64),
+        I::I64Load8U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u8, from_u64, u64),
+        I::I64Load16S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, i16, from_i64, i64),
+        I::I64Load16U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u16, from_u64, u64),
+        I::I64Load32S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, i32, from_i64, i64),
+        I::I64Load32U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => load!(dst, ptr, memory, offset, u32, from_u64, u64),
+        I::I32Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        }
+        | I::F32Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u32, u32),
+        I::I64Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        }
+        | I::F64Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u64, u64),
+        I::I32Store8 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u32, u8),
+        I::I32Store16 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u32, u16),
+        I::I64Store8 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u64, u8),
+        I::I64Store16 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u64, u16),
+        I::I64Store32 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_op!(ptr, value, memory, offset, to_u64, u32),
+
+        // ---- numbers ----
+        I::I32Popcnt { dst, src } => un!(dst, src, to_u32, from_u32, u32::count_ones),
+        I::I64Popcnt { dst, src } => un!(dst, src, to_u64, from_u64, |a: u64| u64::from(
+            a.count_ones()
+        )),
+        I::F32Ceil { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_ceil),
+        I::F32Floor { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_floor),
+        I::F32Trunc { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_trunc),
+        I::F32Nearest { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_nearest),
+        I::F32Min { dst, lhs, rhs } => bin!(dst, lhs, rhs, to_f32, from_f32, ops::f32_min),
+        I::F32Max { dst, lhs, rhs } => bin!(dst, lhs, rhs, to_f32, from_f32, ops::f32_max),
+        I::F64Ceil { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_ceil),
+        I::F64Floor { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_floor),
+        I::F64Trunc { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_trunc),
+        I::F64Nearest { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_nearest),
+        I::F64Min { dst, lhs, rhs } => bin!(dst, lhs, rhs, to_f64, from_f64, ops::f64_min),
+        I::F64Max { dst, lhs, rhs } => bin!(dst, lhs, rhs, to_f64, from_f64, ops::f64_max),
+        I::I32TruncF32S { dst, src } => {
+            un_trap!(dst, src, to_f32, from_i32, ops::i32_trunc_f32_s)
+        }
+        I::I32TruncF32U { dst, src } => {
+            un_trap!(dst, src, to_f32, from_u32, ops::i32_trunc_f32_u)
+        }
+        I::I32TruncF64S { dst, src } => {
+            un_trap!(dst, src, to_f64, from_i32, ops::i32_trunc_f64_s)
+        }
+        I::I32TruncF64U { dst, src } => {
+            un_trap!(dst, src, to_f64, from_u32, ops::i32_trunc_f64_u)
+        }
+        I::I64TruncF32S { dst, src } => {
+            un_trap!(dst, src, to_f32, from_i64, ops::i64_trunc_f32_s)
+        }
+        I::I64TruncF32U { dst, src } => {
+            un_trap!(dst, src, to_f32, from_u64, ops::i64_trunc_f32_u)
+        }
+        I::I64TruncF64S { dst, src } => {
+            un_trap!(dst, src, to_f64, from_i64, ops::i64_trunc_f64_s)
+        }
+        I::I64TruncF64U { dst, src } => {
+            un_trap!(dst, src, to_f64, from_u64, ops::i64_trunc_f64_u)
+        }
+        I::F32ConvertI64U { dst, src } => un!(dst, src, to_u64, from_f32, |a: u64| a as f32),
+        I::F64ConvertI64U { dst, src } => un!(dst, src, to_u64, from_f64, |a: u64| a as f64),
+        I::I32TruncSatF32S { dst, src } => un!(dst, src, to_f32, from_i32, |a: f32| a as i32),
+        I::I32TruncSatF32U { dst, src } => un!(dst, src, to_f32, from_u32, |a: f32| a as u32),
+        I::I32TruncSatF64S { dst, src } => un!(dst, src, to_f64, from_i32, |a: f64| a as i32),
+        I::I32TruncSatF64U { dst, src } => un!(dst, src, to_f64, from_u32, |a: f64| a as u32),
+        I::I64TruncSatF32S { dst, src } => un!(dst, src, to_f32, from_i64, |a: f32| a as i64),
+        I::I64TruncSatF32U { dst, src } => un!(dst, src, to_f32, from_u64, |a: f32| a as u64),
+        I::I64TruncSatF64S { dst, src } => un!(dst, src, to_f64, from_i64, |a: f64| a as i64),
+        I::I64TruncSatF64U { dst, src } => un!(dst, src, to_f64, from_u64, |a: f64| a as u64),
+        other => return crate::slow_simd::exec(store, inst, frame, code, other),
+    }
+    Outcome::Ok
+}

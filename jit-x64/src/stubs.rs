@@ -1,0 +1,147 @@
+//! Code shared by every module, assembled once per process: the entry trampoline from Rust,
+//! the trap exit, the host-call stub and the stub for functions without x64 code.
+
+use std::sync::OnceLock;
+
+use dynasmrt::{
+    dynasm, x64::Assembler, AssemblyOffset, DynasmApi, DynasmLabelApi, ExecutableBuffer,
+};
+
+use crate::context::{helper, off::*, status};
+
+/// The entry trampoline: `(ctx, instance, frame, code) -> 0` on return, `1` after a trap exit.
+pub(crate) type Trampoline =
+    unsafe extern "sysv64" fn(*mut crate::context::VmContext, usize, *mut u64, usize) -> u32;
+
+/// The assembled stubs.
+pub(crate) struct Stubs {
+    buf: ExecutableBuffer,
+    trampoline: AssemblyOffset,
+    trap_common: AssemblyOffset,
+    host: AssemblyOffset,
+    unsupported: AssemblyOffset,
+}
+
+impl Stubs {
+    /// The process-wide stubs.
+    pub(crate) fn get() -> &'static Stubs {
+        static STUBS: OnceLock<Stubs> = OnceLock::new();
+        STUBS.get_or_init(Stubs::assemble)
+    }
+
+    fn assemble() -> Stubs {
+        let mut ops = Assembler::new().expect("mmap for the JIT stubs");
+        let helpers = CTX_HELPERS;
+
+        // The trampoline. At entry rsp = 8 (mod 16); after six pushes and `sub rsp, 8` it is
+        // 16-byte aligned, so every wasm function starts at rsp = 8 (mod 16) like a C function.
+        let trampoline = ops.offset();
+        dynasm!(ops
+            ; .arch x64
+            ; push rbp
+            ; push rbx
+            ; push r12
+            ; push r13
+            ; push r14
+            ; push r15
+            ; sub rsp, 8
+            ; mov [rdi + CTX_ENTRY_RSP], rsp
+            // stack_limit held the depth budget in bytes: make it an rsp bound.
+            ; mov rax, rsp
+            ; sub rax, [rdi + CTX_STACK_LIMIT]
+            ; jae >ok
+            ; xor eax, eax
+            ; ok:
+            ; mov [rdi + CTX_STACK_LIMIT], rax
+            ; mov r12, rdi
+            ; mov r13, rsi
+            ; mov rbx, rdx
+            ; xor ebp, ebp
+            ; call rcx
+            ; xor eax, eax
+            ; ->exit:
+            ; add rsp, 8
+            ; pop r15
+            ; pop r14
+            ; pop r13
+            ; pop r12
+            ; pop rbx
+            ; pop rbp
+            ; ret
+        );
+
+        // The trap exit: esi = status, rdx = rbp of the innermost wasm frame (0 for none).
+        let trap_common = ops.offset();
+        dynasm!(ops
+            ; .arch x64
+            ; ->trap_common:
+            ; mov rdi, r12
+            ; and rsp, -16
+            ; call QWORD [r12 + helpers + 8 * helper::TRAP as i32]
+            ; mov rsp, [r12 + CTX_ENTRY_RSP]
+            ; mov eax, 1
+            ; jmp ->exit
+        );
+
+        // The host stub: r13 = the callee's FuncAddr, rbx = its frame (the argument window).
+        let host = ops.offset();
+        dynasm!(ops
+            ; .arch x64
+            ; sub rsp, 8
+            ; mov rdi, r12
+            ; mov rsi, r13
+            ; mov rdx, rbx
+            ; lea rcx, [rsp + 16]
+            ; call QWORD [r12 + helpers + 8 * helper::HOST as i32]
+            ; add rsp, 8
+            ; test eax, eax
+            ; jnz >fail
+            ; mov rbx, [r12 + CTX_RBX_OUT]
+            ; ret
+            ; fail:
+            ; mov esi, eax
+            ; mov rdx, rbp
+            ; jmp ->trap_common
+        );
+
+        // Called in place of a function that has no x64 code.
+        let unsupported = ops.offset();
+        dynasm!(ops
+            ; .arch x64
+            ; mov esi, status::UNSUPPORTED as i32
+            ; mov rdx, rbp
+            ; jmp ->trap_common
+        );
+        let buf = ops.finalize().expect("finalize the JIT stubs");
+        Stubs {
+            buf,
+            trampoline,
+            trap_common,
+            host,
+            unsupported,
+        }
+    }
+
+    /// The entry trampoline.
+    pub(crate) fn trampoline(&self) -> Trampoline {
+        let p = self.buf.ptr(self.trampoline);
+        // SAFETY: `p` is the start of the trampoline assembled above, which follows the SysV
+        // ABI with exactly this signature; the buffer lives for the whole process.
+        unsafe { core::mem::transmute::<*const u8, Trampoline>(p) }
+    }
+
+    /// The trap exit's address.
+    pub(crate) fn trap_common(&self) -> usize {
+        self.buf.ptr(self.trap_common) as usize
+    }
+
+    /// The host stub's address.
+    pub(crate) fn host(&self) -> usize {
+        self.buf.ptr(self.host) as usize
+    }
+
+    /// The unsupported-function stub's address.
+    pub(crate) fn unsupported(&self) -> usize {
+        self.buf.ptr(self.unsupported) as usize
+    }
+}

@@ -1,0 +1,347 @@
+//! Small modules compiled and run on x64, checked against the interpreter, and machine-code
+//! snapshots.
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use std::fmt::Write as _;
+
+use strata_decoder::Features;
+use strata_interp::{Error, Host};
+use strata_vm::{
+    ExternVal, FuncAddr, InstanceAddr, ModuleInfo, StoreConfig, StoreInner, TrapCode, UntypedVal,
+};
+
+fn wat(src: &str) -> Vec<u8> {
+    let buf = wast::parser::ParseBuffer::new(src).unwrap();
+    let mut m: wast::Wat = wast::parser::parse(&buf).unwrap();
+    m.encode().unwrap()
+}
+
+fn module(src: &str) -> Arc<ModuleInfo> {
+    let bytes = wat(src);
+    let m = strata_decoder::decode(&bytes, Features::default()).unwrap();
+    let t = strata_ir::translate_module(&m).unwrap();
+    Arc::new(ModuleInfo::new(&m, t.funcs).unwrap())
+}
+
+/// Host functions: 0 doubles its i32 argument, 1 fails.
+struct TestHost;
+
+impl Host for TestHost {
+    type Error = &'static str;
+
+    fn call_host(
+        &mut self,
+        _store: &mut StoreInner,
+        index: u32,
+        _caller: Option<InstanceAddr>,
+        slots: &mut [UntypedVal],
+    ) -> Result<(), &'static str> {
+        match index {
+            0 => {
+                slots[0] = UntypedVal::from_i32(slots[0].to_i32().wrapping_mul(2));
+                Ok(())
+            }
+            _ => Err("host failure"),
+        }
+    }
+}
+
+/// A store with `src` instantiated (imports: `env.double`, `env.fail`, in that order if used).
+fn instance(src: &str, jit: bool) -> (StoreInner, InstanceAddr) {
+    let info = module(src);
+    let mut store = StoreInner::new(StoreConfig::default());
+    if jit {
+        crate::enable(&mut store);
+        crate::compile_module(&info).unwrap();
+    }
+    let ty = strata_decoder::FuncType::new(
+        &[strata_decoder::ValType::I32],
+        &[strata_decoder::ValType::I32],
+    );
+    let imports: Vec<ExternVal> = info
+        .imports
+        .iter()
+        .map(|i| {
+            let index = if &*i.name == "double" { 0 } else { 1 };
+            ExternVal::Func(store.push_host_func(&ty, index))
+        })
+        .collect();
+    let r = strata_vm::instantiate(&mut store, &info, &imports).unwrap();
+    (store, r.instance)
+}
+
+fn export(store: &StoreInner, inst: InstanceAddr, name: &str) -> FuncAddr {
+    match store.instance(inst).export(name) {
+        Some(ExternVal::Func(f)) => f,
+        _ => panic!("no export {name}"),
+    }
+}
+
+type Outcome = Result<Vec<u64>, Error<&'static str>>;
+
+fn call(
+    store: &mut StoreInner,
+    inst: InstanceAddr,
+    name: &str,
+    args: &[u64],
+    jit: bool,
+) -> Outcome {
+    let f = export(store, inst, name);
+    let e = store.func(f);
+    let n = usize::from(e.param_slots.max(e.result_slots)).max(1);
+    let results = usize::from(e.result_slots);
+    let mut slots = alloc::vec![UntypedVal::ZERO; n];
+    for (s, a) in slots.iter_mut().zip(args) {
+        *s = UntypedVal::from_u64(*a);
+    }
+    if jit {
+        crate::invoke(store, &mut TestHost, f, &mut slots)?;
+    } else {
+        strata_interp::invoke(store, &mut TestHost, f, &mut slots)?;
+    }
+    Ok(slots[..results].iter().map(|s| s.to_u64()).collect())
+}
+
+/// Runs every call on both engines (fresh stores) and checks they agree; returns x64's.
+fn both(src: &str, calls: &[(&str, &[u64])]) -> Vec<Outcome> {
+    let (mut js, ji) = instance(src, true);
+    let (mut is, ii) = instance(src, false);
+    calls
+        .iter()
+        .map(|(name, args)| {
+            let j = call(&mut js, ji, name, args, true);
+            let i = call(&mut is, ii, name, args, false);
+            assert_eq!(
+                j, i,
+                "{name}({args:?}) differs between x64 and the interpreter"
+            );
+            j
+        })
+        .collect()
+}
+
+const ARITH: &str = r#"(module
+  (func $fac (export "fac") (param i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (i64.const 1))
+      (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
+  (func (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call 1 (i32.sub (local.get 0) (i32.const 1)))
+                     (call 1 (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "loop") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (local.get 0)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_if $l (i32.gt_s (local.get 0) (i32.const 0))))
+    (local.get 1))
+  (func (export "div_s") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "rem_s") (param i64 i64) (result i64) (i64.rem_s (local.get 0) (local.get 1)))
+  (func (export "clz") (param i64) (result i64) (i64.clz (local.get 0)))
+  (func (export "ctz") (param i32) (result i32) (i32.ctz (local.get 0)))
+  (func (export "rotl") (param i32 i32) (result i32) (i32.rotl (local.get 0) (local.get 1)))
+  (func (export "fmin") (param f64 f64) (result f64) (f64.min (local.get 0) (local.get 1)))
+  (func (export "flt") (param f32 f32) (result i32) (f32.lt (local.get 0) (local.get 1)))
+  (func (export "trunc") (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))
+  (func (export "select") (param i64 i64 i32) (result i64)
+    (select (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "switch") (param i32) (result i32)
+    (block (block (block (br_table 0 1 2 (local.get 0))) (return (i32.const 10)))
+      (return (i32.const 11)))
+    (i32.const 12))
+)"#;
+
+#[test]
+fn arithmetic_and_control_agree_with_the_interpreter() {
+    let nan = f64::NAN.to_bits();
+    let r = both(
+        ARITH,
+        &[
+            ("fac", &[20]),
+            ("fib", &[20]),
+            ("loop", &[1000]),
+            ("div_s", &[7, (-2i32) as u32 as u64]),
+            ("div_s", &[1, 0]),
+            ("div_s", &[i32::MIN as u32 as u64, (-1i32) as u32 as u64]),
+            ("rem_s", &[i64::MIN as u64, u64::MAX]),
+            ("clz", &[0]),
+            ("clz", &[1]),
+            ("ctz", &[0]),
+            ("rotl", &[0x8000_0001, 33]),
+            ("fmin", &[(-0.0f64).to_bits(), 0.0f64.to_bits()]),
+            ("fmin", &[nan, 1.0f64.to_bits()]),
+            ("flt", &[f32::NAN.to_bits().into(), 1.0f32.to_bits().into()]),
+            ("trunc", &[(-3.9f64).to_bits()]),
+            ("trunc", &[nan]),
+            ("select", &[1, 2, 0]),
+            ("switch", &[0]),
+            ("switch", &[2]),
+            ("switch", &[99]),
+        ],
+    );
+    assert_eq!(r[0], Ok(alloc::vec![2_432_902_008_176_640_000]));
+    assert_eq!(r[1], Ok(alloc::vec![6765]));
+    assert_eq!(r[2], Ok(alloc::vec![500_500]));
+    let Err(Error::Trap(t)) = &r[4] else {
+        panic!("expected a trap")
+    };
+    assert_eq!(t.code(), TrapCode::IntegerDivideByZero);
+}
+
+const MEMORY: &str = r#"(module
+  (import "env" "double" (func $double (param i32) (result i32)))
+  (import "env" "fail" (func $fail (param i32) (result i32)))
+  (memory 1 3)
+  (table 2 funcref)
+  (elem (i32.const 0) $inc)
+  (global $g (mut i64) (i64.const 5))
+  (type $t (func (param i32) (result i32)))
+  (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (func (export "store_load") (param i32 i64) (result i64)
+    (i64.store offset=8 (local.get 0) (local.get 1))
+    (i64.load offset=8 (local.get 0)))
+  (func (export "load8") (param i32) (result i32) (i32.load8_s (local.get 0)))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "size") (result i32) (memory.size))
+  (func (export "global") (param i64) (result i64)
+    (global.set $g (i64.add (global.get $g) (local.get 0))) (global.get $g))
+  (func (export "indirect") (param i32 i32) (result i32)
+    (call_indirect (type $t) (local.get 0) (local.get 1)))
+  (func (export "host") (param i32) (result i32) (call $double (local.get 0)))
+  (func (export "host_fail") (param i32) (result i32) (call $fail (local.get 0)))
+  (func $deep (export "deep") (param i32) (result i32)
+    (call $deep (i32.add (local.get 0) (i32.const 1))))
+)"#;
+
+#[test]
+fn memory_tables_globals_and_calls_agree_with_the_interpreter() {
+    let r = both(
+        MEMORY,
+        &[
+            ("store_load", &[100, 0x1122_3344_5566_7788]),
+            ("store_load", &[65_528, 1]),
+            ("store_load", &[0xffff_fff0, 1]),
+            ("load8", &[108]),
+            ("grow", &[1]),
+            ("size", &[]),
+            ("store_load", &[65_528, 1]),
+            ("grow", &[5]),
+            ("global", &[3]),
+            ("global", &[4]),
+            ("indirect", &[41, 0]),
+            ("indirect", &[41, 1]),
+            ("indirect", &[41, 2]),
+            ("host", &[21]),
+            ("host_fail", &[1]),
+            ("deep", &[0]),
+            ("host", &[5]),
+        ],
+    );
+    assert_eq!(r[0], Ok(alloc::vec![0x1122_3344_5566_7788]));
+    assert!(matches!(&r[1], Err(Error::Trap(t)) if t.code() == TrapCode::MemoryOutOfBounds));
+    assert_eq!(r[6], Ok(alloc::vec![1]));
+    assert_eq!(r[10], Ok(alloc::vec![42]));
+    assert!(matches!(&r[11], Err(Error::Trap(t)) if t.code() == TrapCode::UninitializedElement));
+    assert!(matches!(&r[12], Err(Error::Trap(t)) if t.code() == TrapCode::UndefinedElement));
+    assert_eq!(r[13], Ok(alloc::vec![42]));
+    assert_eq!(r[14], Err(Error::Host("host failure")));
+    // Exhaustion is a trap, with a backtrace as deep as the interpreter's, and the store
+    // keeps working afterwards.
+    let Err(Error::Trap(t)) = &r[15] else {
+        panic!("expected exhaustion")
+    };
+    assert_eq!(t.code(), TrapCode::StackOverflow);
+    assert_eq!(t.backtrace().map(<[_]>::len), Some(20_000));
+    assert_eq!(r[16], Ok(alloc::vec![10]));
+}
+
+#[test]
+fn value_stack_grows_and_large_frames_work() {
+    // 300 locals per frame and 50 levels: the value stack grows (and moves) several times.
+    let mut locals = alloc::string::String::new();
+    for _ in 0..300 {
+        locals.push_str(" i64");
+    }
+    let src = alloc::format!(
+        r#"(module (func $f (export "f") (param i32) (result i64) (local{locals})
+            (local.set 299 (i64.extend_i32_u (local.get 0)))
+            (if (result i64) (i32.eqz (local.get 0)) (then (i64.const 0))
+              (else (i64.add (local.get 299) (call $f (i32.sub (local.get 0) (i32.const 1))))))))"#
+    );
+    let r = both(&src, &[("f", &[50])]);
+    assert_eq!(r[0], Ok(alloc::vec![1275]));
+}
+
+/// The machine code of `module`'s defined functions, as hex lines of 16 bytes.
+fn code_hex(src: &str) -> alloc::string::String {
+    let info = module(src);
+    let m = crate::compile::compile(&info.code, info.num_imported_funcs).unwrap();
+    let mut out = alloc::string::String::new();
+    for i in 0..info.code.len() {
+        writeln!(out, "func {i}: {} bytes", m.code(i).len()).unwrap();
+        for chunk in m.code(i).chunks(16) {
+            let line: Vec<_> = chunk.iter().map(|b| alloc::format!("{b:02x}")).collect();
+            writeln!(out, "  {}", line.join(" ")).unwrap();
+        }
+    }
+    out
+}
+
+#[test]
+fn machine_code_snapshots() {
+    insta::assert_snapshot!(
+        "add",
+        code_hex(
+            "(module (func (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))"
+        )
+    );
+    insta::assert_snapshot!(
+        "sum_loop",
+        code_hex(
+            r#"(module (func (param i32) (result i32) (local i32)
+                (loop $l
+                  (local.set 1 (i32.add (local.get 1) (local.get 0)))
+                  (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                  (br_if $l (i32.gt_s (local.get 0) (i32.const 0))))
+                (local.get 1)))"#
+        )
+    );
+    insta::assert_snapshot!(
+        "load_store",
+        code_hex(
+            r#"(module (memory 1) (func (param i32) (result i32)
+                (i32.store offset=4 (local.get 0) (i32.const 7))
+                (i32.load offset=4 (local.get 0))))"#
+        )
+    );
+}
+
+/// A rough speed check (run with `--release -- --ignored --nocapture`): recursive `fib` and a
+/// memory loop on both engines.
+#[test]
+#[ignore]
+fn speed_against_the_interpreter() {
+    let src = r#"(module (memory 1)
+      (func $fib (export "fib") (param i32) (result i32)
+        (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
+          (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                         (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+      (func (export "mem") (param i32) (result i32) (local i32 i32)
+        (loop $l
+          (i32.store (i32.and (local.get 1) (i32.const 0xfffc)) (local.get 1))
+          (local.set 2 (i32.add (local.get 2) (i32.load (i32.and (local.get 1) (i32.const 0xfffc)))))
+          (local.set 1 (i32.add (local.get 1) (i32.const 4)))
+          (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+        (local.get 2)))"#;
+    for (name, arg) in [("fib", 30u64), ("mem", 40_000_000)] {
+        for jit in [false, true] {
+            let (mut s, i) = instance(src, jit);
+            let t = std::time::Instant::now();
+            let r = call(&mut s, i, name, &[arg], jit).unwrap();
+            let engine = if jit { "x64" } else { "interp" };
+            std::println!("{name}({arg}) on {engine}: {:?} -> {r:?}", t.elapsed());
+        }
+    }
+}

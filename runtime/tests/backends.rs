@@ -1,0 +1,233 @@
+//! The embedding API on every backend built here: each test runs on the interpreter and, where
+//! the `jit-x64` feature is built, on the x64 JIT, and results that can differ in principle
+//! (fuel left, backtraces) are compared across engines.
+
+use strata_runtime::{
+    Backend, Caller, Config, Engine, Error, Extern, Linker, Module, Store, TrapCode, Val,
+};
+
+fn wat(src: &str) -> Vec<u8> {
+    let buf = wast::parser::ParseBuffer::new(src).unwrap();
+    let mut module: wast::Wat = wast::parser::parse(&buf).unwrap();
+    module.encode().unwrap()
+}
+
+/// The backends this build can run.
+fn backends() -> Vec<Backend> {
+    let mut b = vec![Backend::Interp];
+    if Backend::X64_AVAILABLE {
+        b.push(Backend::X64);
+    }
+    b
+}
+
+fn engine(backend: Backend, f: impl FnOnce(&mut Config)) -> Engine {
+    let mut config = Config::new();
+    config.backend(backend);
+    f(&mut config);
+    Engine::new(&config)
+}
+
+/// Runs `test` on every backend and checks they all return the same value.
+fn on_all<R: PartialEq + std::fmt::Debug>(test: impl Fn(Backend) -> R) -> R {
+    let mut results = backends().into_iter().map(|b| (b, test(b)));
+    let (_, first) = results.next().unwrap();
+    for (b, r) in results {
+        assert_eq!(r, first, "{b:?} differs from the interpreter");
+    }
+    first
+}
+
+#[test]
+fn auto_resolves_to_x64_where_built() {
+    let expected = if Backend::X64_AVAILABLE {
+        Backend::X64
+    } else {
+        Backend::Interp
+    };
+    assert_eq!(Backend::Auto.resolve(), expected);
+}
+
+#[test]
+fn traps_have_the_same_messages_and_backtraces() {
+    let bt = on_all(|b| {
+        let engine = engine(b, |_| {});
+        let m = Module::new(
+            &engine,
+            &wat(r#"(module
+                 (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+                 (func $outer (export "outer") (param i32) (result i32)
+                   (call $inner (local.get 0))))"#),
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+        let outer = instance
+            .get_typed_func::<i32, i32>(&store, "outer")
+            .unwrap();
+        let err = outer.call(&mut store, 0).unwrap_err();
+        // The store stays usable after a trap.
+        assert_eq!(outer.call(&mut store, 1).unwrap(), 1);
+        err.to_string()
+    });
+    assert!(bt.starts_with("integer divide by zero\nwasm backtrace:"));
+    assert!(bt.contains("inner") && bt.contains("outer"));
+}
+
+#[test]
+fn deep_recursion_is_exhaustion_at_the_same_depth() {
+    on_all(|b| {
+        let engine = engine(b, |c| {
+            c.max_call_depth(1000);
+        });
+        let m = Module::new(
+            &engine,
+            &wat(r#"(module (func $f (export "f") (param i64) (result i64)
+                 (i64.add (i64.const 1) (call $f (local.get 0)))))"#),
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+        let f = instance.get_func(&store, "f").unwrap();
+        let mut out = [Val::I64(0)];
+        let err = f.call(&mut store, &[Val::I64(0)], &mut out).unwrap_err();
+        assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
+        err.as_trap().unwrap().backtrace().unwrap().len()
+    });
+}
+
+#[test]
+fn host_functions_read_memory_and_call_back_into_wasm() {
+    on_all(|b| {
+        let engine = engine(b, |_| {});
+        let m = Module::new(
+            &engine,
+            &wat(r#"(module
+                 (import "env" "host" (func $host (param i32) (result i32)))
+                 (memory (export "memory") 1)
+                 (data (i32.const 16) "hello")
+                 (func (export "square") (param i32) (result i32)
+                   (i32.mul (local.get 0) (local.get 0)))
+                 (func (export "run") (param i32) (result i32)
+                   (i32.add (call $host (local.get 0)) (i32.load8_u (i32.const 16)))))"#),
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, Vec::<u8>::new());
+        let mut linker = Linker::new(&engine);
+        linker
+            .func_wrap(
+                "env",
+                "host",
+                |mut caller: Caller<'_, Vec<u8>>, x: i32| -> Result<i32, Error> {
+                    let Some(Extern::Memory(mem)) = caller.get_export("memory") else {
+                        return Err(Error::host("no memory"));
+                    };
+                    let bytes = mem.data(&caller)[16..21].to_vec();
+                    caller.data_mut().extend_from_slice(&bytes);
+                    let Some(Extern::Func(square)) = caller.get_export("square") else {
+                        return Err(Error::host("no square"));
+                    };
+                    let square = square.typed::<i32, i32>(&caller)?;
+                    square.call(&mut caller, x)
+                },
+            )
+            .unwrap();
+        let instance = linker.instantiate(&mut store, &m).unwrap();
+        let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
+        let r = run.call(&mut store, 7).unwrap();
+        (r, store.data().clone())
+    });
+}
+
+#[test]
+fn memory_growth_is_seen_on_both_sides() {
+    on_all(|b| {
+        let engine = engine(b, |_| {});
+        let m = Module::new(
+            &engine,
+            &wat(r#"(module
+                 (memory (export "memory") 1)
+                 (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+                 (func (export "poke") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+                 (func (export "peek") (param i32) (result i32) (i32.load (local.get 0))))"#),
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+        let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+        let poke = instance
+            .get_typed_func::<(i32, i32), ()>(&store, "poke")
+            .unwrap();
+        let peek = instance.get_typed_func::<i32, i32>(&store, "peek").unwrap();
+        let mem = instance.get_memory(&store, "memory").unwrap();
+        let before = poke.call(&mut store, (70_000, 1)).is_err();
+        assert_eq!(grow.call(&mut store, 1).unwrap(), 1);
+        poke.call(&mut store, (70_000, 0x0102_0304)).unwrap();
+        let host_sees = mem.data(&store)[70_000..70_004].to_vec();
+        mem.grow(&mut store, 1).unwrap();
+        mem.data_mut(&mut store)[140_000] = 9;
+        let wasm_sees = peek.call(&mut store, 140_000).unwrap();
+        (before, host_sees, wasm_sees)
+    });
+}
+
+#[test]
+fn fuel_runs_out_at_the_same_place_with_the_same_fuel_left() {
+    on_all(|b| {
+        let engine = engine(b, |c| {
+            c.consume_fuel(true);
+        });
+        let m = Module::new(
+            &engine,
+            &wat(r#"(module
+                 (global $n (mut i32) (i32.const 0))
+                 (func (export "count") (param i32) (result i32)
+                   (loop $l
+                     (global.set $n (i32.add (global.get $n) (i32.const 1)))
+                     (br_if $l (i32.lt_u (global.get $n) (local.get 0))))
+                   (global.get $n))
+                 (func (export "n") (result i32) (global.get $n)))"#),
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        store.set_fuel(1000).unwrap();
+        let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+        let count = instance
+            .get_typed_func::<i32, i32>(&store, "count")
+            .unwrap();
+        let n = instance.get_typed_func::<(), i32>(&store, "n").unwrap();
+        let done = count.call(&mut store, 10).unwrap();
+        let left = store.get_fuel().unwrap();
+        let err = count.call(&mut store, 1_000_000).unwrap_err();
+        assert_eq!(err.trap_code(), Some(TrapCode::OutOfFuel));
+        let left_after = store.get_fuel().unwrap();
+        store.set_fuel(100).unwrap();
+        let reached = n.call(&mut store, ()).unwrap();
+        (done, left, left_after, reached)
+    });
+}
+
+#[test]
+fn an_interrupt_stops_an_infinite_loop() {
+    for b in backends() {
+        let engine = engine(b, |c| {
+            c.interruptible(true);
+        });
+        let m = Module::new(
+            &engine,
+            &wat(r#"(module (func (export "spin") (loop (br 0))))"#),
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+        let spin = instance.get_typed_func::<(), ()>(&store, "spin").unwrap();
+        let handle = store.interrupt_handle().unwrap();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            handle.interrupt();
+        });
+        let err = spin.call(&mut store, ()).unwrap_err();
+        t.join().unwrap();
+        assert_eq!(err.trap_code(), Some(TrapCode::Interrupted), "{b:?}");
+    }
+}
