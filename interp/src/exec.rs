@@ -201,7 +201,7 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn is_verified(&self, f: FuncAddr) -> bool {
         let i = f.index() as usize;
         self.verified
@@ -219,7 +219,7 @@ impl Cx<'_> {
 
     /// The frame pointer of the frame at `base`: re-derived from the stack after anything that
     /// may have moved it (growth) or borrowed it.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn fp(&mut self, base: usize) -> *mut UntypedVal {
         // SAFETY: `base` is a frame's base, and the stack holds at least `base + frame_slots`
         // slots (reserved when the frame was entered; the stack never shrinks while running).
@@ -241,7 +241,7 @@ struct Regs {
 
 impl Regs {
     /// Loads a `T` from memory 0 at `addr + offset`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn load<T: MemoryValue>(&self, addr: u32, offset: u32) -> Result<T, TrapCode> {
         let start = u64::from(addr) + u64::from(offset);
         if start + T::SIZE as u64 > self.mem_len as u64 {
@@ -255,7 +255,7 @@ impl Regs {
     }
 
     /// Stores a `T` to memory 0 at `addr + offset`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn store<T: MemoryValue>(&self, addr: u32, offset: u32, v: T) -> Result<(), TrapCode> {
         let start = u64::from(addr) + u64::from(offset);
         if start + T::SIZE as u64 > self.mem_len as u64 {
@@ -414,7 +414,7 @@ enum Technique {
 /// Release builds thread the handlers through tail calls; debug builds, where LLVM does not
 /// turn them into jumps (so the host stack would grow with every instruction), return to a loop.
 const TECHNIQUE: Technique = match option_env!("STRATA_INTERP_DISPATCH") {
-    _ if cfg!(debug_assertions) => Technique::Loop,
+    _ if cfg!(debug_assertions) => Technique::Match,
     Some(s) if s.len() == 5 => Technique::Match,
     Some(s) if s.len() == 4 => Technique::Loop,
     _ => Technique::Tail,
@@ -433,17 +433,20 @@ macro_rules! define_dispatch {
         enum Op { $( $name, )* }
 
         /// How many instructions the IR has.
+        #[cfg_attr(debug_assertions, allow(dead_code))]
         const OPS: usize = [$( Op::$name ),*].len();
 
         /// The instruction's number (compiles to reading the enum's tag).
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
         fn opcode(i: &Instr) -> usize {
             match i {
                 $( Instr::$name { .. } => Op::$name as usize, )*
             }
         }
 
-        /// Each instruction's handler, by number.
+        /// Each instruction's handler, by number. Not in debug builds, which use one `match`
+        /// (a handler per instruction, each with `step` inlined, is slow to build unoptimised).
+        #[cfg(not(debug_assertions))]
         static TABLE: [Handler; OPS] = [ $( handler::<{ Op::$name as usize }>, )* ];
     };
 }
@@ -451,6 +454,7 @@ macro_rules! define_dispatch {
 strata_ir::for_each_instr!(define_dispatch);
 
 /// The handler of instructions numbered `OP`: `step` specialised to one arm.
+#[cfg_attr(debug_assertions, allow(dead_code))]
 fn handler<const OP: usize>(
     ip: *const Instr,
     fp: *mut UntypedVal,
@@ -479,15 +483,27 @@ fn handler<const OP: usize>(
     }
 }
 
+/// The handler of instructions numbered `op` (from `opcode`).
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn handler_of(op: usize) -> Handler {
+    #[cfg(not(debug_assertions))]
+    {
+        // SAFETY: `opcode` returns a position in the table, below `OPS`.
+        unsafe { *TABLE.get_unchecked(op) }
+    }
+    #[cfg(debug_assertions)]
+    {
+        unreachable!("debug builds dispatch with `match` (instruction {op})")
+    }
+}
+
 /// Continues at `rg.ip`: a tail call to its handler (`Tail`), or back to `drive`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn dispatch(rg: Regs, cx: &mut Cx<'_>) -> *const Instr {
     if TECHNIQUE == Technique::Tail {
         // SAFETY: `rg.ip` is an instruction of the running function (see `handler`).
         let op = opcode(unsafe { &*rg.ip });
-        // SAFETY: `opcode` returns a position in the table, below `OPS`.
-        let h = unsafe { *TABLE.get_unchecked(op) };
-        h(rg.ip, rg.fp, cx, rg.mem, rg.mem_len)
+        handler_of(op)(rg.ip, rg.fp, cx, rg.mem, rg.mem_len)
     } else {
         cx.saved = (rg.fp, rg.mem, rg.mem_len);
         rg.ip
@@ -506,8 +522,7 @@ fn drive(rg: Regs, cx: &mut Cx<'_>) {
             while !ip.is_null() {
                 let (fp, mem, mem_len) = cx.saved;
                 // SAFETY: as in `dispatch`.
-                let h = unsafe { *TABLE.get_unchecked(opcode(&*ip)) };
-                ip = h(ip, fp, cx, mem, mem_len);
+                ip = handler_of(opcode(unsafe { &*ip }))(ip, fp, cx, mem, mem_len);
             }
         }
         Technique::Match => {
@@ -524,7 +539,7 @@ fn drive(rg: Regs, cx: &mut Cx<'_>) {
 }
 
 /// Returns from the running function to its caller, or ends the activation.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn do_return(rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
     let Some(f) = cx.frames.pop() else {
         cx.exit = Exit::Return;
@@ -544,7 +559,7 @@ fn do_return(rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
 }
 
 /// Calls `callee` with its frame at the running frame's slot `b`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn call(rg: &mut Regs, cx: &mut Cx<'_>, callee: FuncAddr, b: usize) -> Flow {
     let new_base = cx.base + b;
     let entity = cx.store.func(callee);
@@ -635,7 +650,7 @@ fn call_host(rg: &mut Regs, cx: &mut Cx<'_>, index: u32, new_base: usize, window
 
 /// Executes `instr` (the instruction at `rg.ip`) and moves `rg.ip` to the next one to run.
 /// Inlined into each handler, where all arms but one are dead, and into the `Match` loop.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn step(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
     // SAFETY: `ip` is not the last instruction, or that one does not fall through (verified),
     // so this is at most one past the end and is never run.

@@ -74,7 +74,7 @@ fn func(
         result_slots: results,
         local_slots: locals,
         frame_slots: frame,
-        local_types: Box::new([]),
+        local_types: vec![ValType::I32; usize::from(locals)].into_boxed_slice(),
     }
 }
 

@@ -9,7 +9,7 @@ use super::{from_lanes, lanes, Lane};
 use crate::ops;
 
 /// `r[i] = f(a[i])` for `i < M` and `r[i] = 0` above (`M <= N`, `M <= K`).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn convert<T: Lane, U: Lane, const N: usize, const K: usize, const M: usize>(
     v: u128,
     f: impl Fn(T) -> U,

@@ -46,7 +46,7 @@ macro_rules! compare {
 }
 
 /// `pmin`: `b < a ? b : a`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn pmin<T: PartialOrd>(a: T, b: T) -> T {
     if b < a {
         b
@@ -56,7 +56,7 @@ fn pmin<T: PartialOrd>(a: T, b: T) -> T {
 }
 
 /// `pmax`: `a < b ? b : a`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn pmax<T: PartialOrd>(a: T, b: T) -> T {
     if a < b {
         b

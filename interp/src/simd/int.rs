@@ -97,14 +97,14 @@ pub fn v128_any_true(v: u128) -> i32 {
 // ---- tests ----
 
 /// 1 if every lane of `v` is non-zero.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn all_true<T: Lane + PartialEq, const N: usize>(v: u128) -> i32 {
     let a: [T; N] = lanes(v);
     a.iter().all(|&x| x != T::default()) as i32
 }
 
 /// Bit `i` of the result is the sign bit of lane `i`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn bitmask<T: Lane + PartialOrd, const N: usize>(v: u128) -> i32 {
     let a: [T; N] = lanes(v);
     let mut r = 0u32;
@@ -256,7 +256,7 @@ binary! {
 
 /// One lane of `q15mulr_sat_s`: the Q15 product rounded to nearest (ties up), saturated (only
 /// `-1.0 * -1.0` overflows).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn q15mulr_sat(a: i16, b: i16) -> i16 {
     let p = (i32::from(a) * i32::from(b) + 0x4000) >> 15;
     p.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16
@@ -280,7 +280,7 @@ shift! {
 // ---- narrowing ----
 
 /// Narrows the `M` lanes of `a` then the `M` lanes of `b` into `N = 2M` lanes with `f`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn narrow<W: Lane, T: Lane, const M: usize, const N: usize>(
     a: u128,
     b: u128,
@@ -323,7 +323,7 @@ pub fn i16x8_narrow_i32x4_u(a: u128, b: u128) -> u128 {
 // ---- widening ----
 
 /// `r[i] = f(a[from + i])` for the `M` result lanes (`from` is 0 for `low`, `M` for `high`).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn widen<T: Lane, W: Lane, const N: usize, const M: usize>(
     v: u128,
     from: usize,
@@ -338,7 +338,7 @@ fn widen<T: Lane, W: Lane, const N: usize, const M: usize>(
 }
 
 /// `r[i] = f(a[from + i], b[from + i])`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn widen2<T: Lane, W: Lane, const N: usize, const M: usize>(
     a: u128,
     b: u128,
@@ -355,7 +355,7 @@ fn widen2<T: Lane, W: Lane, const N: usize, const M: usize>(
 }
 
 /// `r[i] = f(a[2i], a[2i + 1])`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn pairwise<T: Lane, W: Lane, const N: usize, const M: usize>(
     v: u128,
     f: impl Fn(T, T) -> W,

@@ -8,13 +8,13 @@
 use super::{from_lanes, lanes, Lane};
 
 /// A `v128` with every lane `x`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn splat<T: Lane, const N: usize>(x: T) -> u128 {
     from_lanes([x; N])
 }
 
 /// `v` with lane `lane` (of width `bits`) replaced by the low `bits` bits of `x`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn replace(v: u128, bits: u32, lane: u8, x: u128) -> u128 {
     let lanes = 128 / bits;
     let shift = (u32::from(lane) % lanes) * bits;
@@ -23,7 +23,7 @@ fn replace(v: u128, bits: u32, lane: u8, x: u128) -> u128 {
 }
 
 /// Lane `lane` (of width `bits`) of `v`, in the low bits.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn extract(v: u128, bits: u32, lane: u8) -> u128 {
     let lanes = 128 / bits;
     v >> ((u32::from(lane) % lanes) * bits)
@@ -162,7 +162,7 @@ pub fn i8x16_swizzle(a: u128, s: u128) -> u128 {
 // ---- loads ----
 
 /// Widens the `M` lanes of the loaded `x` (little-endian, `M * T::SIZE == 8`).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn load_extend<T: Lane, W: Lane, const M: usize>(x: u64, f: impl Fn(T) -> W) -> u128 {
     let bytes = x.to_le_bytes();
     let mut r = [W::default(); M];

@@ -61,14 +61,14 @@ macro_rules! lane {
             type Bits = $bits;
             const ONES: $bits = <$bits>::MAX;
 
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             fn read(bytes: &[u8]) -> Self {
                 let mut b = [0u8; core::mem::size_of::<$t>()];
                 b.copy_from_slice(bytes);
                 <$t>::from_le_bytes(b)
             }
 
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             fn write(self, bytes: &mut [u8]) {
                 bytes.copy_from_slice(&self.to_le_bytes());
             }
@@ -83,7 +83,7 @@ lane!(
 
 /// The lanes of `v` (lane 0 first). `N * T::SIZE` must be 16. (See the module documentation
 /// for `black_box`.)
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn lanes<T: Lane, const N: usize>(v: u128) -> [T; N] {
     debug_assert_eq!(N * T::SIZE, 16);
     let bytes = black_box(v.to_le_bytes());
@@ -95,7 +95,7 @@ pub(crate) fn lanes<T: Lane, const N: usize>(v: u128) -> [T; N] {
 }
 
 /// The `v128` made of `a`'s lanes (lane 0 in the low bits). `N * T::SIZE` must be 16.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn from_lanes<T: Lane, const N: usize>(a: [T; N]) -> u128 {
     debug_assert_eq!(N * T::SIZE, 16);
     let mut bytes = [0u8; 16];
@@ -106,7 +106,7 @@ pub(crate) fn from_lanes<T: Lane, const N: usize>(a: [T; N]) -> u128 {
 }
 
 /// Applies `f` to every lane.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn map<T: Lane, const N: usize>(v: u128, f: impl Fn(T) -> T) -> u128 {
     let a: [T; N] = lanes(v);
     let mut r = a;
@@ -117,7 +117,7 @@ pub(crate) fn map<T: Lane, const N: usize>(v: u128, f: impl Fn(T) -> T) -> u128 
 }
 
 /// Applies `f` lane by lane to `a` and `b`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn zip<T: Lane, const N: usize>(a: u128, b: u128, f: impl Fn(T, T) -> T) -> u128 {
     let a: [T; N] = lanes(a);
     let b: [T; N] = lanes(b);
@@ -129,7 +129,7 @@ pub(crate) fn zip<T: Lane, const N: usize>(a: u128, b: u128, f: impl Fn(T, T) ->
 }
 
 /// Compares lane by lane: all ones where `f` holds, zero elsewhere.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn cmp<T: Lane, const N: usize>(a: u128, b: u128, f: impl Fn(T, T) -> bool) -> u128 {
     let a: [T; N] = lanes(a);
     let b: [T; N] = lanes(b);

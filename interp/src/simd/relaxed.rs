@@ -46,7 +46,7 @@ pub fn i32x4_relaxed_trunc_f64x2_u_zero(v: u128) -> u128 {
 }
 
 /// `r[i] = f(a[i], b[i], c[i])`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn zip3<T: super::Lane, const N: usize>(
     a: u128,
     b: u128,
