@@ -411,14 +411,34 @@ enum Technique {
     Tail,
 }
 
-/// Release builds thread the handlers through tail calls; debug builds, where LLVM does not
-/// turn them into jumps (so the host stack would grow with every instruction), return to a loop.
+/// Debug builds `match` in a loop (no handler table is built).
+///
+/// The default in release is `Loop`: with `Tail`, LLVM does not turn every handler's call into
+/// a jump (handlers with large frames, such as some SIMD ones, keep a real call), so the host
+/// stack grew with each instruction and a SIMD loop overflowed it. `Tail` stays selectable with
+/// `STRATA_INTERP_DISPATCH=tail` at build time for measurement.
 const TECHNIQUE: Technique = match option_env!("STRATA_INTERP_DISPATCH") {
     _ if cfg!(debug_assertions) => Technique::Match,
-    Some(s) if s.len() == 5 => Technique::Match,
-    Some(s) if s.len() == 4 => Technique::Loop,
-    _ => Technique::Tail,
+    Some(s) if str_eq(s, "match") => Technique::Match,
+    Some(s) if str_eq(s, "tail") => Technique::Tail,
+    _ => Technique::Loop,
 };
+
+/// `a == b`, usable in a constant.
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 /// A handler: runs the instruction at `ip` in the frame at `fp`, with memory 0 at
 /// `mem .. mem + mem_len`, then continues (see [`dispatch`]). Returns null when execution stops
@@ -824,89 +844,80 @@ fn step(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
             UntypedVal::to_v128([get!(s), get1!(s)])
         }};
     }
-    macro_rules! set128 {
-        ($s:expr, $v:expr) => {{
-            let [lo, hi] = UntypedVal::from_v128($v);
-            let s: Slot = $s;
-            set!(s, lo);
-            set1!(s, hi);
-        }};
-    }
+    // The lane code runs out of line (see `vec`): it uses `black_box`, whose stack slot would
+    // keep a handler from tail-calling. Only slot indices and scalars cross the call.
     macro_rules! v_un {
-        ($dst:expr, $src:expr, $f:expr) => {{
-            let a = get128!($src);
-            set128!($dst, $f(a))
-        }};
+        ($dst:expr, $src:expr, $f:expr) => {
+            // SAFETY: the slots are operands of a verified `v128` instruction (see `get!`).
+            unsafe { vec::un(rg.fp, $dst, $src, $f) }
+        };
     }
     macro_rules! v_bin {
-        ($dst:expr, $lhs:expr, $rhs:expr, $f:expr) => {{
-            let a = get128!($lhs);
-            let b = get128!($rhs);
-            set128!($dst, $f(a, b))
-        }};
+        ($dst:expr, $lhs:expr, $rhs:expr, $f:expr) => {
+            // SAFETY: as in `v_un!`.
+            unsafe { vec::bin(rg.fp, $dst, $lhs, $rhs, $f) }
+        };
     }
     macro_rules! v_ternary {
-        ($dst:expr, $a:expr, $b:expr, $c:expr, $f:expr) => {{
-            let a = get128!($a);
-            let b = get128!($b);
-            let c = get128!($c);
-            set128!($dst, $f(a, b, c))
-        }};
+        ($dst:expr, $a:expr, $b:expr, $c:expr, $f:expr) => {
+            // SAFETY: as in `v_un!`.
+            unsafe { vec::ternary(rg.fp, $dst, $a, $b, $c, $f) }
+        };
     }
     macro_rules! v_shift {
         ($dst:expr, $lhs:expr, $rhs:expr, $f:expr) => {{
-            let a = get128!($lhs);
             let n = get!($rhs).to_u32();
-            set128!($dst, $f(a, n))
+            // SAFETY: as in `v_un!`.
+            unsafe { vec::replace(rg.fp, $dst, $lhs, (), n, |a, (), n| $f(a, n)) }
         }};
     }
     macro_rules! v_shuffle {
         ($dst:expr, $lhs:expr, $rhs:expr, $mask:expr) => {{
-            let a = get128!($lhs);
-            let b = get128!($rhs);
-            set128!(
-                $dst,
-                simd::i8x16_shuffle(a, b, code.v128_consts[$mask as usize])
-            )
+            let mask = code.v128_consts[$mask as usize];
+            // SAFETY: as in `v_un!`.
+            unsafe { vec::shuffle(rg.fp, $dst, $lhs, $rhs, mask) }
         }};
     }
     macro_rules! v_test {
         ($dst:expr, $src:expr, $f:expr) => {{
-            let a = get128!($src);
-            set!($dst, UntypedVal::from_i32($f(a)))
+            // SAFETY: as in `v_un!`.
+            let r: i32 = unsafe { vec::get(rg.fp, $src, (), |a, ()| $f(a)) };
+            set!($dst, UntypedVal::from_i32(r))
         }};
     }
     macro_rules! v_splat {
         ($dst:expr, $src:expr, $to:ident, $f:expr) => {{
             let x = get!($src).$to();
-            set128!($dst, $f(x))
+            // SAFETY: as in `v_un!`.
+            unsafe { vec::from(rg.fp, $dst, x, $f) }
         }};
     }
     macro_rules! v_extract {
         ($dst:expr, $src:expr, $lane:expr, $from:ident, $f:expr) => {{
-            let a = get128!($src);
-            set!($dst, UntypedVal::$from($f(a, $lane)))
+            // SAFETY: as in `v_un!`.
+            let r = unsafe { vec::get(rg.fp, $src, $lane, $f) };
+            set!($dst, UntypedVal::$from(r))
         }};
     }
     macro_rules! v_replace {
         ($dst:expr, $src:expr, $value:expr, $lane:expr, $to:ident, $f:expr) => {{
-            let a = get128!($src);
             let x = get!($value).$to();
-            set128!($dst, $f(a, $lane, x))
+            // SAFETY: as in `v_un!`.
+            unsafe { vec::replace(rg.fp, $dst, $src, $lane, x, $f) }
         }};
     }
     macro_rules! v_load {
         ($dst:expr, $ptr:expr, $m:expr, $off:expr, $ty:ty, $f:expr) => {{
             let x = mload!($m, get!($ptr).to_u32(), $off, $ty);
-            set128!($dst, $f(x))
+            // SAFETY: as in `v_un!`.
+            unsafe { vec::from(rg.fp, $dst, x, $f) }
         }};
     }
     macro_rules! v_load_lane {
         ($dst:expr, $ptr:expr, $src:expr, $m:expr, $lane:expr, $off:expr, $ty:ty, $f:expr) => {{
-            let addr = get!($ptr).to_u32();
-            let a = get128!($src);
-            let x = mload!($m, addr, $off, $ty);
-            set128!($dst, $f(a, $lane, x))
+            let x = mload!($m, get!($ptr).to_u32(), $off, $ty);
+            // SAFETY: as in `v_un!`.
+            unsafe { vec::replace(rg.fp, $dst, $src, $lane, x, $f) }
         }};
     }
     macro_rules! v_store {
@@ -918,7 +929,8 @@ fn step(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
     macro_rules! v_store_lane {
         ($ptr:expr, $value:expr, $m:expr, $lane:expr, $off:expr, $ty:ty, $f:expr) => {{
             let addr = get!($ptr).to_u32();
-            let x: $ty = $f(get128!($value), $lane);
+            // SAFETY: as in `v_un!`.
+            let x: $ty = unsafe { vec::get(rg.fp, $value, $lane, $f) };
             mstore!($m, addr, $off, $ty, x)
         }};
     }
@@ -2469,4 +2481,104 @@ fn step(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
         (rg.mem, rg.mem_len) = mem0(store, inst);
     }
     Flow::Continue
+}
+
+/// `v128` instructions' lane work, out of line (see `step`'s `v_un!`). Each function reads and
+/// writes `v128` operands at frame pointer `fp`.
+///
+/// # Safety
+///
+/// Every function here requires that `fp` is the running frame's slot 0 and that each slot
+/// names a `v128` operand of a verified instruction, so both of its slots lie in the frame.
+mod vec {
+    use super::{Slot, UntypedVal};
+
+    #[inline(always)]
+    unsafe fn read(fp: *mut UntypedVal, s: Slot) -> u128 {
+        // SAFETY: the caller's contract (module documentation).
+        unsafe { UntypedVal::to_v128([*fp.add(s.index()), *fp.add(s.index() + 1)]) }
+    }
+
+    #[inline(always)]
+    unsafe fn write(fp: *mut UntypedVal, s: Slot, v: u128) {
+        let [lo, hi] = UntypedVal::from_v128(v);
+        // SAFETY: the caller's contract (module documentation).
+        unsafe {
+            *fp.add(s.index()) = lo;
+            *fp.add(s.index() + 1) = hi;
+        }
+    }
+
+    #[inline(never)]
+    pub(super) unsafe fn un(fp: *mut UntypedVal, dst: Slot, src: Slot, f: impl Fn(u128) -> u128) {
+        // SAFETY: the caller's contract.
+        unsafe { write(fp, dst, f(read(fp, src))) }
+    }
+
+    #[inline(never)]
+    pub(super) unsafe fn bin(
+        fp: *mut UntypedVal,
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+        f: impl Fn(u128, u128) -> u128,
+    ) {
+        // SAFETY: the caller's contract.
+        unsafe { write(fp, dst, f(read(fp, lhs), read(fp, rhs))) }
+    }
+
+    #[inline(never)]
+    pub(super) unsafe fn ternary(
+        fp: *mut UntypedVal,
+        dst: Slot,
+        a: Slot,
+        b: Slot,
+        c: Slot,
+        f: impl Fn(u128, u128, u128) -> u128,
+    ) {
+        // SAFETY: the caller's contract.
+        unsafe { write(fp, dst, f(read(fp, a), read(fp, b), read(fp, c))) }
+    }
+
+    #[inline(never)]
+    pub(super) unsafe fn shuffle(fp: *mut UntypedVal, dst: Slot, lhs: Slot, rhs: Slot, mask: u128) {
+        // SAFETY: the caller's contract.
+        unsafe {
+            let r = crate::simd::i8x16_shuffle(read(fp, lhs), read(fp, rhs), mask);
+            write(fp, dst, r)
+        }
+    }
+
+    /// `dst = f(x)` for a scalar `x` (splats, loads).
+    #[inline(never)]
+    pub(super) unsafe fn from<T>(fp: *mut UntypedVal, dst: Slot, x: T, f: impl Fn(T) -> u128) {
+        // SAFETY: the caller's contract.
+        unsafe { write(fp, dst, f(x)) }
+    }
+
+    /// `f(src, lane)`: a scalar from a vector (lane extraction, tests).
+    #[inline(never)]
+    pub(super) unsafe fn get<L, R>(
+        fp: *mut UntypedVal,
+        src: Slot,
+        lane: L,
+        f: impl Fn(u128, L) -> R,
+    ) -> R {
+        // SAFETY: the caller's contract.
+        unsafe { f(read(fp, src), lane) }
+    }
+
+    /// `dst = f(src, lane, x)` (lane replacement, lane loads, shifts).
+    #[inline(never)]
+    pub(super) unsafe fn replace<L, T>(
+        fp: *mut UntypedVal,
+        dst: Slot,
+        src: Slot,
+        lane: L,
+        x: T,
+        f: impl Fn(u128, L, T) -> u128,
+    ) {
+        // SAFETY: the caller's contract.
+        unsafe { write(fp, dst, f(read(fp, src), lane, x)) }
+    }
 }
