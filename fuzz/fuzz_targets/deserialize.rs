@@ -86,8 +86,16 @@ fuzz_target!(|data: &[u8]| {
             continue;
         };
         let ty = func.ty(&store);
-        let params: Vec<Val> = ty.params().iter().filter_map(|&t| Val::default_for(t)).collect();
-        let mut results: Vec<Val> = ty.results().iter().filter_map(|&t| Val::default_for(t)).collect();
+        let params: Vec<Val> = ty
+            .params()
+            .iter()
+            .filter_map(|&t| Val::default_for(t))
+            .collect();
+        let mut results: Vec<Val> = ty
+            .results()
+            .iter()
+            .filter_map(|&t| Val::default_for(t))
+            .collect();
         if params.len() == ty.params().len() && results.len() == ty.results().len() {
             let _ = func.call(&mut store, &params, &mut results);
         }
