@@ -30,7 +30,7 @@ pub struct Module {
 }
 
 /// Compiles `info` to machine code when the engine's backend is a compiler.
-fn compile_backend(engine: &Engine, info: &Arc<ModuleInfo>) -> Result<(), Error> {
+pub(crate) fn compile_backend(engine: &Engine, info: &Arc<ModuleInfo>) -> Result<(), Error> {
     match engine.config().get_backend().resolve() {
         #[cfg(all(feature = "jit-x64", target_arch = "x86_64", unix))]
         crate::Backend::X64 => strata_jit_x64::compile_module(info)

@@ -221,8 +221,11 @@ impl Module {
         }
         let info = decode_module(&mut Reader::new(payload)).map_err(de)?;
         check_module(&info).map_err(err)?;
+        let info = Arc::new(info);
+        // A compiling backend compiles the verified IR now, as `Module::new` does.
+        crate::module::compile_backend(engine, &info)?;
         Ok(Module {
-            info: Arc::new(info),
+            info,
             engine: engine.clone(),
         })
     }
