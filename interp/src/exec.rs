@@ -21,13 +21,14 @@
 //!   access `*fp.add(slot)` and every jump `instrs.add(target)` in bounds, so they are raw
 //!   pointer operations (see `get!` and `jump!`).
 //! - **Dispatch**: one handler per IR instruction, all with the same signature
-//!   ([`Handler`]: instruction pointer, frame pointer, context, memory 0's base and length), so
+//!   (`Handler`: instruction pointer, frame pointer, context, memory 0's base and length), so
 //!   the hot state stays in argument registers. In release builds each handler ends by
 //!   calling the next instruction's handler in tail position (LLVM turns it into a jump: direct
-//!   threading over `TABLE[opcode]`); debug builds do not make sibling calls, so there each
-//!   handler returns to a loop (`drive`) instead. The handlers are generated from one `step`
-//!   function (a `match` with one arm per instruction) specialised per opcode. See
-//!   ARCHITECTURE.md ("Dispatch") for the measurements that chose this.
+//!   threading over `TABLE[opcode]`); debug builds do not make sibling calls (the host stack
+//!   would grow with every instruction), so there one `loop` around `match` runs the same
+//!   `step` instead. The handlers are generated from `step` (a `match` with one arm per
+//!   instruction) specialised per opcode. See ARCHITECTURE.md ("Dispatch") for the
+//!   measurements that chose this.
 //! - **Memory 0** accesses use its base and length held in registers, reloaded after anything
 //!   that may move or grow it (calls, host calls, `memory.grow`, bulk operations); other
 //!   memories go through the store.
@@ -411,17 +412,18 @@ enum Technique {
     Tail,
 }
 
-/// Debug builds `match` in a loop (no handler table is built).
-///
-/// The default in release is `Loop`: with `Tail`, LLVM does not turn every handler's call into
-/// a jump (handlers with large frames, such as some SIMD ones, keep a real call), so the host
-/// stack grew with each instruction and a SIMD loop overflowed it. `Tail` stays selectable with
-/// `STRATA_INTERP_DISPATCH=tail` at build time for measurement.
+/// Debug builds `match` in a loop (no handler table is built, and unoptimised code makes no
+/// sibling calls). Release builds thread the handlers through tail calls: every handler's call
+/// to the next compiles to a jump (`handlers_tail_call_in_release` checks a loop on a 64 KiB
+/// stack). Handlers must not keep a stack slot whose address escapes (LLVM then keeps a real
+/// call): the SIMD lane code, which uses `black_box`, runs out of line for that reason (`vec`).
+/// `STRATA_INTERP_DISPATCH=match|loop` at build time selects the other techniques, for
+/// measurement (ARCHITECTURE.md, "Dispatch").
 const TECHNIQUE: Technique = match option_env!("STRATA_INTERP_DISPATCH") {
     _ if cfg!(debug_assertions) => Technique::Match,
     Some(s) if str_eq(s, "match") => Technique::Match,
-    Some(s) if str_eq(s, "tail") => Technique::Tail,
-    _ => Technique::Loop,
+    Some(s) if str_eq(s, "loop") => Technique::Loop,
+    _ => Technique::Tail,
 };
 
 /// `a == b`, usable in a constant.

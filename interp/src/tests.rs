@@ -307,3 +307,94 @@ fn deep_recursion_exhausts_the_call_stack() {
     // The store is still usable afterwards.
     assert_eq!(call(&mut store, f[0], 5), Ok(120));
 }
+
+/// A loop of common instructions (arithmetic, copies, a call and its return, `v128` lane
+/// operations, a conditional branch) run a million times on a 64 KiB thread stack. Release
+/// builds thread the handlers through tail calls; a handler that stopped compiling to a jump
+/// would grow the host stack with every instruction and overflow it here. (Debug builds
+/// dispatch from a loop, so the test is only meaningful, and only run, in release.)
+#[test]
+#[cfg(all(not(debug_assertions), feature = "std"))]
+fn handlers_tail_call_in_release() {
+    let body = func(
+        0,
+        1,
+        1,
+        2,
+        6,
+        vec![
+            Instr::ConstI32 {
+                dst: s(1),
+                value: 0,
+            },
+            Instr::I32AddImm {
+                dst: s(0),
+                lhs: s(0),
+                imm: -1,
+            },
+            Instr::I32Add {
+                dst: s(1),
+                lhs: s(1),
+                rhs: s(0),
+            },
+            Instr::Copy {
+                dst: s(2),
+                src: s(1),
+            },
+            Instr::Call {
+                base: s(2),
+                func: 1,
+            },
+            Instr::I32x4Splat {
+                dst: s(4),
+                src: s(2),
+            },
+            Instr::I32x4Add {
+                dst: s(4),
+                lhs: s(4),
+                rhs: s(4),
+            },
+            Instr::I32x4ExtractLane {
+                dst: s(3),
+                src: s(4),
+                lane: 3,
+            },
+            Instr::BrIfNez {
+                cond: s(0),
+                target: Target(1),
+            },
+            Instr::Copy {
+                dst: s(0),
+                src: s(3),
+            },
+            Instr::Return {},
+        ],
+    );
+    let plus_one = func(
+        1,
+        1,
+        1,
+        1,
+        1,
+        vec![
+            Instr::I32AddImm {
+                dst: s(0),
+                lhs: s(0),
+                imm: 1,
+            },
+            Instr::Return {},
+        ],
+    );
+    let result = std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(move || {
+            let (mut store, f) = store_with(vec![body, plus_one]);
+            call(&mut store, f[0], 1_000_000)
+        })
+        .expect("spawn")
+        .join()
+        .expect("no stack overflow");
+    // The last iteration: acc = n(n-1)/2 (wrapping), then (acc + 1) * 2.
+    let acc = (1_000_000i64 * 999_999 / 2) as i32;
+    assert_eq!(result, Ok(acc.wrapping_add(1).wrapping_mul(2)));
+}
