@@ -34,8 +34,9 @@ usage: strata-bench [options]
   --quick           one run of each, no warm-up: checks the harness and the checksums
   --runs N          timed runs per benchmark (default 5)
   --warmup N        warm-up runs per benchmark (default 1)
-  --engines A,B     engines to run (default: all): strata-interp, wasmi,
-                    wasmtime-cranelift, wasmtime-winch
+  --engines A,B     engines to run (default: all): strata-interp, strata-x64,
+                    wasmi, wasmtime-cranelift, wasmtime-winch; the ratio columns
+                    compare interp with wasmi and x64 with winch and cranelift
   --no-metrics      only the run-time benchmarks
   --programs DIR    the suite's folder (default: bench/programs)
   --out FILE        the JSON results (default: target/bench/results.json)

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::engines::PEERS;
+use crate::engines::{PEERS, RIVALS};
 use crate::json::Json;
 
 /// What one child process reported.
@@ -160,15 +160,31 @@ fn short(engine: &str) -> &str {
 }
 
 impl Report {
-    /// The strata engine the ratio columns compare (the first one: the interpreter unless
-    /// `--engines` says otherwise).
-    fn strata(&self) -> Option<usize> {
-        self.engines.iter().position(|e| e.starts_with("strata"))
+    /// The (strata engine, peer) pairs the ratio columns show: each strata engine against its
+    /// rivals of the same kind ([`RIVALS`]) when both ran; when `--engines` leaves no such pair,
+    /// every strata engine against every peer.
+    fn pairs(&self) -> Vec<(usize, usize)> {
+        let index = |name: &str| self.engines.iter().position(|e| e == name);
+        let rivals: Vec<(usize, usize)> = RIVALS
+            .iter()
+            .flat_map(|(st, peers)| peers.iter().map(move |p| (*st, *p)))
+            .filter_map(|(st, p)| Some((index(st)?, index(p)?)))
+            .collect();
+        if !rivals.is_empty() {
+            return rivals;
+        }
+        self.all_pairs()
     }
 
-    fn peers(&self) -> Vec<usize> {
-        (0..self.engines.len())
-            .filter(|&e| PEERS.contains(&self.engines[e].as_str()))
+    /// Every (strata engine, peer) pair of the run.
+    fn all_pairs(&self) -> Vec<(usize, usize)> {
+        let strata = (0..self.engines.len()).filter(|&e| self.engines[e].starts_with("strata"));
+        strata
+            .flat_map(|st| {
+                (0..self.engines.len())
+                    .filter(|&p| PEERS.contains(&self.engines[p].as_str()))
+                    .map(move |p| (st, p))
+            })
             .collect()
     }
 
@@ -183,26 +199,21 @@ impl Report {
     /// The markdown tables and notes.
     pub fn markdown(&self) -> String {
         let mut s = String::new();
-        let strata = self.strata();
-        let peers = if strata.is_some() {
-            self.peers()
-        } else {
-            Vec::new()
-        };
+        let pairs = self.pairs();
         let header = |s: &mut String, first: &str| {
             write!(s, "| {first} |").unwrap();
             for e in &self.engines {
                 write!(s, " {e} |").unwrap();
             }
-            for &p in &peers {
-                let st = &self.engines[strata.expect("peers only with strata")];
-                write!(s, " {}/{} |", short(st), short(&self.engines[p])).unwrap();
+            for &(st, p) in &pairs {
+                let (st, p) = (&self.engines[st], &self.engines[p]);
+                write!(s, " {}/{} |", short(st), short(p)).unwrap();
             }
             s.push_str("\n|---|");
             if first.contains('|') {
                 s.push_str("---|");
             }
-            for _ in 0..self.engines.len() + peers.len() {
+            for _ in 0..self.engines.len() + pairs.len() {
                 s.push_str("---:|");
             }
             s.push('\n');
@@ -218,7 +229,7 @@ impl Report {
             } else {
                 writeln!(
                     s,
-                    "Run time (ms, median of {} runs after {} warm-up; ratios are strata's time over the peer's: < 1 means strata is faster)\n",
+                    "Run time (ms, median of {} runs after {} warm-up; ratios are a strata engine's time over a peer's: < 1 means strata is faster)\n",
                     self.runs, self.warmup
                 )
                 .unwrap();
@@ -229,18 +240,18 @@ impl Report {
                 for (e, o) in r.cells.iter().enumerate() {
                     write!(s, " {} |", cell(o, r.wrong(e), r.ms(e))).unwrap();
                 }
-                for &p in &peers {
-                    let ratio = strata.and_then(|st| Some(r.ms(st)? / r.ms(p)?));
+                for &(st, p) in &pairs {
+                    let ratio = r.ms(st).zip(r.ms(p)).map(|(a, b)| a / b);
                     write!(s, " {} |", ratio.map_or("–".into(), |x| format!("{x:.2}"))).unwrap();
                 }
                 s.push('\n');
             }
-            if let Some(st) = strata {
+            if !pairs.is_empty() {
                 s.push_str("| **geomean** |");
                 for _ in &self.engines {
                     s.push_str(" |");
                 }
-                for &p in &peers {
+                for &(st, p) in &pairs {
                     let g = geomean(&self.ratios(st, p));
                     write!(s, " {} |", g.map_or("–".into(), |x| format!("**{x:.2}**"))).unwrap();
                 }
@@ -248,7 +259,7 @@ impl Report {
             }
         }
         if !self.metrics.is_empty() {
-            s.push_str("\nOther figures (ratios are strata's figure over the peer's; ↑ higher is better, ↓ lower is better)\n\n");
+            s.push_str("\nOther figures (ratios are a strata engine's figure over a peer's; ↑ higher is better, ↓ lower is better)\n\n");
             header(&mut s, "metric | unit");
             for m in &self.metrics {
                 let arrow = if m.higher_is_better { "↑" } else { "↓" };
@@ -256,8 +267,8 @@ impl Report {
                 for (e, o) in m.cells.iter().enumerate() {
                     write!(s, " {} |", cell(o, None, m.figure(e))).unwrap();
                 }
-                for &p in &peers {
-                    let ratio = strata.and_then(|st| Some(m.figure(st)? / m.figure(p)?));
+                for &(st, p) in &pairs {
+                    let ratio = m.figure(st).zip(m.figure(p)).map(|(a, b)| a / b);
                     write!(s, " {} |", ratio.map_or("–".into(), |x| format!("{x:.2}"))).unwrap();
                 }
                 s.push('\n');
@@ -429,15 +440,12 @@ impl Report {
                 ("engines", Json::obj(engines)),
             ])
         });
-        let geomeans = match self.strata() {
-            Some(st) => Json::obj(self.peers().into_iter().map(|p| {
-                (
-                    format!("{}/{}", self.engines[st], self.engines[p]),
-                    Json::opt(geomean(&self.ratios(st, p))),
-                )
-            })),
-            None => Json::Null,
-        };
+        let geomeans = Json::obj(self.all_pairs().into_iter().map(|(st, p)| {
+            (
+                format!("{}/{}", self.engines[st], self.engines[p]),
+                Json::opt(geomean(&self.ratios(st, p))),
+            )
+        }));
         Json::obj([
             ("command", Json::str(self.command.clone())),
             ("cpu", Json::str(self.cpu.clone())),

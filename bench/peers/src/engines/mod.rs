@@ -53,6 +53,13 @@ pub const ENGINES: &[&str] = &[
 /// The engines whose numbers strata is compared with.
 pub const PEERS: &[&str] = &["wasmi", "wasmtime-cranelift", "wasmtime-winch"];
 
+/// Each strata engine's rivals, the peers of its kind: the ratio columns of the tables compare
+/// these pairs (the interpreter with the interpreter, the compiler with the compilers).
+pub const RIVALS: &[(&str, &[&str])] = &[
+    ("strata-interp", &["wasmi"]),
+    ("strata-x64", &["wasmtime-winch", "wasmtime-cranelift"]),
+];
+
 /// The engine named `name`, or `None`.
 pub fn by_name(name: &str) -> Option<Box<dyn Engine>> {
     Some(match name {
