@@ -59,6 +59,23 @@ impl<T> Caller<'_, T> {
         self.cx.data
     }
 
+    /// The fuel left (an error if the engine does not meter fuel), as
+    /// [`Store::get_fuel`](crate::Store::get_fuel): a host function can see what its guest
+    /// has spent.
+    pub fn get_fuel(&self) -> Result<u64, Error> {
+        crate::store::fuel_enabled(self.cx.hosts.consume_fuel)?;
+        Ok(self.cx.inner.fuel)
+    }
+
+    /// Sets the fuel left (an error if the engine does not meter fuel), as
+    /// [`Store::set_fuel`](crate::Store::set_fuel): a host function can charge its guest for
+    /// the work it does, or top it up.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        crate::store::fuel_enabled(self.cx.hosts.consume_fuel)?;
+        self.cx.inner.fuel = fuel;
+        Ok(())
+    }
+
     /// The calling instance's export `name` (e.g. its `"memory"`), if wasm called.
     pub fn get_export(&self, name: &str) -> Option<Extern> {
         let instance = self.instance?;

@@ -1,6 +1,7 @@
 //! [`Instance`] and the [`Extern`] values it exports.
 
 use alloc::boxed::Box;
+use alloc::format;
 use alloc::vec::Vec;
 
 use strata_vm::{ExternVal, InstanceAddr};
@@ -8,7 +9,8 @@ use strata_vm::{ExternVal, InstanceAddr};
 use crate::error::Error;
 use crate::externals::{Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
-use crate::store::{AsContext, StoreId};
+use crate::module::Module;
+use crate::store::{AsContext, AsContextMut, StoreId};
 
 /// Something an instance exports or a module imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -130,6 +132,32 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// Instantiates `module` in `store` with `imports` in the order of the module's imports
+    /// (no [`Linker`](crate::Linker) needed), and runs its start function.
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance, Error> {
+        let cx = store.as_context_mut();
+        let wanted = module.info.imports.len();
+        if imports.len() != wanted {
+            return Err(Error::Link(format!(
+                "the module has {wanted} imports but {} were given",
+                imports.len()
+            )));
+        }
+        let vals: Vec<ExternVal> = imports
+            .iter()
+            .map(|e| {
+                let (val, id) = e.to_vm();
+                id.check(cx.id);
+                val
+            })
+            .collect();
+        crate::linker::instantiate_with(cx, module, &vals)
+    }
+
     /// The export called `name`.
     pub fn get_export(&self, store: impl AsContext, name: &str) -> Option<Extern> {
         let cx = store.as_context();

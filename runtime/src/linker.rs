@@ -7,7 +7,7 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-use strata_decoder::FuncType;
+use strata_decoder::{FuncType, ImportType};
 use strata_vm::{ExternVal, InstantiationError};
 
 use crate::engine::Engine;
@@ -160,6 +160,39 @@ impl<T: 'static> Linker<T> {
     ) -> Result<&mut Self, Error> {
         for (name, ext) in instance.exports(&store) {
             self.insert(module, &name, Definition::Extern(ext))?;
+        }
+        Ok(self)
+    }
+
+    /// Defines each function import of `module` that is not defined yet as a host function
+    /// that fails when called, with an error naming the import: a module that imports more
+    /// than the embedder provides (a toolchain's optional hooks, say) can still run as long
+    /// as it never calls them. Other kinds of imports are left alone.
+    pub fn define_unknown_imports_as_traps(&mut self, module: &Module) -> Result<&mut Self, Error> {
+        for import in module.info.imports.iter() {
+            let ImportType::Func(type_index) = import.ty else {
+                continue;
+            };
+            let key = (String::from(&*import.module), String::from(&*import.name));
+            if self.defs.contains_key(&key) {
+                continue;
+            }
+            let ty = module.info.types[type_index as usize]
+                .clone()
+                .ok_or_else(|| {
+                    Error::Link(format!(
+                        "import `{}::{}` has no function type",
+                        key.0, key.1
+                    ))
+                })?;
+            let message = format!(
+                "unknown import: `{}::{}` was called, but it is not defined",
+                key.0, key.1
+            );
+            let host = crate::func::dynamic_host(ty.clone(), move |_, _, _| {
+                Err(Error::host(message.clone()))
+            });
+            self.defs.insert(key, Definition::Host(ty, host));
         }
         Ok(self)
     }

@@ -66,6 +66,23 @@ impl Module {
         })
     }
 
+    /// Checks that `bytes` is a valid binary module for `engine`'s features, without
+    /// compiling it: the error is the one [`Module::new`] would return.
+    pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<(), Error> {
+        strata_validator::validate_bytes(bytes, engine.config().get_features())?;
+        Ok(())
+    }
+
+    /// Reads the binary module at `path` and compiles it for `engine` ([`Module::new`]); an
+    /// unreadable file is an [`Error::Usage`] naming the path.
+    #[cfg(feature = "std")]
+    pub fn from_file(engine: &Engine, path: impl AsRef<std::path::Path>) -> Result<Module, Error> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::usage(alloc::format!("cannot read {}: {e}", path.display())))?;
+        Module::new(engine, &bytes)
+    }
+
     /// The engine it was compiled for.
     pub fn engine(&self) -> &Engine {
         &self.engine

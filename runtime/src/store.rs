@@ -75,6 +75,8 @@ pub(crate) struct Hosts<T> {
     pub(crate) limiter: Option<LimiterFn<T>>,
     /// The limits applied when the embedder installed none.
     pub(crate) default_limits: StoreLimits,
+    /// Whether the engine meters fuel (what [`Caller`](crate::Caller)'s fuel calls check).
+    pub(crate) consume_fuel: bool,
 }
 
 impl<T> Hosts<T> {
@@ -99,6 +101,7 @@ impl<T> Store<T> {
                 externs: Vec::new(),
                 limiter: None,
                 default_limits: StoreLimits::default(),
+                consume_fuel: engine.config().get_consume_fuel(),
             },
             id: StoreId::fresh(),
             engine: engine.clone(),
@@ -132,13 +135,7 @@ impl<T> Store<T> {
     }
 
     fn fuel_enabled(&self) -> Result<(), Error> {
-        if self.engine.config().get_consume_fuel() {
-            Ok(())
-        } else {
-            Err(Error::usage(
-                "fuel is not enabled: turn it on with `Config::consume_fuel(true)`",
-            ))
-        }
+        fuel_enabled(self.hosts.consume_fuel)
     }
 
     fn interruptible(&self) -> Result<(), Error> {
@@ -351,5 +348,17 @@ impl<S: AsContext + ?Sized> AsContext for &mut S {
 impl<S: AsContextMut + ?Sized> AsContextMut for &mut S {
     fn as_context_mut(&mut self) -> StoreContextMut<'_, S::Data> {
         (**self).as_context_mut()
+    }
+}
+
+/// `Ok` when the engine meters fuel, else the usage error [`Store::get_fuel`] and
+/// [`Caller::get_fuel`](crate::Caller::get_fuel) return.
+pub(crate) fn fuel_enabled(consume_fuel: bool) -> Result<(), Error> {
+    if consume_fuel {
+        Ok(())
+    } else {
+        Err(Error::usage(
+            "fuel is not enabled: turn it on with `Config::consume_fuel(true)`",
+        ))
     }
 }

@@ -221,3 +221,153 @@ fn handles_and_stores_cross_threads() {
     send_sync::<Func>();
     send_sync::<Linker<()>>();
 }
+
+#[test]
+fn instance_new_takes_imports_in_order() {
+    let engine = Engine::default();
+    let m = module(
+        &engine,
+        r#"(module
+             (import "env" "double" (func $double (param i32) (result i32)))
+             (import "env" "g" (global $g i32))
+             (func (export "run") (result i32) (call $double (global.get $g))))"#,
+    );
+    let mut store = Store::new(&engine, ());
+    let double = Func::wrap(&mut store, |x: i32| x * 2);
+    let g = strata_runtime::Global::new(
+        &mut store,
+        strata_decoder::GlobalType {
+            content: strata_decoder::ValType::I32,
+            mutable: false,
+        },
+        Val::I32(21),
+    )
+    .unwrap();
+    let instance =
+        strata_runtime::Instance::new(&mut store, &m, &[Extern::Func(double), Extern::Global(g)])
+            .unwrap();
+    let run = instance.get_typed_func::<(), i32>(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, ()).unwrap(), 42);
+
+    // the wrong number of imports, and the wrong kind, are link errors
+    let err = strata_runtime::Instance::new(&mut store, &m, &[Extern::Func(double)]).unwrap_err();
+    assert!(matches!(err, Error::Link(_)), "{err}");
+    assert!(err.to_string().contains("2 imports but 1"), "{err}");
+    let err =
+        strata_runtime::Instance::new(&mut store, &m, &[Extern::Global(g), Extern::Func(double)])
+            .unwrap_err();
+    assert!(matches!(err, Error::Link(_)), "{err}");
+}
+
+#[test]
+fn unknown_imports_can_be_defined_as_traps() {
+    let engine = Engine::default();
+    let m = module(
+        &engine,
+        r#"(module
+             (import "env" "known" (func $known (result i32)))
+             (import "env" "hook" (func $hook (param i32)))
+             (func (export "safe") (result i32) (call $known))
+             (func (export "unsafe") (call $hook (i32.const 1))))"#,
+    );
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap("env", "known", || 7).unwrap();
+    let err = linker.instantiate(&mut store, &m).unwrap_err();
+    assert!(err.to_string().contains("env::hook"), "{err}");
+
+    linker.define_unknown_imports_as_traps(&m).unwrap();
+    let instance = linker.instantiate(&mut store, &m).unwrap();
+    // the defined import is kept, not replaced by a trap
+    let safe = instance.get_typed_func::<(), i32>(&store, "safe").unwrap();
+    assert_eq!(safe.call(&mut store, ()).unwrap(), 7);
+    let not_safe = instance.get_typed_func::<(), ()>(&store, "unsafe").unwrap();
+    let err = not_safe.call(&mut store, ()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("unknown import: `env::hook` was called"),
+        "{err}"
+    );
+}
+
+#[test]
+fn module_validate_and_from_file() {
+    let engine = Engine::default();
+    let bytes = wat(r#"(module (func (export "f") (result i32) (i32.const 1)))"#);
+    Module::validate(&engine, &bytes).unwrap();
+    let err = Module::validate(&engine, &bytes[..bytes.len() - 1]).unwrap_err();
+    assert!(matches!(err, Error::Compile(_)), "{err}");
+    let invalid = wat(r#"(module (func (result i32) (i64.const 1)))"#);
+    let err = Module::validate(&engine, &invalid).unwrap_err();
+    assert!(err.to_string().contains("type mismatch"), "{err}");
+
+    let dir = std::env::temp_dir().join(format!("strata-api-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("f.wasm");
+    std::fs::write(&path, &bytes).unwrap();
+    let m = Module::from_file(&engine, &path).unwrap();
+    assert_eq!(m.exports().count(), 1);
+    let err = Module::from_file(&engine, dir.join("missing.wasm")).unwrap_err();
+    assert!(matches!(err, Error::Usage(_)), "{err}");
+    assert!(err.to_string().contains("missing.wasm"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn callers_see_and_set_fuel() {
+    let mut config = strata_runtime::Config::new();
+    config.consume_fuel(true);
+    let engine = Engine::new(&config);
+    let m = module(
+        &engine,
+        r#"(module
+             (import "env" "charge" (func $charge))
+             (func (export "run") (call $charge) (call $charge)))"#,
+    );
+    let mut store = Store::new(&engine, Vec::<u64>::new());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "env",
+            "charge",
+            |mut caller: Caller<'_, Vec<u64>>| -> Result<(), Error> {
+                let left = caller.get_fuel()?;
+                caller.data_mut().push(left);
+                caller.set_fuel(left - 100)
+            },
+        )
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &m).unwrap();
+    store.set_fuel(10_000).unwrap();
+    let run = instance.get_typed_func::<(), ()>(&store, "run").unwrap();
+    run.call(&mut store, ()).unwrap();
+    let seen = store.data().clone();
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen[0] < 10_000,
+        "the guest spent fuel before the first call"
+    );
+    assert!(
+        seen[1] <= seen[0] - 100,
+        "the host's charge is visible: {seen:?}"
+    );
+    assert!(store.get_fuel().unwrap() <= seen[1] - 100);
+
+    // without fuel metering, the caller's fuel calls are usage errors
+    let engine = Engine::default();
+    let m = module(
+        &engine,
+        r#"(module (import "env" "f" (func $f)) (func (export "run") (call $f)))"#,
+    );
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("env", "f", |caller: Caller<'_, ()>| -> Result<(), Error> {
+            caller.get_fuel().map(|_| ())
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &m).unwrap();
+    let run = instance.get_typed_func::<(), ()>(&store, "run").unwrap();
+    let err = run.call(&mut store, ()).unwrap_err();
+    assert!(err.to_string().contains("fuel is not enabled"), "{err}");
+}
