@@ -97,10 +97,15 @@ pub struct FrameInfo {
 }
 
 impl fmt::Display for FrameInfo {
+    /// `0x2e35 - rwtest::main`: the offset, then the name with Rust symbols demangled (without
+    /// their hash), or `<wasm function N>` for a function without a name.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:#x} - ", self.offset)?;
         match &self.func_name {
-            Some(name) => f.write_str(name),
+            Some(name) => match rustc_demangle::try_demangle(name) {
+                Ok(demangled) => write!(f, "{demangled:#}"),
+                Err(_) => f.write_str(name),
+            },
             None => write!(f, "<wasm function {}>", self.func_index),
         }
     }
@@ -174,6 +179,33 @@ mod tests {
     use super::*;
     use alloc::string::ToString;
     use alloc::vec;
+
+    #[test]
+    fn rust_names_are_demangled_others_kept() {
+        let frame = |name: &str| FrameInfo {
+            func_index: 3,
+            func_name: Some(name.to_string()),
+            offset: 0x2e35,
+        };
+        // legacy and v0 Rust manglings lose their hash
+        assert_eq!(
+            frame("_ZN6rwtest4main17h00cdad3505cab6aaE").to_string(),
+            "0x2e35 - rwtest::main"
+        );
+        assert_eq!(
+            frame("_RNvNtCset5xJoy1xWQ_3std7process5abort").to_string(),
+            "0x2e35 - std::process::abort"
+        );
+        // C names and anything else stay as written
+        assert_eq!(frame("abort").to_string(), "0x2e35 - abort");
+        assert_eq!(frame("_Z3fooi").to_string(), "0x2e35 - _Z3fooi");
+        let unnamed = FrameInfo {
+            func_index: 7,
+            func_name: None,
+            offset: 1,
+        };
+        assert_eq!(unnamed.to_string(), "0x1 - <wasm function 7>");
+    }
 
     #[test]
     fn sizes_are_pinned() {
