@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
 use std::path::Path;
 
 use crate::errno::{Errno, Result};
@@ -30,6 +30,21 @@ pub struct WasiCtx {
     pub(crate) args: Vec<Vec<u8>>,
     pub(crate) env: Vec<Vec<u8>>,
     pub(crate) table: Table,
+    /// The host's standard descriptors whose status flags the guest changed (Go guests make
+    /// them non-blocking), with the flags they had: restored on drop, so the host's terminal
+    /// or pipe is left as it was found.
+    pub(crate) host_stdio_flags: Vec<(RawFd, i32)>,
+}
+
+impl Drop for WasiCtx {
+    fn drop(&mut self) {
+        for &(fd, flags) in &self.host_stdio_flags {
+            // SAFETY: the host's standard descriptors stay open for the life of the process.
+            let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+            // Nothing useful can be done about a failure while dropping.
+            let _ = crate::sys::set_status_flags(fd, flags);
+        }
+    }
 }
 
 impl WasiCtx {
@@ -190,6 +205,7 @@ impl WasiCtxBuilder {
             args: b.args,
             env: b.env,
             table,
+            host_stdio_flags: Vec::new(),
         }
     }
 }

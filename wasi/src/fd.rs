@@ -297,7 +297,13 @@ impl WasiCtx {
                 });
             }
             let Some(h) = d.host_fd() else { return Ok(()) };
-            let mut fl = sys::get_status_flags(h)? & !(libc::O_APPEND | libc::O_NONBLOCK);
+            let old = sys::get_status_flags(h)?;
+            if let Kind::Stdio(Stream::Host(fd)) = d.kind {
+                if !self.host_stdio_flags.iter().any(|&(f, _)| f == fd) {
+                    self.host_stdio_flags.push((fd, old));
+                }
+            }
+            let mut fl = old & !(libc::O_APPEND | libc::O_NONBLOCK);
             if flags & fdflags::APPEND != 0 {
                 fl |= libc::O_APPEND;
             }

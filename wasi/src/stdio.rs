@@ -5,6 +5,12 @@ use std::io::{self, Cursor, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::{Arc, Mutex};
 
+/// The host's standard descriptor `fd` (0, 1 or 2).
+fn host(fd: RawFd) -> BorrowedFd<'static> {
+    // SAFETY: the host's standard descriptors stay open for the life of the process.
+    unsafe { BorrowedFd::borrow_raw(fd) }
+}
+
 /// An in-memory sink for the guest's output, shared with the embedder, which reads it with
 /// [`OutputBuffer::contents`].
 #[derive(Clone, Debug, Default)]
@@ -79,8 +85,7 @@ impl Stream {
     /// The host descriptor behind the stream, if any (for `poll`, `fstat`, `fcntl`).
     pub fn host_fd(&self) -> Option<BorrowedFd<'_>> {
         match self {
-            // SAFETY: the host's standard descriptors stay open for the life of the process.
-            Stream::Host(fd) => Some(unsafe { BorrowedFd::borrow_raw(*fd) }),
+            Stream::Host(fd) => Some(host(*fd)),
             Stream::File(f) => Some(f.as_fd()),
             _ => None,
         }
@@ -89,7 +94,10 @@ impl Stream {
     pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
             Stream::Null | Stream::Output(_) => Ok(0),
-            Stream::Host(0) => io::stdin().lock().read(buf),
+            // Unbuffered (not through `io::stdin()`): bytes a buffer had taken from the pipe
+            // would be invisible to `poll_oneoff`, and a guest polling before it reads again
+            // would wait for them forever.
+            Stream::Host(0) => crate::sys::read(host(0), buf),
             Stream::Host(_) => Err(io::Error::from_raw_os_error(libc::EBADF)),
             Stream::File(f) => f.read(buf),
             Stream::Input(c) => c.read(buf),
@@ -99,13 +107,14 @@ impl Stream {
     pub fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Stream::Null => Ok(buf.len()),
-            Stream::Host(1) => {
-                let mut out = io::stdout().lock();
-                let n = out.write(buf)?;
-                out.flush()?;
-                Ok(n)
+            // Unbuffered, after whatever the host itself printed: a guest that made the stream
+            // non-blocking sees each short or refused write as it happened.
+            Stream::Host(fd @ (1 | 2)) => {
+                if *fd == 1 {
+                    io::stdout().lock().flush()?;
+                }
+                crate::sys::write(host(*fd), buf)
             }
-            Stream::Host(2) => io::stderr().lock().write(buf),
             Stream::Host(_) | Stream::Input(_) => Err(io::Error::from_raw_os_error(libc::EBADF)),
             Stream::File(f) => f.write(buf),
             Stream::Output(b) => {

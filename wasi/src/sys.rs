@@ -194,6 +194,41 @@ pub fn set_status_flags(fd: BorrowedFd<'_>, flags: i32) -> Result<()> {
     retry(|| unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags) }).map(drop)
 }
 
+/// `read(2)` on a descriptor the caller does not own (the host's standard input), unbuffered:
+/// what the guest did not ask for stays in the kernel, where `poll` sees it.
+pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        // SAFETY: `buf` is valid for writes of `buf.len()` bytes for the duration of the call.
+        let n = unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
+        match usize::try_from(n) {
+            Ok(n) => return Ok(n),
+            Err(_) => interrupted_or(std::io::Error::last_os_error())?,
+        }
+    }
+}
+
+/// `write(2)` on a descriptor the caller does not own (the host's standard output or error),
+/// unbuffered: a short or refused (`EAGAIN`) write is reported as it happened.
+pub fn write(fd: BorrowedFd<'_>, buf: &[u8]) -> std::io::Result<usize> {
+    loop {
+        // SAFETY: `buf` is valid for reads of `buf.len()` bytes for the duration of the call.
+        let n = unsafe { libc::write(fd.as_raw_fd(), buf.as_ptr().cast(), buf.len()) };
+        match usize::try_from(n) {
+            Ok(n) => return Ok(n),
+            Err(_) => interrupted_or(std::io::Error::last_os_error())?,
+        }
+    }
+}
+
+/// `Ok` for an interrupted call (to retry), else the error.
+fn interrupted_or(e: std::io::Error) -> std::io::Result<()> {
+    if e.kind() == std::io::ErrorKind::Interrupted {
+        Ok(())
+    } else {
+        Err(e)
+    }
+}
+
 /// Where a guest path led: the directory holding its last component, and that component.
 pub struct Target<'a> {
     base: BorrowedFd<'a>,

@@ -692,3 +692,26 @@ fn sockets() {
     assert_eq!(g.write(c, b"x"), Err(Errno::Pipe));
     assert_eq!(res(g.ctx.fd_close(c)), Ok(()));
 }
+
+/// A guest (Go's runtime, say) that makes the host's standard input non-blocking leaves it as
+/// it found it once its context is dropped.
+#[test]
+fn host_stdio_flags_are_restored_on_drop() {
+    let nonblocking = || {
+        let mut b = WasiCtx::builder();
+        b.stdin(Stdio::Inherit);
+        let mut g = Guest::new(b.build());
+        let p = g.alloc(24);
+        ok(g.ctx.fd_fdstat_get(&mut g.mem, 0, p));
+        g.u16(p + 2) & fdflags::NONBLOCK != 0
+    };
+    let before = nonblocking();
+    let mut b = WasiCtx::builder();
+    b.stdin(Stdio::Inherit);
+    let mut g = Guest::new(b.build());
+    let flip = if before { 0 } else { fdflags::NONBLOCK };
+    ok(g.ctx.fd_fdstat_set_flags(0, i32::from(flip)));
+    assert_ne!(nonblocking(), before, "the guest changed the host's flags");
+    drop(g);
+    assert_eq!(nonblocking(), before, "dropping the context restored them");
+}
