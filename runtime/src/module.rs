@@ -53,11 +53,8 @@ impl Module {
         let module = strata_decoder::decode(bytes, engine.config().get_features())?;
         let translated =
             strata_ir::translate_module_with(&module, engine.config().translate_options())?;
-        let info = ModuleInfo::new(&module, translated.funcs).map_err(|e| {
-            Error::Compile(strata_validator::Error::Invalid(
-                strata_validator::ValidationError::new(0, alloc::format!("{e}")),
-            ))
-        })?;
+        let info = ModuleInfo::new(&module, translated.funcs)
+            .map_err(|e| Error::Unsupported(alloc::format!("{e}")))?;
         let info = Arc::new(info);
         compile_backend(engine, &info)?;
         Ok(Module {

@@ -371,3 +371,18 @@ fn callers_see_and_set_fuel() {
     let err = run.call(&mut store, ()).unwrap_err();
     assert!(err.to_string().contains("fuel is not enabled"), "{err}");
 }
+
+#[test]
+fn modules_with_exception_tags_are_unsupported_not_a_panic() {
+    let mut config = strata_runtime::Config::new();
+    config.features(strata_runtime::Features::WASM3);
+    let engine = Engine::new(&config);
+    for src in [
+        r#"(module (tag (export "e") (param i32)))"#,
+        r#"(module (import "m" "e" (tag (param i32))))"#,
+    ] {
+        let err = Module::new(&engine, &wat(src)).unwrap_err();
+        assert!(matches!(err, Error::Unsupported(_)), "{err}");
+        assert!(err.to_string().contains("exception handling"), "{err}");
+    }
+}

@@ -80,7 +80,7 @@ pub mod store;
 pub use instance::{
     instantiate, instantiate_limited, InstanceData, Instantiated, InstantiationError,
 };
-pub use module_info::{ConstExpr, ConstOp, ModuleInfo};
+pub use module_info::{ConstExpr, ConstOp, ModuleInfo, Unsupported, UnsupportedConstExpr};
 pub use store::{
     DataAddr, ElemAddr, ExternVal, FuncEntity, FuncKind, GlobalAddr, InstanceAddr, InterruptFlag,
     MemoryAddr, SigId, StoreConfig, StoreInner, TableAddr,

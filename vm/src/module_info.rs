@@ -63,6 +63,30 @@ impl fmt::Display for UnsupportedConstExpr {
     }
 }
 
+/// What a valid module uses that this crate cannot set up yet: [`ModuleInfo::new`]'s error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unsupported {
+    /// A constant expression with an operator [`ConstExpr`] cannot evaluate.
+    ConstExpr(UnsupportedConstExpr),
+    /// Exception tags (defined, imported or exported): exception handling is not implemented.
+    Tags,
+}
+
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unsupported::ConstExpr(e) => e.fmt(f),
+            Unsupported::Tags => f.write_str("exception handling (tags) is not supported yet"),
+        }
+    }
+}
+
+impl From<UnsupportedConstExpr> for Unsupported {
+    fn from(e: UnsupportedConstExpr) -> Self {
+        Unsupported::ConstExpr(e)
+    }
+}
+
 impl ConstExpr {
     /// An expression of one operator.
     pub fn single(op: ConstOp) -> Self {
@@ -297,7 +321,10 @@ impl ModuleInfo {
     pub fn new(
         module: &strata_decoder::Module<'_>,
         code: Vec<IrFunc>,
-    ) -> Result<Self, UnsupportedConstExpr> {
+    ) -> Result<Self, Unsupported> {
+        if !module.tags.is_empty() || module.num_imported_tags() != 0 {
+            return Err(Unsupported::Tags);
+        }
         let types = module.types.iter().map(|t| t.as_func().cloned()).collect();
         let imports = module
             .imports
@@ -326,7 +353,7 @@ impl ModuleInfo {
                     init: t.init.as_ref().map(ConstExpr::decode).transpose()?,
                 })
             })
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<_, UnsupportedConstExpr>>()?;
         let globals = module
             .globals
             .iter()
@@ -336,7 +363,7 @@ impl ModuleInfo {
                     init: ConstExpr::decode(&g.init)?,
                 })
             })
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<_, UnsupportedConstExpr>>()?;
         let exports = module
             .exports
             .iter()
@@ -362,12 +389,13 @@ impl ModuleInfo {
                 };
                 let items = match &e.items {
                     strata_decoder::ElementItems::Functions(f) => ElemItems::Funcs(f.clone()),
-                    strata_decoder::ElementItems::Expressions(_, exprs) => ElemItems::Exprs(
-                        exprs
-                            .iter()
-                            .map(ConstExpr::decode)
-                            .collect::<Result<_, _>>()?,
-                    ),
+                    strata_decoder::ElementItems::Expressions(_, exprs) => {
+                        ElemItems::Exprs(exprs.iter().map(ConstExpr::decode).collect::<Result<
+                            _,
+                            UnsupportedConstExpr,
+                        >>(
+                        )?)
+                    }
                 };
                 Ok(ElemInfo {
                     mode,
@@ -375,7 +403,7 @@ impl ModuleInfo {
                     items,
                 })
             })
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<_, UnsupportedConstExpr>>()?;
         let datas = module
             .data
             .iter()
@@ -391,7 +419,7 @@ impl ModuleInfo {
                     bytes: Arc::from(d.bytes),
                 })
             })
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<_, UnsupportedConstExpr>>()?;
         Ok(ModuleInfo {
             types,
             imports,
