@@ -321,6 +321,8 @@ pub struct Module<'a> {
     pub types: Vec<SubType>,
     /// For each recursion group, the range of type indices it defines.
     pub rec_groups: Vec<Range<u32>>,
+    /// For each type in [`Module::types`], the byte offset of its encoding (for errors).
+    pub type_offsets: Vec<usize>,
     /// Imports, in order.
     pub imports: Vec<Import<'a>>,
     /// Type index of each function defined (not imported) by the module.

@@ -18,7 +18,8 @@ use crate::types::{
     StorageType, SubType, TableType, TagType, ValType,
 };
 
-/// Reads the type section into `module.types` and `module.rec_groups`.
+/// Reads the type section into `module.types`, `module.rec_groups` and
+/// `module.type_offsets`.
 pub(crate) fn read_types<'a>(
     r: &mut Reader<'a>,
     module: &mut Module<'a>,
@@ -30,10 +31,12 @@ pub(crate) fn read_types<'a>(
             r.read_u8()?;
             let m = read_vec_len(r)?;
             for _ in 0..m {
+                module.type_offsets.push(r.offset());
                 let t = read_sub_type(r)?;
                 module.types.push(t);
             }
         } else {
+            module.type_offsets.push(r.offset());
             let t = read_sub_type(r)?;
             module.types.push(t);
         }

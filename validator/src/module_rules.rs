@@ -27,7 +27,7 @@ pub(crate) fn check_module(module: &Module<'_>) -> Result<ModuleTypes, Error> {
         types: module.types.clone(),
         ..ModuleTypes::default()
     };
-    check_types(&m)?;
+    check_types(&m, &module.type_offsets)?;
 
     for imp in &module.imports {
         let at = imp.offset;
@@ -231,51 +231,54 @@ fn kind_name(k: ExternalKind) -> &'static str {
     }
 }
 
-fn check_types(m: &ModuleTypes) -> Result<(), Error> {
+/// Checks each type; errors name the offset of the type's encoding (`offsets[i]`, or 0 for a
+/// module built without them).
+fn check_types(m: &ModuleTypes, offsets: &[usize]) -> Result<(), Error> {
     let f = m.features;
     for (i, t) in m.types.iter().enumerate() {
+        let at = offsets.get(i).copied().unwrap_or(0);
         match &t.composite {
-            CompositeType::Func(ft) => check_func_type(m, ft)?,
+            CompositeType::Func(ft) => check_func_type(m, ft, at)?,
             CompositeType::Struct(fields) => {
                 if !f.contains(Features::GC) {
-                    bail!(0, "unsupported: struct types need the GC proposal");
+                    bail!(at, "unsupported: struct types need the GC proposal");
                 }
                 for field in fields.iter() {
                     if let StorageType::Val(v) = field.storage {
-                        m.check_val_type(v, 0)?;
+                        m.check_val_type(v, at)?;
                     }
                 }
             }
             CompositeType::Array(field) => {
                 if !f.contains(Features::GC) {
-                    bail!(0, "unsupported: array types need the GC proposal");
+                    bail!(at, "unsupported: array types need the GC proposal");
                 }
                 if let StorageType::Val(v) = field.storage {
-                    m.check_val_type(v, 0)?;
+                    m.check_val_type(v, at)?;
                 }
             }
         }
         if t.supertypes.len() > 1 {
-            bail!(0, "type {i} has multiple supertypes");
+            bail!(at, "type {i} has multiple supertypes");
         }
         for &s in t.supertypes.iter() {
             if s as usize >= i {
-                bail!(0, "unknown type {s}: supertypes must be defined earlier");
+                bail!(at, "unknown type {s}: supertypes must be defined earlier");
             }
             if m.types[s as usize].is_final {
-                bail!(0, "sub type {i} does not match its final supertype {s}");
+                bail!(at, "sub type {i} does not match its final supertype {s}");
             }
         }
     }
     Ok(())
 }
 
-fn check_func_type(m: &ModuleTypes, ft: &FuncType) -> Result<(), Error> {
+fn check_func_type(m: &ModuleTypes, ft: &FuncType, at: usize) -> Result<(), Error> {
     for &t in ft.params().iter().chain(ft.results()) {
-        m.check_val_type(t, 0)?;
+        m.check_val_type(t, at)?;
     }
     if ft.results().len() > 1 && !m.features.contains(Features::MULTI_VALUE) {
-        bail!(0, "invalid result arity");
+        bail!(at, "invalid result arity");
     }
     Ok(())
 }

@@ -410,3 +410,22 @@ fn wasm3_locals_and_tail_calls() {
         "type mismatch",
     );
 }
+
+#[test]
+fn type_errors_name_the_types_offset() {
+    // header (8 bytes), section id and size, count, then `60 00 00` for the first type: the
+    // second type starts at byte 14.
+    let bytes = wat("(module (type (func)) (type (func (result i32 i32))))");
+    assert_eq!(bytes[14], 0x60);
+    match validate_bytes(&bytes, Features::WASM1) {
+        Err(Error::Invalid(e)) => {
+            assert_eq!(e.offset, 14);
+            assert!(
+                e.message.starts_with("invalid result arity"),
+                "{}",
+                e.message
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
