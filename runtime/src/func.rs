@@ -132,22 +132,65 @@ impl<T> strata_interp::Host for Dispatch<'_, T> {
     }
 }
 
+/// How much native stack host functions that call back into wasm may use, counted from where
+/// the outermost call into wasm began: past it, the nested call traps with `call stack
+/// exhausted` instead of overflowing the thread's stack. Wasm-to-wasm calls are bounded by
+/// `Config::max_call_depth` (the interpreter keeps its frames on the heap; the x64 JIT's use
+/// 32 bytes of native stack each), so with the defaults a call into wasm needs about 1.2 MiB of
+/// native stack at most: less than a spawned thread's default 2 MiB.
+pub(crate) const MAX_REENTRY_STACK: usize = 512 * 1024;
+
+/// An address in the current native stack frame (stacks grow down on every target strata
+/// supports, so a deeper frame has a smaller address).
+#[inline(never)]
+fn native_stack_position() -> usize {
+    let marker = 0u8;
+    core::hint::black_box(&marker) as *const u8 as usize
+}
+
 /// Runs `func` with `slots` (parameters in, results out) on the configured backend.
 pub(crate) fn invoke_raw<T>(
     cx: StoreContextMut<'_, T>,
     func: FuncAddr,
     slots: &mut [UntypedVal],
 ) -> Result<(), Error> {
+    let here = native_stack_position();
+    let outermost = match cx.hosts.native_stack_base {
+        None => {
+            cx.hosts.native_stack_base = Some(here);
+            true
+        }
+        Some(base) if base.saturating_sub(here) > MAX_REENTRY_STACK => {
+            return Err(Error::Trap(strata_vm::Trap::new(
+                strata_vm::TrapCode::StackOverflow,
+            )));
+        }
+        Some(_) => false,
+    };
     let mut dispatch = Dispatch {
         data: cx.data,
         hosts: cx.hosts,
         id: cx.id,
     };
-    #[cfg(all(feature = "jit-x64", target_arch = "x86_64", unix))]
-    if strata_jit_x64::is_enabled(cx.inner) {
-        return strata_jit_x64::invoke(cx.inner, &mut dispatch, func, slots).map_err(Error::from);
+    let result = run_backend(cx.inner, &mut dispatch, func, slots);
+    if outermost {
+        dispatch.hosts.native_stack_base = None;
     }
-    strata_interp::invoke(cx.inner, &mut dispatch, func, slots).map_err(Error::from)
+    result
+}
+
+/// [`invoke_raw`]'s call into the store's backend.
+fn run_backend<T>(
+    inner: &mut StoreInner,
+    dispatch: &mut Dispatch<'_, T>,
+    func: FuncAddr,
+    slots: &mut [UntypedVal],
+) -> Result<(), Error> {
+    #[cfg(all(feature = "jit-x64", target_arch = "x86_64", unix))]
+    if strata_jit_x64::is_enabled(inner) {
+        return strata_jit_x64::invoke(inner, dispatch, func, slots).map_err(Error::from);
+    }
+    strata_interp::invoke(inner, dispatch, func, slots).map_err(Error::from)
 }
 
 /// A function: defined by a wasm instance or by the host. A handle into its [`Store`].

@@ -77,6 +77,10 @@ pub(crate) struct Hosts<T> {
     pub(crate) default_limits: StoreLimits,
     /// Whether the engine meters fuel (what [`Caller`](crate::Caller)'s fuel calls check).
     pub(crate) consume_fuel: bool,
+    /// Where the native stack was when the outermost call into wasm began (`None` outside
+    /// wasm): host functions that call back into wasm are stopped before they exhaust the
+    /// thread's stack (see `func::MAX_REENTRY_STACK`).
+    pub(crate) native_stack_base: Option<usize>,
 }
 
 impl<T> Hosts<T> {
@@ -102,6 +106,7 @@ impl<T> Store<T> {
                 limiter: None,
                 default_limits: StoreLimits::default(),
                 consume_fuel: engine.config().get_consume_fuel(),
+                native_stack_base: None,
             },
             id: StoreId::fresh(),
             engine: engine.clone(),
