@@ -734,9 +734,12 @@ impl FuncCompiler<'_> {
             I::ConstF32 { dst, bits } => self.const64(dst, u64::from(bits)),
             I::ConstF64 { dst, bits } => self.const64(dst, bits),
             I::ConstV128 { dst, index } => {
-                let v = self.func.v128_consts[index as usize];
-                self.const64(dst, v as u64);
-                self.const64(Slot(dst.0 + 1), (v >> 64) as u64);
+                // Natively one 16-byte store, which a following `movdqu` load can forward from.
+                if !self.simd(instr) {
+                    let v = self.func.v128_consts[index as usize];
+                    self.const64(dst, v as u64);
+                    self.const64(Slot(dst.0 + 1), (v >> 64) as u64);
+                }
             }
             I::Select {
                 dst,

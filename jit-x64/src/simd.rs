@@ -544,6 +544,19 @@ impl FuncCompiler<'_> {
                     mov rcx, [rbx + l] ; mov [r14 + rax + a], rcx)
             }
 
+            // ---- values ----
+            I::ConstV128 { dst, index } => {
+                match self.func.v128_consts[index as usize] {
+                    0 => x!(self.ops; pxor xmm0, xmm0),
+                    u128::MAX => x!(self.ops; pcmpeqd xmm0, xmm0),
+                    v => {
+                        let k = self.konst(v);
+                        x!(self.ops; movdqa xmm0, [=>k]);
+                    }
+                }
+                x!(self.ops; movdqu [rbx + d(dst)], xmm0);
+            }
+
             // ---- lanes ----
             I::I8x16Splat { dst, src } => x!(self.ops
                 ; movd xmm0, DWORD [rbx + d(src)]

@@ -582,6 +582,21 @@ fn simd_module() -> (String, Vec<Case>) {
             );
         }
     }
+    // Constants: the zero and all-ones special cases and a pool entry.
+    for (k, c) in ["i64x2 0 0", "i64x2 -1 -1", "i32x4 1 -2 3 0x7fffffff"]
+        .iter()
+        .enumerate()
+    {
+        let body = alloc::format!("(i32x4.add (local.get 0) (v128.const {c}))");
+        add(
+            &mut wat,
+            alloc::format!("v128.const/{k}"),
+            v,
+            body,
+            args_v,
+            Lanes::Exact,
+        );
+    }
     let mut r = Rng(0x5eed);
     let mut masks: Vec<[u64; 16]> = alloc::vec![
         core::array::from_fn(|i| i as u64),
