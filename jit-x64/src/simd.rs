@@ -13,8 +13,8 @@
 //! ## How
 //!
 //! Every sequence reads its operands from the frame (`movdqu`: a `v128` takes two 8-byte slots,
-//! so it is 8- but not necessarily 16-byte aligned) into `xmm0`-`xmm5`, and writes its result
-//! back to the frame: nothing stays in a register between instructions. `rax`, `rcx` and `rdx`
+//! so it is 8- but not necessarily 16-byte aligned) into `xmm0`-`xmm4`, and writes its result
+//! back to the frame: nothing stays in a register between instructions. `rax` and `rcx`
 //! are scratch as well. Constants (shuffle masks, lane masks, conversion biases) go in a pool
 //! after the function's code, 16-byte aligned, so the legacy SSE encodings can take them as
 //! memory operands (`[rip + disp]`).
