@@ -10,7 +10,7 @@
 //! | `r12` | the [`VmContext`](crate::context::VmContext) |
 //! | `r13` | the running function's [`VmInstance`](crate::context::VmInstance) |
 //! | `r14`, `r15` | memory 0's base and length in bytes, reloaded after every call |
-//! | `rax`, `rcx`, `rdx`, `rsi`, `rdi`, `r8`-`r11`, `xmm0`/`xmm1` | scratch |
+//! | `rax`, `rcx`, `rdx`, `rsi`, `rdi`, `r8`-`r11`, `xmm0`-`xmm4` | scratch (`xmm2`-`xmm4` only in SIMD sequences) |
 //!
 //! ## Frames and calls
 //!
@@ -34,9 +34,10 @@
 //! shared trap exit, which records the trap and the backtrace (walking `rbp`) and unwinds to the
 //! trampoline (`rsp = entry_rsp`); no Rust frame is ever unwound through.
 //!
+//! SIMD instructions have SSE4.1 sequences in `simd.rs` when the CPU has the features.
 //! Instructions without an inline sequence (bulk memory, tables, rounding, trapping
-//! conversions, SIMD, other memories than 0) call the `slow` helper, which runs that one
-//! instruction in Rust with the interpreter's semantics.
+//! conversions, SIMD without SSE4.1, other memories than 0) call the `slow` helper, which runs
+//! that one instruction in Rust with the interpreter's semantics.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -103,6 +104,7 @@ pub fn compile(funcs: &[Arc<IrFunc>], num_imported: u32) -> Result<CompiledModul
     let mut entries = Vec::with_capacity(funcs.len());
     let mut ends = Vec::with_capacity(funcs.len());
     let popcnt = std::is_x86_feature_detected!("popcnt");
+    let simd = simd::Features::detect();
     for (i, f) in funcs.iter().enumerate() {
         entries.push(ops.offset());
         FuncCompiler {
@@ -115,6 +117,7 @@ pub fn compile(funcs: &[Arc<IrFunc>], num_imported: u32) -> Result<CompiledModul
             traps: [None; 32],
             helper_fail: None,
             popcnt,
+            simd_ctx: simd::SimdState::new(simd),
         }
         .compile(labels[i]);
         ends.push(ops.offset());
@@ -149,6 +152,8 @@ struct FuncCompiler<'a> {
     /// The stub for a helper that returned a non-zero status in `eax`.
     helper_fail: Option<DynamicLabel>,
     popcnt: bool,
+    /// Native SIMD: the CPU features and the function's constant pool (`simd.rs`).
+    simd_ctx: simd::SimdState,
 }
 
 macro_rules! x {
@@ -156,6 +161,10 @@ macro_rules! x {
         dynasm!($ops ; .arch x64 ; $($t)*)
     };
 }
+
+// The SIMD emitters: a child module, so they see `FuncCompiler` and `x!`.
+#[path = "simd.rs"]
+pub(crate) mod simd;
 
 impl FuncCompiler<'_> {
     fn trap(&mut self, code: TrapCode) -> DynamicLabel {
@@ -210,6 +219,7 @@ impl FuncCompiler<'_> {
         let l = self.trap(TrapCode::Unreachable);
         x!(self.ops; jmp =>l);
         self.stubs();
+        self.simd_consts();
     }
 
     fn prologue(&mut self, entry: DynamicLabel) {
@@ -724,9 +734,12 @@ impl FuncCompiler<'_> {
             I::ConstF32 { dst, bits } => self.const64(dst, u64::from(bits)),
             I::ConstF64 { dst, bits } => self.const64(dst, bits),
             I::ConstV128 { dst, index } => {
-                let v = self.func.v128_consts[index as usize];
-                self.const64(dst, v as u64);
-                self.const64(Slot(dst.0 + 1), (v >> 64) as u64);
+                // Natively one 16-byte store, which a following `movdqu` load can forward from.
+                if !self.simd(instr) {
+                    let v = self.func.v128_consts[index as usize];
+                    self.const64(dst, v as u64);
+                    self.const64(Slot(dst.0 + 1), (v >> 64) as u64);
+                }
             }
             I::Select {
                 dst,
@@ -1410,8 +1423,13 @@ impl FuncCompiler<'_> {
                 );
             }
 
-            // Everything else runs in Rust, one instruction at a time.
-            _ => self.slow(pc),
+            // SIMD natively where `simd.rs` has a sequence (and the CPU the features); everything
+            // else runs in Rust, one instruction at a time.
+            _ => {
+                if !self.simd(instr) {
+                    self.slow(pc);
+                }
+            }
         }
     }
 

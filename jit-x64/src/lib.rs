@@ -81,4 +81,6 @@ pub fn enable(store: &mut strata_vm::StoreInner) {
 }
 
 #[cfg(all(test, target_arch = "x86_64", unix))]
+mod simd_tests;
+#[cfg(all(test, target_arch = "x86_64", unix))]
 mod tests;
