@@ -232,35 +232,39 @@ fn an_interrupt_stops_an_infinite_loop() {
     }
 }
 
+/// Runs `f` on a new thread with a native stack of `bytes`, and waits for it (its panic is
+/// this test's).
+fn on_thread_with_stack(bytes: usize, f: impl FnOnce() + Send + 'static) {
+    let handle = std::thread::Builder::new()
+        .stack_size(bytes)
+        .spawn(f)
+        .unwrap();
+    handle.join().unwrap();
+}
+
 /// Unbounded recursion traps with `call stack exhausted` on every backend, even on a thread
 /// with a small (1 MiB) native stack: the depth limit, not the host's guard page, stops it.
 #[test]
 fn deep_recursion_traps_on_a_small_thread_stack() {
     for backend in backends() {
-        let handle = std::thread::Builder::new()
-            .stack_size(1 << 20)
-            .spawn(move || {
-                let mut config = Config::new();
-                config.backend(backend);
-                let engine = Engine::new(&config);
-                let m = Module::new(
-                    &engine,
-                    &wat(r#"(module (func $f (export "f") (param i64) (result i64)
+        on_thread_with_stack(1 << 20, move || {
+            let engine = engine(backend, |_| {});
+            let m = Module::new(
+                &engine,
+                &wat(r#"(module (func $f (export "f") (param i64) (result i64)
                          (i64.add (i64.const 1) (call $f (local.get 0)))))"#),
-                )
-                .unwrap();
-                let mut store = Store::new(&engine, ());
-                let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
-                let f = instance.get_typed_func::<i64, i64>(&store, "f").unwrap();
-                let err = f.call(&mut store, 0).unwrap_err();
-                assert_eq!(
-                    err.trap_code(),
-                    Some(TrapCode::StackOverflow),
-                    "{backend:?}"
-                );
-            })
+            )
             .unwrap();
-        handle.join().unwrap();
+            let mut store = Store::new(&engine, ());
+            let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+            let f = instance.get_typed_func::<i64, i64>(&store, "f").unwrap();
+            let err = f.call(&mut store, 0).unwrap_err();
+            assert_eq!(
+                err.trap_code(),
+                Some(TrapCode::StackOverflow),
+                "{backend:?}"
+            );
+        });
     }
 }
 
@@ -270,46 +274,40 @@ fn deep_recursion_traps_on_a_small_thread_stack() {
 #[test]
 fn host_reentry_recursion_traps() {
     for backend in backends() {
-        let handle = std::thread::Builder::new()
-            .stack_size(2 << 20)
-            .spawn(move || {
-                let mut config = Config::new();
-                config.backend(backend);
-                let engine = Engine::new(&config);
-                let m = Module::new(
-                    &engine,
-                    &wat(
-                        r#"(module (import "env" "again" (func $again (param i32) (result i32)))
+        on_thread_with_stack(2 << 20, move || {
+            let engine = engine(backend, |_| {});
+            let m = Module::new(
+                &engine,
+                &wat(
+                    r#"(module (import "env" "again" (func $again (param i32) (result i32)))
                          (func (export "f") (param i32) (result i32)
                            (call $again (i32.add (local.get 0) (i32.const 1)))))"#,
-                    ),
+                ),
+            )
+            .unwrap();
+            let mut store = Store::new(&engine, ());
+            let mut linker = Linker::new(&engine);
+            linker
+                .func_wrap(
+                    "env",
+                    "again",
+                    |mut caller: Caller<'_, ()>, n: i32| -> Result<i32, Error> {
+                        let Some(Extern::Func(f)) = caller.get_export("f") else {
+                            return Err(Error::host("no f"));
+                        };
+                        let f = f.typed::<i32, i32>(&caller)?;
+                        f.call(&mut caller, n)
+                    },
                 )
                 .unwrap();
-                let mut store = Store::new(&engine, ());
-                let mut linker = Linker::new(&engine);
-                linker
-                    .func_wrap(
-                        "env",
-                        "again",
-                        |mut caller: Caller<'_, ()>, n: i32| -> Result<i32, Error> {
-                            let Some(Extern::Func(f)) = caller.get_export("f") else {
-                                return Err(Error::host("no f"));
-                            };
-                            let f = f.typed::<i32, i32>(&caller)?;
-                            f.call(&mut caller, n)
-                        },
-                    )
-                    .unwrap();
-                let instance = linker.instantiate(&mut store, &m).unwrap();
-                let f = instance.get_typed_func::<i32, i32>(&store, "f").unwrap();
-                let err = f.call(&mut store, 0).unwrap_err();
-                assert_eq!(
-                    err.trap_code(),
-                    Some(TrapCode::StackOverflow),
-                    "{backend:?}: {err}"
-                );
-            })
-            .unwrap();
-        handle.join().unwrap();
+            let instance = linker.instantiate(&mut store, &m).unwrap();
+            let f = instance.get_typed_func::<i32, i32>(&store, "f").unwrap();
+            let err = f.call(&mut store, 0).unwrap_err();
+            assert_eq!(
+                err.trap_code(),
+                Some(TrapCode::StackOverflow),
+                "{backend:?}: {err}"
+            );
+        });
     }
 }
