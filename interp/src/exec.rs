@@ -792,6 +792,22 @@ fn step(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
             }
         }};
     }
+    macro_rules! branch_imm32 {
+        ($lhs:expr, $imm:expr, $target:expr, $to:ident, $f:expr) => {{
+            let a = get!($lhs).$to();
+            if $f(a, $imm as _) {
+                jump!($target);
+            }
+        }};
+    }
+    macro_rules! branch_imm64 {
+        ($lhs:expr, $imm:expr, $target:expr, $to:ident, $f:expr) => {{
+            let a = get!($lhs).$to();
+            if $f(a, i64::from($imm) as _) {
+                jump!($target);
+            }
+        }};
+    }
     // A memory through the store (not the registers): reloads memory 0's registers after.
     macro_rules! memory {
         ($m:expr) => {{
@@ -1050,6 +1066,66 @@ fn step(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
         }
         Instr::BrI64GeU { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_u64, |a, b| a >= b)
+        }
+        Instr::BrI32EqImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_i32, |a, b| a == b)
+        }
+        Instr::BrI32NeImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_i32, |a, b| a != b)
+        }
+        Instr::BrI32LtSImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_i32, |a, b| a < b)
+        }
+        Instr::BrI32LtUImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_u32, |a, b| a < b)
+        }
+        Instr::BrI32GtSImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_i32, |a, b| a > b)
+        }
+        Instr::BrI32GtUImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_u32, |a, b| a > b)
+        }
+        Instr::BrI32LeSImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_i32, |a, b| a <= b)
+        }
+        Instr::BrI32LeUImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_u32, |a, b| a <= b)
+        }
+        Instr::BrI32GeSImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_i32, |a, b| a >= b)
+        }
+        Instr::BrI32GeUImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_u32, |a, b| a >= b)
+        }
+        Instr::BrI64EqImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_i64, |a, b| a == b)
+        }
+        Instr::BrI64NeImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_i64, |a, b| a != b)
+        }
+        Instr::BrI64LtSImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_i64, |a, b| a < b)
+        }
+        Instr::BrI64LtUImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_u64, |a, b| a < b)
+        }
+        Instr::BrI64GtSImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_i64, |a, b| a > b)
+        }
+        Instr::BrI64GtUImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_u64, |a, b| a > b)
+        }
+        Instr::BrI64LeSImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_i64, |a, b| a <= b)
+        }
+        Instr::BrI64LeUImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_u64, |a, b| a <= b)
+        }
+        Instr::BrI64GeSImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_i64, |a, b| a >= b)
+        }
+        Instr::BrI64GeUImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_u64, |a, b| a >= b)
         }
 
         // ---- values ----
@@ -1432,6 +1508,36 @@ fn step(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u64, u32),
+        Instr::I32StoreImm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => mstore!(memory, get!(ptr).to_u32(), offset, u32, value as u32),
+        Instr::I32Store8Imm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => mstore!(memory, get!(ptr).to_u32(), offset, u8, value as u8),
+        Instr::I32Store16Imm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => mstore!(memory, get!(ptr).to_u32(), offset, u16, value as u16),
+        Instr::I64StoreImm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => mstore!(
+            memory,
+            get!(ptr).to_u32(),
+            offset,
+            u64,
+            i64::from(value) as u64
+        ),
 
         // ---- i32 ----
         Instr::I32Eqz { dst, src } => {
