@@ -398,6 +398,10 @@ enum Flow {
     Continue,
     /// Stop: `Cx::exit` says why.
     Exit,
+    /// Not run: run the instruction again with the slow paths (`step::<true>`, out of line in
+    /// `slow_handler`). Accesses to memories other than 0 take it, so that the common load and
+    /// store handlers need no callee-saved register.
+    Slow,
 }
 
 /// The dispatch techniques measured (see ARCHITECTURE.md, "Dispatch").
@@ -499,9 +503,65 @@ fn handler<const OP: usize>(
         mem,
         mem_len,
     };
-    match step(instr, &mut rg, cx) {
+    match step::<false>(instr, &mut rg, cx) {
         Flow::Continue => dispatch(rg, cx),
         Flow::Exit => ptr::null(),
+        Flow::Slow => slow_handler(ip, fp, cx, mem, mem_len),
+    }
+}
+
+/// Runs the instruction at `ip` with the slow paths, then continues like a handler. Keeps no
+/// stack slot of its own across the dispatch (the state comes back through `Cx::saved`), so
+/// the dispatch stays a tail call.
+#[cold]
+#[inline(never)]
+fn slow_handler(
+    ip: *const Instr,
+    fp: *mut UntypedVal,
+    cx: &mut Cx<'_>,
+    mem: *mut u8,
+    mem_len: usize,
+) -> *const Instr {
+    let ip = step_slow(ip, fp, cx, mem, mem_len);
+    if ip.is_null() {
+        return ptr::null();
+    }
+    let (fp, mem, mem_len) = cx.saved;
+    dispatch(
+        Regs {
+            ip,
+            fp,
+            mem,
+            mem_len,
+        },
+        cx,
+    )
+}
+
+/// `step::<true>` on the instruction at `ip`: returns the next instruction (its registers in
+/// `Cx::saved`), or null when execution stops.
+#[inline(never)]
+fn step_slow(
+    ip: *const Instr,
+    fp: *mut UntypedVal,
+    cx: &mut Cx<'_>,
+    mem: *mut u8,
+    mem_len: usize,
+) -> *const Instr {
+    // SAFETY: as in `handler`.
+    let instr = unsafe { *ip };
+    let mut rg = Regs {
+        ip,
+        fp,
+        mem,
+        mem_len,
+    };
+    match step::<true>(instr, &mut rg, cx) {
+        Flow::Continue => {
+            cx.saved = (rg.fp, rg.mem, rg.mem_len);
+            rg.ip
+        }
+        Flow::Exit | Flow::Slow => ptr::null(),
     }
 }
 
@@ -552,7 +612,7 @@ fn drive(rg: Regs, cx: &mut Cx<'_>) {
             loop {
                 // SAFETY: as in `handler`.
                 let instr = unsafe { *rg.ip };
-                if let Flow::Exit = step(instr, &mut rg, cx) {
+                if let Flow::Exit = step::<true>(instr, &mut rg, cx) {
                     break;
                 }
             }
@@ -671,9 +731,11 @@ fn call_host(rg: &mut Regs, cx: &mut Cx<'_>, index: u32, new_base: usize, window
 }
 
 /// Executes `instr` (the instruction at `rg.ip`) and moves `rg.ip` to the next one to run.
+/// Without `SLOW`, an access to a memory other than 0 returns `Flow::Slow` instead (before
+/// changing anything).
 /// Inlined into each handler, where all arms but one are dead, and into the `Match` loop.
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn step(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
+fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
     // SAFETY: `ip` is not the last instruction, or that one does not fall through (verified),
     // so this is at most one past the end and is never run.
     rg.ip = unsafe { rg.ip.add(1) };
@@ -792,6 +854,22 @@ fn step(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
             }
         }};
     }
+    macro_rules! branch_imm32 {
+        ($lhs:expr, $imm:expr, $target:expr, $to:ident, $f:expr) => {{
+            let a = get!($lhs).$to();
+            if $f(a, $imm as _) {
+                jump!($target);
+            }
+        }};
+    }
+    macro_rules! branch_imm64 {
+        ($lhs:expr, $imm:expr, $target:expr, $to:ident, $f:expr) => {{
+            let a = get!($lhs).$to();
+            if $f(a, i64::from($imm) as _) {
+                jump!($target);
+            }
+        }};
+    }
     // A memory through the store (not the registers): reloads memory 0's registers after.
     macro_rules! memory {
         ($m:expr) => {{
@@ -800,13 +878,16 @@ fn step(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
             &mut store.memories[addr]
         }};
     }
+    // Memories other than 0 are reached through the store, in `slow_handler` (`Flow::Slow`).
     macro_rules! mload {
         ($m:expr, $addr:expr, $off:expr, $ty:ty) => {{
             let (m, addr, off): (u16, u32, u32) = ($m as u16, $addr, $off);
             let v: $ty = if m == 0 {
                 trap!(rg.load::<$ty>(addr, off))
-            } else {
+            } else if SLOW {
                 trap!(memory!(m).load::<$ty>(u64::from(addr), u64::from(off)))
+            } else {
+                return Flow::Slow;
             };
             v
         }};
@@ -817,8 +898,10 @@ fn step(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
             let v: $ty = $v;
             if m == 0 {
                 trap!(rg.store::<$ty>(addr, off, v))
-            } else {
+            } else if SLOW {
                 trap!(memory!(m).store::<$ty>(u64::from(addr), u64::from(off), v))
+            } else {
+                return Flow::Slow;
             }
         }};
     }
@@ -1050,6 +1133,66 @@ fn step(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
         }
         Instr::BrI64GeU { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_u64, |a, b| a >= b)
+        }
+        Instr::BrI32EqImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_i32, |a, b| a == b)
+        }
+        Instr::BrI32NeImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_i32, |a, b| a != b)
+        }
+        Instr::BrI32LtSImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_i32, |a, b| a < b)
+        }
+        Instr::BrI32LtUImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_u32, |a, b| a < b)
+        }
+        Instr::BrI32GtSImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_i32, |a, b| a > b)
+        }
+        Instr::BrI32GtUImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_u32, |a, b| a > b)
+        }
+        Instr::BrI32LeSImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_i32, |a, b| a <= b)
+        }
+        Instr::BrI32LeUImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_u32, |a, b| a <= b)
+        }
+        Instr::BrI32GeSImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_i32, |a, b| a >= b)
+        }
+        Instr::BrI32GeUImm { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_u32, |a, b| a >= b)
+        }
+        Instr::BrI64EqImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_i64, |a, b| a == b)
+        }
+        Instr::BrI64NeImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_i64, |a, b| a != b)
+        }
+        Instr::BrI64LtSImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_i64, |a, b| a < b)
+        }
+        Instr::BrI64LtUImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_u64, |a, b| a < b)
+        }
+        Instr::BrI64GtSImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_i64, |a, b| a > b)
+        }
+        Instr::BrI64GtUImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_u64, |a, b| a > b)
+        }
+        Instr::BrI64LeSImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_i64, |a, b| a <= b)
+        }
+        Instr::BrI64LeUImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_u64, |a, b| a <= b)
+        }
+        Instr::BrI64GeSImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_i64, |a, b| a >= b)
+        }
+        Instr::BrI64GeUImm { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_u64, |a, b| a >= b)
         }
 
         // ---- values ----
@@ -1432,6 +1575,36 @@ fn step(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u64, u32),
+        Instr::I32StoreImm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => mstore!(memory, get!(ptr).to_u32(), offset, u32, value as u32),
+        Instr::I32Store8Imm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => mstore!(memory, get!(ptr).to_u32(), offset, u8, value as u8),
+        Instr::I32Store16Imm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => mstore!(memory, get!(ptr).to_u32(), offset, u16, value as u16),
+        Instr::I64StoreImm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => mstore!(
+            memory,
+            get!(ptr).to_u32(),
+            offset,
+            u64,
+            i64::from(value) as u64
+        ),
 
         // ---- i32 ----
         Instr::I32Eqz { dst, src } => {

@@ -103,64 +103,36 @@ macro_rules! define_instrs {
 crate::for_each_instr!(define_instrs);
 
 impl Instr {
-    /// The branch target of a branching instruction, if any.
+    /// The branch target of a branching instruction (one with a `target` field), if any.
+    #[allow(unreachable_code, unused_variables)]
     pub fn target(&self) -> Option<Target> {
-        match *self {
-            Instr::Br { target }
-            | Instr::BrIfNez { target, .. }
-            | Instr::BrIfEqz { target, .. }
-            | Instr::BrI32Eq { target, .. }
-            | Instr::BrI32Ne { target, .. }
-            | Instr::BrI32LtS { target, .. }
-            | Instr::BrI32LtU { target, .. }
-            | Instr::BrI32GtS { target, .. }
-            | Instr::BrI32GtU { target, .. }
-            | Instr::BrI32LeS { target, .. }
-            | Instr::BrI32LeU { target, .. }
-            | Instr::BrI32GeS { target, .. }
-            | Instr::BrI32GeU { target, .. }
-            | Instr::BrI64Eq { target, .. }
-            | Instr::BrI64Ne { target, .. }
-            | Instr::BrI64LtS { target, .. }
-            | Instr::BrI64LtU { target, .. }
-            | Instr::BrI64GtS { target, .. }
-            | Instr::BrI64GtU { target, .. }
-            | Instr::BrI64LeS { target, .. }
-            | Instr::BrI64LeU { target, .. }
-            | Instr::BrI64GeS { target, .. }
-            | Instr::BrI64GeU { target, .. } => Some(target),
-            _ => None,
+        macro_rules! target_of {
+            ($( $shape:ident $name:ident { $($field:ident : $ty:ty),* } $text:literal ;)*) => {
+                match *self {
+                    $( Instr::$name { $($field),* } => { $( target_of!(@pick $field = $field); )* } )*
+                }
+            };
+            (@pick target = $f:ident) => { return Some($f) };
+            (@pick $other:ident = $f:ident) => { let _ = $f; };
         }
+        crate::for_each_instr!(target_of);
+        None
     }
 
     /// A mutable reference to the branch target, for patching forward branches.
+    #[allow(unreachable_code, unused_variables)]
     pub fn target_mut(&mut self) -> Option<&mut Target> {
-        match self {
-            Instr::Br { target }
-            | Instr::BrIfNez { target, .. }
-            | Instr::BrIfEqz { target, .. }
-            | Instr::BrI32Eq { target, .. }
-            | Instr::BrI32Ne { target, .. }
-            | Instr::BrI32LtS { target, .. }
-            | Instr::BrI32LtU { target, .. }
-            | Instr::BrI32GtS { target, .. }
-            | Instr::BrI32GtU { target, .. }
-            | Instr::BrI32LeS { target, .. }
-            | Instr::BrI32LeU { target, .. }
-            | Instr::BrI32GeS { target, .. }
-            | Instr::BrI32GeU { target, .. }
-            | Instr::BrI64Eq { target, .. }
-            | Instr::BrI64Ne { target, .. }
-            | Instr::BrI64LtS { target, .. }
-            | Instr::BrI64LtU { target, .. }
-            | Instr::BrI64GtS { target, .. }
-            | Instr::BrI64GtU { target, .. }
-            | Instr::BrI64LeS { target, .. }
-            | Instr::BrI64LeU { target, .. }
-            | Instr::BrI64GeS { target, .. }
-            | Instr::BrI64GeU { target, .. } => Some(target),
-            _ => None,
+        macro_rules! target_mut_of {
+            ($( $shape:ident $name:ident { $($field:ident : $ty:ty),* } $text:literal ;)*) => {
+                match self {
+                    $( Instr::$name { $($field),* } => { $( target_mut_of!(@pick $field = $field); )* } )*
+                }
+            };
+            (@pick target = $f:ident) => { return Some($f) };
+            (@pick $other:ident = $f:ident) => { let _ = $f; };
         }
+        crate::for_each_instr!(target_mut_of);
+        None
     }
 
     /// The slot this instruction writes its single result to, if it has one.

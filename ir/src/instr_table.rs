@@ -7,7 +7,9 @@
 //! - `unary`: `dst = op(src)`; `binary`: `dst = op(lhs, rhs)`; `binary_imm`: `dst = op(lhs, imm)`
 //!   with `imm` sign-extended to the operand width;
 //! - `load`: `dst = mem[ptr + offset]`; `store`: `mem[ptr + offset] = value`;
-//! - `branch_cmp`: jump to `target` if `op(lhs, rhs)`;
+//! - `branch_cmp`: jump to `target` if `op(lhs, rhs)`; `branch_cmp_imm`: jump to `target` if
+//!   `op(lhs, imm)`, `imm` sign-extended to the operand width;
+//! - `store_imm`: `mem[ptr + offset] = value`, a constant (`i64.store_imm` sign-extends it);
 //! - `other`: special semantics documented on the variant.
 
 /// Calls `$mac!` with the whole IR instruction table.
@@ -46,6 +48,26 @@ macro_rules! for_each_instr {
             branch_cmp BrI64LeU { lhs: Slot, rhs: Slot, target: Target } "br_i64.le_u";
             branch_cmp BrI64GeS { lhs: Slot, rhs: Slot, target: Target } "br_i64.ge_s";
             branch_cmp BrI64GeU { lhs: Slot, rhs: Slot, target: Target } "br_i64.ge_u";
+            branch_cmp_imm BrI32EqImm { lhs: Slot, imm: i32, target: Target } "br_i32.eq_imm";
+            branch_cmp_imm BrI32NeImm { lhs: Slot, imm: i32, target: Target } "br_i32.ne_imm";
+            branch_cmp_imm BrI32LtSImm { lhs: Slot, imm: i32, target: Target } "br_i32.lt_s_imm";
+            branch_cmp_imm BrI32LtUImm { lhs: Slot, imm: i32, target: Target } "br_i32.lt_u_imm";
+            branch_cmp_imm BrI32GtSImm { lhs: Slot, imm: i32, target: Target } "br_i32.gt_s_imm";
+            branch_cmp_imm BrI32GtUImm { lhs: Slot, imm: i32, target: Target } "br_i32.gt_u_imm";
+            branch_cmp_imm BrI32LeSImm { lhs: Slot, imm: i32, target: Target } "br_i32.le_s_imm";
+            branch_cmp_imm BrI32LeUImm { lhs: Slot, imm: i32, target: Target } "br_i32.le_u_imm";
+            branch_cmp_imm BrI32GeSImm { lhs: Slot, imm: i32, target: Target } "br_i32.ge_s_imm";
+            branch_cmp_imm BrI32GeUImm { lhs: Slot, imm: i32, target: Target } "br_i32.ge_u_imm";
+            branch_cmp_imm BrI64EqImm { lhs: Slot, imm: i32, target: Target } "br_i64.eq_imm";
+            branch_cmp_imm BrI64NeImm { lhs: Slot, imm: i32, target: Target } "br_i64.ne_imm";
+            branch_cmp_imm BrI64LtSImm { lhs: Slot, imm: i32, target: Target } "br_i64.lt_s_imm";
+            branch_cmp_imm BrI64LtUImm { lhs: Slot, imm: i32, target: Target } "br_i64.lt_u_imm";
+            branch_cmp_imm BrI64GtSImm { lhs: Slot, imm: i32, target: Target } "br_i64.gt_s_imm";
+            branch_cmp_imm BrI64GtUImm { lhs: Slot, imm: i32, target: Target } "br_i64.gt_u_imm";
+            branch_cmp_imm BrI64LeSImm { lhs: Slot, imm: i32, target: Target } "br_i64.le_s_imm";
+            branch_cmp_imm BrI64LeUImm { lhs: Slot, imm: i32, target: Target } "br_i64.le_u_imm";
+            branch_cmp_imm BrI64GeSImm { lhs: Slot, imm: i32, target: Target } "br_i64.ge_s_imm";
+            branch_cmp_imm BrI64GeUImm { lhs: Slot, imm: i32, target: Target } "br_i64.ge_u_imm";
 
             // ---- values ----
             other Copy { dst: Slot, src: Slot } "copy";
@@ -106,6 +128,10 @@ macro_rules! for_each_instr {
             store I64Store8 { ptr: Slot, value: Slot, memory: u16, offset: u32 } "i64.store8";
             store I64Store16 { ptr: Slot, value: Slot, memory: u16, offset: u32 } "i64.store16";
             store I64Store32 { ptr: Slot, value: Slot, memory: u16, offset: u32 } "i64.store32";
+            store_imm I32StoreImm { ptr: Slot, value: i32, memory: u16, offset: u32 } "i32.store_imm";
+            store_imm I32Store8Imm { ptr: Slot, value: i32, memory: u16, offset: u32 } "i32.store8_imm";
+            store_imm I32Store16Imm { ptr: Slot, value: i32, memory: u16, offset: u32 } "i32.store16_imm";
+            store_imm I64StoreImm { ptr: Slot, value: i32, memory: u16, offset: u32 } "i64.store_imm";
 
             // ---- i32 ----
             unary I32Eqz { dst: Slot, src: Slot } "i32.eqz";

@@ -439,6 +439,8 @@ const fn is_wide(shape: &str, text: &str, field: &str) -> bool {
         || str_eq(shape, "binary")
         || str_eq(shape, "binary_imm")
         || str_eq(shape, "branch_cmp")
+        || str_eq(shape, "branch_cmp_imm")
+        || str_eq(shape, "store_imm")
     {
         false
     } else {

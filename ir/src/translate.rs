@@ -781,10 +781,31 @@ impl FuncTranslator {
         self.emit(make(dst, ptr, memory, offset));
     }
 
-    fn store(&mut self, make: fn(Slot, Slot, u16, u32) -> Instr, m: MemArg) {
+    /// A store; of a constant `value` through `imm` when it has one: a narrow `imm` form stores
+    /// the constant's low bits, a `wide` one (64-bit stores) needs it to fit a sign-extended `i32`.
+    fn store(
+        &mut self,
+        make: fn(Slot, Slot, u16, u32) -> Instr,
+        imm: Option<MakeStoreImm>,
+        wide: bool,
+        m: MemArg,
+    ) {
         let value = self.pop();
         let ptr = self.pop();
+        let imm = match (value.value, imm) {
+            (Value::Const(bits), Some(make_imm)) if !wide => Some((make_imm, bits as u32 as i32)),
+            (Value::Const(bits), Some(make_imm)) => {
+                i32::try_from(bits as i64).ok().map(|v| (make_imm, v))
+            }
+            _ => None,
+        };
         let p = self.slot_of(ptr);
+        if let Some((make_imm, v)) = imm {
+            if let Some((memory, offset)) = self.memarg(m) {
+                self.emit(make_imm(p, v, memory, offset));
+            }
+            return;
+        }
         let v = self.slot_of(value);
         let Some((memory, offset)) = self.memarg(m) else {
             return;
@@ -1159,6 +1180,26 @@ impl FuncTranslator {
                         memory,
                         offset,
                     },
+                    None,
+                    false,
+                    $m,
+                )
+            };
+            ($name:ident, $imm:ident, $wide:expr, $m:expr) => {
+                self.store(
+                    |ptr, value, memory, offset| Instr::$name {
+                        ptr,
+                        value,
+                        memory,
+                        offset,
+                    },
+                    Some(|ptr, value, memory, offset| Instr::$imm {
+                        ptr,
+                        value,
+                        memory,
+                        offset,
+                    }),
+                    $wide,
                     $m,
                 )
             };
@@ -1178,15 +1219,15 @@ impl FuncTranslator {
             O::I64Load16U { memarg } => load!(I64Load16U, memarg, I64),
             O::I64Load32S { memarg } => load!(I64Load32S, memarg, I64),
             O::I64Load32U { memarg } => load!(I64Load32U, memarg, I64),
-            O::I32Store { memarg } => store!(I32Store, memarg),
-            O::I64Store { memarg } => store!(I64Store, memarg),
-            O::F32Store { memarg } => store!(F32Store, memarg),
-            O::F64Store { memarg } => store!(F64Store, memarg),
-            O::I32Store8 { memarg } => store!(I32Store8, memarg),
-            O::I32Store16 { memarg } => store!(I32Store16, memarg),
-            O::I64Store8 { memarg } => store!(I64Store8, memarg),
-            O::I64Store16 { memarg } => store!(I64Store16, memarg),
-            O::I64Store32 { memarg } => store!(I64Store32, memarg),
+            O::I32Store { memarg } => store!(I32Store, I32StoreImm, false, memarg),
+            O::I64Store { memarg } => store!(I64Store, I64StoreImm, true, memarg),
+            O::F32Store { memarg } => store!(F32Store, I32StoreImm, false, memarg),
+            O::F64Store { memarg } => store!(F64Store, I64StoreImm, true, memarg),
+            O::I32Store8 { memarg } => store!(I32Store8, I32Store8Imm, false, memarg),
+            O::I32Store16 { memarg } => store!(I32Store16, I32Store16Imm, false, memarg),
+            O::I64Store8 { memarg } => store!(I64Store8, I32Store8Imm, false, memarg),
+            O::I64Store16 { memarg } => store!(I64Store16, I32Store16Imm, false, memarg),
+            O::I64Store32 { memarg } => store!(I64Store32, I32StoreImm, false, memarg),
 
             O::I32Eqz {} => un!(I32Eqz, I32),
             O::I32Eq {} => bin_imm!(I32Eq, I32EqImm, true, I32),
@@ -1440,7 +1481,11 @@ impl FuncTranslator {
     }
 }
 
-/// Turns `cmp dst, lhs, rhs` (whose result `cond` feeds a branch) into a compare-and-branch.
+/// Builds a store of a constant: `(ptr, value, memory, offset)`.
+type MakeStoreImm = fn(Slot, i32, u16, u32) -> Instr;
+
+/// Turns `cmp dst, lhs, rhs` or `cmp_imm dst, lhs, imm` (whose result `cond` feeds a branch)
+/// into a compare-and-branch.
 fn fuse_compare(last: Instr, cond: Slot, negate: bool, target: Target) -> Option<Instr> {
     macro_rules! fuse {
         ($dst:expr, $lhs:expr, $rhs:expr, $yes:ident, $no:ident) => {
@@ -1456,6 +1501,25 @@ fn fuse_compare(last: Instr, cond: Slot, negate: bool, target: Target) -> Option
                 Some(Instr::$yes {
                     lhs: $lhs,
                     rhs: $rhs,
+                    target,
+                })
+            }
+        };
+    }
+    macro_rules! fuse_imm {
+        ($dst:expr, $lhs:expr, $imm:expr, $yes:ident, $no:ident) => {
+            if $dst != cond {
+                None
+            } else if negate {
+                Some(Instr::$no {
+                    lhs: $lhs,
+                    imm: $imm,
+                    target,
+                })
+            } else {
+                Some(Instr::$yes {
+                    lhs: $lhs,
+                    imm: $imm,
                     target,
                 })
             }
@@ -1487,6 +1551,39 @@ fn fuse_compare(last: Instr, cond: Slot, negate: bool, target: Target) -> Option
         Instr::I64LeU { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64LeU, BrI64GtU),
         Instr::I64GeS { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64GeS, BrI64LtS),
         Instr::I64GeU { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64GeU, BrI64LtU),
+        Instr::I64Eqz { dst, src } if dst == cond => Some(if negate {
+            Instr::BrI64NeImm {
+                lhs: src,
+                imm: 0,
+                target,
+            }
+        } else {
+            Instr::BrI64EqImm {
+                lhs: src,
+                imm: 0,
+                target,
+            }
+        }),
+        Instr::I32EqImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI32EqImm, BrI32NeImm),
+        Instr::I32NeImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI32NeImm, BrI32EqImm),
+        Instr::I32LtSImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI32LtSImm, BrI32GeSImm),
+        Instr::I32LtUImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI32LtUImm, BrI32GeUImm),
+        Instr::I32GtSImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI32GtSImm, BrI32LeSImm),
+        Instr::I32GtUImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI32GtUImm, BrI32LeUImm),
+        Instr::I32LeSImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI32LeSImm, BrI32GtSImm),
+        Instr::I32LeUImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI32LeUImm, BrI32GtUImm),
+        Instr::I32GeSImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI32GeSImm, BrI32LtSImm),
+        Instr::I32GeUImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI32GeUImm, BrI32LtUImm),
+        Instr::I64EqImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI64EqImm, BrI64NeImm),
+        Instr::I64NeImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI64NeImm, BrI64EqImm),
+        Instr::I64LtSImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI64LtSImm, BrI64GeSImm),
+        Instr::I64LtUImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI64LtUImm, BrI64GeUImm),
+        Instr::I64GtSImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI64GtSImm, BrI64LeSImm),
+        Instr::I64GtUImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI64GtUImm, BrI64LeUImm),
+        Instr::I64LeSImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI64LeSImm, BrI64GtSImm),
+        Instr::I64LeUImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI64LeUImm, BrI64GtUImm),
+        Instr::I64GeSImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI64GeSImm, BrI64LtSImm),
+        Instr::I64GeUImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI64GeUImm, BrI64LtUImm),
         _ => None,
     }
 }

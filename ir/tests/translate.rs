@@ -67,6 +67,33 @@ fn loop_with_fused_compare_and_branch() {
 }
 
 #[test]
+fn compare_with_constant_and_branch_fuse() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param i32 i64) (result i32)
+            (loop $l
+              (local.set 0 (i32.add (local.get 0) (i32.const 3)))
+              (br_if $l (i32.lt_u (local.get 0) (i32.const 100))))
+            (if (i64.eqz (local.get 1)) (then (local.set 0 (i32.const 1))))
+            (if (i64.gt_s (local.get 1) (i64.const -5)) (then (local.set 0 (i32.const 2))))
+            local.get 0))"#
+    ));
+}
+
+#[test]
+fn stores_of_constants_take_an_immediate() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module (memory 1) (func (param i32)
+            (i32.store8 offset=4 (local.get 0) (i32.const 257))
+            (i32.store (local.get 0) (i32.const -1))
+            (i64.store (local.get 0) (i64.const -2))
+            (i64.store (local.get 0) (i64.const 0x100000000))
+            (i64.store32 (local.get 0) (i64.const 0x100000007))
+            (f32.store (local.get 0) (f32.const 1))
+            (f64.store (local.get 0) (f64.const 0))))"#
+    ));
+}
+
+#[test]
 fn if_else_with_result() {
     insta::assert_snapshot!(ir_of(
         r#"(module (func (param i32) (result i64)

@@ -1423,6 +1423,140 @@ impl FuncCompiler<'_> {
                 );
             }
 
+            // ---- compare-with-immediate branches and stores of constants ----
+            I::BrI32EqImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp DWORD [rbx + d(lhs)], imm ; je =>l)
+            }
+            I::BrI32NeImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp DWORD [rbx + d(lhs)], imm ; jne =>l)
+            }
+            I::BrI32LtSImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp DWORD [rbx + d(lhs)], imm ; jl =>l)
+            }
+            I::BrI32LtUImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp DWORD [rbx + d(lhs)], imm ; jb =>l)
+            }
+            I::BrI32GtSImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp DWORD [rbx + d(lhs)], imm ; jg =>l)
+            }
+            I::BrI32GtUImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp DWORD [rbx + d(lhs)], imm ; ja =>l)
+            }
+            I::BrI32LeSImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp DWORD [rbx + d(lhs)], imm ; jle =>l)
+            }
+            I::BrI32LeUImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp DWORD [rbx + d(lhs)], imm ; jbe =>l)
+            }
+            I::BrI32GeSImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp DWORD [rbx + d(lhs)], imm ; jge =>l)
+            }
+            I::BrI32GeUImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp DWORD [rbx + d(lhs)], imm ; jae =>l)
+            }
+            I::BrI64EqImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp QWORD [rbx + d(lhs)], imm ; je =>l)
+            }
+            I::BrI64NeImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp QWORD [rbx + d(lhs)], imm ; jne =>l)
+            }
+            I::BrI64LtSImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp QWORD [rbx + d(lhs)], imm ; jl =>l)
+            }
+            I::BrI64LtUImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp QWORD [rbx + d(lhs)], imm ; jb =>l)
+            }
+            I::BrI64GtSImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp QWORD [rbx + d(lhs)], imm ; jg =>l)
+            }
+            I::BrI64GtUImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp QWORD [rbx + d(lhs)], imm ; ja =>l)
+            }
+            I::BrI64LeSImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp QWORD [rbx + d(lhs)], imm ; jle =>l)
+            }
+            I::BrI64LeUImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp QWORD [rbx + d(lhs)], imm ; jbe =>l)
+            }
+            I::BrI64GeSImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp QWORD [rbx + d(lhs)], imm ; jge =>l)
+            }
+            I::BrI64GeUImm { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; cmp QWORD [rbx + d(lhs)], imm ; jae =>l)
+            }
+            I::I32StoreImm {
+                ptr,
+                value,
+                memory,
+                offset,
+            } => {
+                if memory != 0 {
+                    self.slow(pc);
+                } else {
+                    let a = self.address(ptr, offset, 4);
+                    x!(self.ops ; mov DWORD [r14 + rax + a], value);
+                }
+            }
+            I::I32Store8Imm {
+                ptr,
+                value,
+                memory,
+                offset,
+            } => {
+                if memory != 0 {
+                    self.slow(pc);
+                } else {
+                    let a = self.address(ptr, offset, 1);
+                    x!(self.ops ; mov BYTE [r14 + rax + a], value as i8);
+                }
+            }
+            I::I32Store16Imm {
+                ptr,
+                value,
+                memory,
+                offset,
+            } => {
+                if memory != 0 {
+                    self.slow(pc);
+                } else {
+                    let a = self.address(ptr, offset, 2);
+                    x!(self.ops ; mov WORD [r14 + rax + a], value as i16);
+                }
+            }
+            I::I64StoreImm {
+                ptr,
+                value,
+                memory,
+                offset,
+            } => {
+                if memory != 0 {
+                    self.slow(pc);
+                } else {
+                    let a = self.address(ptr, offset, 8);
+                    x!(self.ops ; mov QWORD [r14 + rax + a], value);
+                }
+            }
+
             // SIMD natively where `simd.rs` has a sequence (and the CPU the features); everything
             // else runs in Rust, one instruction at a time.
             _ => {

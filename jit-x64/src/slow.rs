@@ -119,6 +119,12 @@ pub(crate) fn exec(
             trap!(memory!($m).store::<$ty>(addr, u64::from($off), v))
         }};
     }
+    macro_rules! store_imm {
+        ($ptr:expr, $v:expr, $m:expr, $off:expr) => {{
+            let addr = u64::from(get!($ptr).to_u32());
+            trap!(memory!($m).store(addr, u64::from($off), $v))
+        }};
+    }
     macro_rules! table_addr {
         ($t:expr) => {
             store.instance(inst).tables[$t as usize].index()
@@ -407,6 +413,30 @@ pub(crate) fn exec(
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u64, u32),
+        I::I32StoreImm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_imm!(ptr, value as u32, memory, offset),
+        I::I32Store8Imm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_imm!(ptr, value as u8, memory, offset),
+        I::I32Store16Imm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_imm!(ptr, value as u16, memory, offset),
+        I::I64StoreImm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => store_imm!(ptr, i64::from(value) as u64, memory, offset),
 
         // ---- numbers ----
         I::I32Popcnt { dst, src } => un!(dst, src, to_u32, from_u32, u32::count_ones),

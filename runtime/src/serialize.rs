@@ -48,8 +48,9 @@ use crate::error::Error;
 use crate::module::Module;
 
 const MAGIC: [u8; 8] = *b"\0strata\x01";
-/// Bumped whenever the layout changes (the strata version is checked as well).
-const FORMAT: u32 = 1;
+/// Bumped whenever the layout or the IR opcode numbering changes (the strata version is checked
+/// as well). 2: compare-with-immediate branches and stores of constants.
+const FORMAT: u32 = 2;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The architecture the artefact was made on.

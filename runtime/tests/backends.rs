@@ -311,3 +311,53 @@ fn host_reentry_recursion_traps() {
         });
     }
 }
+
+#[test]
+fn loops_over_a_second_memory_run_in_constant_host_stack() {
+    // The interpreter runs accesses to memories other than 0 out of line (`slow_handler`):
+    // a million of them must neither grow the host stack nor differ from the JIT.
+    let src = r#"(module
+        (memory 1) (memory $m1 1)
+        (func (export "run") (param i32) (result i32) (local i32)
+          (loop $l
+            (i32.store8 $m1 (i32.and (local.get 0) (i32.const 1023)) (local.get 0))
+            (i64.store $m1 offset=2048 (i32.const 0) (i64.const 7))
+            (local.set 1 (i32.add (local.get 1)
+              (i32.add (i32.load8_u $m1 (i32.and (local.get 0) (i32.const 1023)))
+                       (i32.wrap_i64 (i64.load $m1 offset=2048 (i32.const 0))))))
+            (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+          (local.get 1))
+        (func (export "oob") (result i32) (i32.load $m1 (i32.const 65535))))"#;
+    let got = on_all(|b| {
+        let bytes = wat(src);
+        std::thread::Builder::new()
+            // Unoptimised builds keep big frames (and do not thread handlers): the bound is
+            // for release builds.
+            .stack_size(if cfg!(debug_assertions) {
+                16 << 20
+            } else {
+                256 << 10
+            })
+            .spawn(move || {
+                let engine = engine(b, |c| {
+                    c.features(strata_runtime::Features::WASM3);
+                });
+                let m = Module::new(&engine, &bytes).unwrap();
+                let mut store = Store::new(&engine, ());
+                let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+                let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
+                let oob = instance.get_typed_func::<(), i32>(&store, "oob").unwrap();
+                let trap = match oob.call(&mut store, ()) {
+                    Err(Error::Trap(t)) => Some(t.code()),
+                    _ => None,
+                };
+                (run.call(&mut store, 1_000_000).unwrap(), trap)
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow")
+    });
+    // Each iteration adds its counter's low byte and 7.
+    let want = (1..=1_000_000u32).fold(0u32, |acc, i| acc.wrapping_add((i & 0xff) + 7));
+    assert_eq!(got, (want as i32, Some(TrapCode::MemoryOutOfBounds)));
+}
