@@ -10,7 +10,12 @@
 //! | `r12` | the [`VmContext`](crate::context::VmContext) |
 //! | `r13` | the running function's [`VmInstance`](crate::context::VmInstance) |
 //! | `r14`, `r15` | memory 0's base and length in bytes, reloaded after every call |
-//! | `rax`, `rcx`, `rdx`, `rsi`, `rdi`, `r8`-`r11`, `xmm0`-`xmm4` | scratch (`xmm2`-`xmm4` only in SIMD sequences) |
+//! | `rsi`, `rdi`, `r8`-`r11` | up to six frame slots pinned for the whole function (`regs.rs`) |
+//! | `rax`, `rcx`, `rdx`, `xmm0`-`xmm4` | scratch (`xmm2`-`xmm4` only in SIMD sequences; any register but the fixed roles in code that is not register-aware) |
+//!
+//! Instructions that are not register-aware (`instr_mem`: slow-path helpers, SIMD, tables,
+//! bulk memory, calls) run with every pinned slot stored to the frame before and loaded back
+//! after, so they only ever see the frame; see `regs.rs`.
 //!
 //! ## Frames and calls
 //!
@@ -26,7 +31,8 @@
 //! Explicit bounds checks: `lea rcx, [rax + offset + size]; cmp rcx, r15; ja trap`, then the
 //! access at `[r14 + rax + offset]`; the 32-bit address is zero-extended, so nothing wraps.
 //! Guard pages (the `Reserved` strategy) would save the `lea`/`cmp`/`ja` and the `r15` reload;
-//! they need a SIGSEGV handler and are left for later.
+//! they need a SIGSEGV handler and are left for later. Measured cost of the checks: 12-18% of
+//! the run time of sieve, matmul, sha256, sort and nbody (see ARCHITECTURE.md).
 //!
 //! ## Traps
 //!
@@ -118,6 +124,9 @@ pub fn compile(funcs: &[Arc<IrFunc>], num_imported: u32) -> Result<CompiledModul
             helper_fail: None,
             popcnt,
             simd_ctx: simd::SimdState::new(simd),
+            pin: Vec::new(),
+            pinned: Vec::new(),
+            regs_on: true,
         }
         .compile(labels[i]);
         ends.push(ops.offset());
@@ -154,6 +163,13 @@ struct FuncCompiler<'a> {
     popcnt: bool,
     /// Native SIMD: the CPU features and the function's constant pool (`simd.rs`).
     simd_ctx: simd::SimdState,
+    /// Per slot, the register it is pinned to, or [`regs::NO_PIN`].
+    pin: Vec<u8>,
+    /// The pinned slots and their registers.
+    pinned: Vec<(Slot, u8)>,
+    /// Whether pinned slots are read and written in their registers; false while an
+    /// instruction that is not register-aware is emitted (the frame is then up to date).
+    regs_on: bool,
 }
 
 macro_rules! x {
@@ -165,6 +181,9 @@ macro_rules! x {
 // The SIMD emitters: a child module, so they see `FuncCompiler` and `x!`.
 #[path = "simd.rs"]
 pub(crate) mod simd;
+
+mod regs;
+use regs::{RAX, RCX, RDX};
 
 impl FuncCompiler<'_> {
     fn trap(&mut self, code: TrapCode) -> DynamicLabel {
@@ -208,12 +227,18 @@ impl FuncCompiler<'_> {
                 self.targets[pc + 1] = Some(self.ops.new_dynamic_label());
             }
         }
+        self.choose_pins();
         self.prologue(entry);
-        for (pc, &i) in f.instrs.iter().enumerate() {
+        let mut pc = 0;
+        while pc < n {
             if let Some(l) = self.targets[pc] {
                 x!(self.ops; =>l);
             }
-            self.instr(pc, i);
+            let next = match self.targets.get(pc + 1) {
+                Some(None) => f.instrs.get(pc + 1).copied(),
+                _ => None,
+            };
+            pc += 1 + self.instr(pc, f.instrs[pc], next);
         }
         // Falling off the end cannot happen (the IR ends with `return`), but stay safe.
         let l = self.trap(TrapCode::Unreachable);
@@ -259,6 +284,7 @@ impl FuncCompiler<'_> {
             }
         }
         self.reload_memory();
+        self.reload_all();
         // Out of line: grow the value stack (rsp = 8 mod 16 here, so realign for the call).
         let after = self.ops.new_dynamic_label();
         x!(self.ops
@@ -333,9 +359,14 @@ impl FuncCompiler<'_> {
     /// Leaves `rax` = the effective address of a memory-0 access of `size` bytes at
     /// `[ptr] + offset` after checking it, and returns the displacement to use from `r14 + rax`.
     fn address(&mut self, ptr: Slot, offset: u32, size: u32) -> i32 {
+        self.get32(RAX, ptr);
+        self.address_check(offset, size)
+    }
+
+    /// [`Self::address`] with the 32-bit address already in `rax`.
+    fn address_check(&mut self, offset: u32, size: u32) -> i32 {
         let oob = self.trap(TrapCode::MemoryOutOfBounds);
         let end = u64::from(offset) + u64::from(size);
-        x!(self.ops; mov eax, [rbx + d(ptr)]);
         if end <= i32::MAX as u64 {
             x!(self.ops
                 ; lea rcx, [rax + end as i32]
@@ -411,8 +442,25 @@ impl FuncCompiler<'_> {
         self.reload_memory();
     }
 
+    /// Emits instruction `pc` (`next` is the one after it if no label separates them) and
+    /// returns how many following instructions it consumed. Instructions that are not
+    /// register-aware run with every pinned slot spilled to the frame before and reloaded
+    /// after, so `instr_mem` (and anything added to it) only ever sees the frame.
+    fn instr(&mut self, pc: usize, instr: Instr, next: Option<Instr>) -> usize {
+        if let Some(n) = self.instr_reg(pc, instr, next) {
+            return n;
+        }
+        self.spill_all();
+        self.regs_on = false;
+        self.instr_mem(pc, instr);
+        self.regs_on = true;
+        self.reload_all();
+        0
+    }
+
+    /// Emits one instruction working on the frame in memory (no slot is in a register).
     #[allow(clippy::cognitive_complexity)]
-    fn instr(&mut self, pc: usize, instr: Instr) {
+    fn instr_mem(&mut self, pc: usize, instr: Instr) {
         use Instr as I;
 
         // dst = op32(lhs, rhs) for ALU ops that take a memory operand.
@@ -1585,9 +1633,9 @@ impl FuncCompiler<'_> {
 
     fn div32(&mut self, dst: Slot, lhs: Slot, rhs: Slot, signed: bool, rem: bool) {
         let zero = self.trap(TrapCode::IntegerDivideByZero);
+        self.get32(RAX, lhs);
+        self.get32(RCX, rhs);
         x!(self.ops
-            ; mov eax, [rbx + d(lhs)]
-            ; mov ecx, [rbx + d(rhs)]
             ; test ecx, ecx
             ; jz =>zero
         );
@@ -1624,17 +1672,17 @@ impl FuncCompiler<'_> {
             );
         }
         if rem {
-            x!(self.ops; mov [rbx + d(dst)], rdx);
+            self.put(dst, RDX);
         } else {
-            x!(self.ops; mov [rbx + d(dst)], rax);
+            self.put(dst, RAX);
         }
     }
 
     fn div64(&mut self, dst: Slot, lhs: Slot, rhs: Slot, signed: bool, rem: bool) {
         let zero = self.trap(TrapCode::IntegerDivideByZero);
+        self.get64(RAX, lhs);
+        self.get64(RCX, rhs);
         x!(self.ops
-            ; mov rax, [rbx + d(lhs)]
-            ; mov rcx, [rbx + d(rhs)]
             ; test rcx, rcx
             ; jz =>zero
         );
@@ -1671,9 +1719,9 @@ impl FuncCompiler<'_> {
             );
         }
         if rem {
-            x!(self.ops; mov [rbx + d(dst)], rdx);
+            self.put(dst, RDX);
         } else {
-            x!(self.ops; mov [rbx + d(dst)], rax);
+            self.put(dst, RAX);
         }
     }
 }
