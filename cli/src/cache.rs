@@ -40,7 +40,7 @@ impl Cache {
             let mut h = DefaultHasher::new();
             seed.hash(&mut h);
             env!("CARGO_PKG_VERSION").hash(&mut h);
-            format!("{:?}", config.get_backend()).hash(&mut h);
+            format!("{:?}", config.get_backend().resolve()).hash(&mut h);
             config.get_features().bits().hash(&mut h);
             config.get_consume_fuel().hash(&mut h);
             config.get_interruptible().hash(&mut h);

@@ -1,4 +1,4 @@
-//! `strata inspect`: sections, imports and exports, or one function's IR.
+//! `strata inspect`: sections, imports and exports, or one function's IR or machine code.
 
 use strata_decoder::{decode, ImportType, Module, Reader};
 
@@ -21,13 +21,24 @@ const SECTION_NAMES: [&str; 14] = [
     "tag",
 ];
 
-/// Prints the module summary, or the IR of `ir_func` if given.
-pub fn inspect(m: &Loaded, ir_func: Option<&str>) -> Result<(), CliError> {
+/// What `strata inspect` prints.
+pub enum What<'a> {
+    /// Sections, imports and exports.
+    Summary,
+    /// The IR of this function.
+    Ir(&'a str),
+    /// The x86_64 machine code of this function.
+    Asm(&'a str),
+}
+
+/// Prints the module summary, or one function's IR or machine code.
+pub fn inspect(m: &Loaded, what: What<'_>) -> Result<(), CliError> {
     let module =
         decode(&m.bytes, FEATURES).map_err(|e| CliError::new(format!("{}: {e}", m.path)))?;
-    match ir_func {
-        Some(func) => print_ir(m, &module, func),
-        None => {
+    match what {
+        What::Ir(func) => print_ir(m, &module, func),
+        What::Asm(func) => print_asm(m, &module, func),
+        What::Summary => {
             print_summary(m, &module);
             Ok(())
         }
@@ -98,7 +109,13 @@ fn find_func(module: &Module<'_>, func: &str) -> Option<u32> {
         .map(|(i, _)| *i)
 }
 
-fn print_ir(m: &Loaded, module: &Module<'_>, func: &str) -> Result<(), CliError> {
+/// Resolves `func` to a defined function and translates the module: the IR functions, the
+/// number of imported functions and `func`'s position among the defined ones.
+fn translate(
+    m: &Loaded,
+    module: &Module<'_>,
+    func: &str,
+) -> Result<(Vec<strata_ir::IrFunc>, u32, usize), CliError> {
     let index = find_func(module, func)
         .ok_or_else(|| CliError::new(format!("{}: no function named {func}", m.path)))?;
     let imported = module.num_imported_funcs();
@@ -110,10 +127,33 @@ fn print_ir(m: &Loaded, module: &Module<'_>, func: &str) -> Result<(), CliError>
     }
     let translated = strata_ir::translate_module(module)
         .map_err(|e| CliError::new(format!("{}: {e}", m.path)))?;
-    let ir = translated
-        .funcs
-        .get((index - imported) as usize)
-        .ok_or_else(|| CliError::new(format!("{}: no function {index}", m.path)))?;
-    print!("{ir}");
+    let local = (index - imported) as usize;
+    if local >= translated.funcs.len() {
+        return Err(CliError::new(format!("{}: no function {index}", m.path)));
+    }
+    Ok((translated.funcs, imported, local))
+}
+
+fn print_ir(m: &Loaded, module: &Module<'_>, func: &str) -> Result<(), CliError> {
+    let (funcs, _, local) = translate(m, module, func)?;
+    print!("{}", funcs[local]);
     Ok(())
+}
+
+#[cfg(all(feature = "jit-x64", target_arch = "x86_64", unix))]
+fn print_asm(m: &Loaded, module: &Module<'_>, func: &str) -> Result<(), CliError> {
+    let (funcs, imported, local) = translate(m, module, func)?;
+    let listing = crate::asm::listing(funcs, imported, local)
+        .map_err(|e| CliError::new(format!("{}: {e}", m.path)))?;
+    print!("{listing}");
+    Ok(())
+}
+
+#[cfg(not(all(feature = "jit-x64", target_arch = "x86_64", unix)))]
+fn print_asm(_: &Loaded, _: &Module<'_>, _: &str) -> Result<(), CliError> {
+    Err(CliError::new(format!(
+        "--asm: this strata was built without the x64 compiler (it needs an x86_64 unix host \
+         and the `jit-x64` feature; this host is {})",
+        std::env::consts::ARCH
+    )))
 }

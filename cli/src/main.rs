@@ -4,7 +4,7 @@
 //!   a command module's `_start` with WASI, or calls one export and prints its results.
 //! - `strata validate FILE` checks a module.
 //! - `strata inspect FILE` lists its sections, imports and exports; `--ir FUNC` prints a
-//!   function's IR.
+//!   function's IR, `--asm FUNC` its x86_64 machine code.
 //! - `strata completions SHELL` prints a completion script (bash, zsh, fish, elvish,
 //!   powershell).
 //!
@@ -13,6 +13,8 @@
 //! invalid, or does not link (a one-line error naming the problem); 2 for a usage error (from
 //! clap). A bug in strata itself is reported in one line too, never as a Rust panic message.
 
+#[cfg(all(feature = "jit-x64", target_arch = "x86_64", unix))]
+mod asm;
 mod cache;
 mod inspect;
 mod load;
@@ -41,14 +43,18 @@ enum Command {
         /// The module to check.
         file: PathBuf,
     },
-    /// Prints a module's sections, imports and exports, or a function's IR.
+    /// Prints a module's sections, imports and exports, or a function's IR or machine code.
     Inspect {
         /// The module to inspect.
         file: PathBuf,
         /// Print the IR of this function (an index, an export name, or a name from the
         /// `name` section).
-        #[arg(long, value_name = "FUNC")]
+        #[arg(long, value_name = "FUNC", conflicts_with = "asm")]
         ir: Option<String>,
+        /// Print the x86_64 machine code of this function (same forms as `--ir`),
+        /// disassembled, with the IR instruction each stretch of code implements.
+        #[arg(long, value_name = "FUNC")]
+        asm: Option<String>,
     },
     /// Prints a shell completion script, e.g. `strata completions bash > /etc/bash_completion.d/strata`.
     Completions {
@@ -82,8 +88,13 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "strata", &mut std::io::stdout());
             Ok(())
         }
-        Command::Inspect { file, ir } => {
-            load::load(&file).and_then(|m| inspect::inspect(&m, ir.as_deref()))
+        Command::Inspect { file, ir, asm } => {
+            let what = match (&ir, &asm) {
+                (Some(f), _) => inspect::What::Ir(f),
+                (_, Some(f)) => inspect::What::Asm(f),
+                (None, None) => inspect::What::Summary,
+            };
+            load::load(&file).and_then(|m| inspect::inspect(&m, what))
         }
     };
     match result {

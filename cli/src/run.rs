@@ -30,8 +30,27 @@ pub const TRAP_EXIT_STATUS: u8 = 134;
 pub enum EngineChoice {
     /// The portable interpreter.
     Interp,
-    /// The fastest engine available on this machine (the interpreter, for now).
+    /// The x86_64 compiler (x86_64 unix hosts, in a build with the `jit-x64` feature).
+    X64,
+    /// The fastest engine built for this machine: x64 where available, else the interpreter.
     Auto,
+}
+
+impl EngineChoice {
+    /// The runtime backend this choice selects; `x64` where it is not built is an error.
+    fn backend(self) -> Result<Backend, CliError> {
+        match self {
+            EngineChoice::Interp => Ok(Backend::Interp),
+            EngineChoice::X64 if Backend::X64_AVAILABLE => Ok(Backend::X64),
+            EngineChoice::X64 => Err(CliError::new(format!(
+                "--engine x64: this strata was built without the x64 compiler (it needs an \
+                 x86_64 unix host and the `jit-x64` feature; this host is {}); use --engine \
+                 interp",
+                std::env::consts::ARCH
+            ))),
+            EngineChoice::Auto => Ok(Backend::Auto),
+        }
+    }
 }
 
 /// `strata run`'s options.
@@ -92,9 +111,7 @@ pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
     let loaded = load::load(&args.file)?;
     let mut config = Config::default();
     config
-        .backend(match args.engine {
-            EngineChoice::Interp | EngineChoice::Auto => Backend::Interp,
-        })
+        .backend(args.engine.backend()?)
         // Metering and interruption checks are compiled in only when asked for: zero cost
         // otherwise.
         .consume_fuel(args.fuel.is_some())

@@ -341,3 +341,183 @@ fn the_cache_is_used_and_a_corrupt_entry_is_rewritten() {
     assert_eq!(text(&out.stdout), "5\n");
     assert_eq!(std::fs::read_dir(cache.path()).unwrap().count(), 0);
 }
+
+// ---- engines: --engine interp|x64|auto, inspect --asm ----
+
+/// Runs `strata run --no-cache --engine ENGINE [extra] FILE [args]` with `stdin` piped in.
+fn run_on(engine: &str, extra: &[&str], file: &str, args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["run", "--no-cache", "--engine", engine])
+        .args(extra)
+        .arg(file)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run strata");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn wasi_c(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../wasi/tests/c")
+        .join(format!("{name}.wasm"))
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A WASI test program: name, extra options, arguments, stdin, expected exit status.
+type Case = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [u8],
+    i32,
+);
+
+#[test]
+fn interp_and_x64_run_the_wasi_programs_alike() {
+    let cases: &[Case] = &[
+        (
+            "args_env",
+            &["--env", "GREETING=hi", "--env", "EMPTY="],
+            &["hello", "two words"],
+            b"",
+            0,
+        ),
+        ("clocks_random", &[], &[], b"", 0),
+        ("files", &["--dir", "SANDBOX::/sandbox"], &[], b"", 0),
+        ("dirs", &["--dir", "SANDBOX::/sandbox"], &[], b"", 0),
+        ("fdops", &["--dir", "SANDBOX::/sandbox"], &[], b"", 0),
+        ("poll", &[], &[], b"ready\n", 0),
+        ("exit", &[], &[], b"", 42),
+        ("raise", &[], &[], b"", 143),
+    ];
+    for &(name, extra, args, stdin, status) in cases {
+        let mut outputs = Vec::new();
+        for engine in ["interp", "x64"] {
+            let tmp = tempfile::tempdir().unwrap();
+            let sandbox = tmp.path().join("sandbox");
+            std::fs::create_dir(&sandbox).unwrap();
+            let extra: Vec<String> = extra
+                .iter()
+                .map(|a| a.replace("SANDBOX", sandbox.to_str().unwrap()))
+                .collect();
+            let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+            let out = run_on(engine, &extra, &wasi_c(name), args, stdin);
+            let stdout = text(&out.stdout);
+            assert_eq!(
+                out.status.code(),
+                Some(status),
+                "{name} on {engine}: {stdout}{}",
+                text(&out.stderr)
+            );
+            if status == 0 {
+                assert!(
+                    stdout.ends_with(" 0 failed\n"),
+                    "{name} on {engine}: {stdout}"
+                );
+            }
+            outputs.push((stdout, text(&out.stderr)));
+        }
+        assert_eq!(outputs[0], outputs[1], "{name}: interp vs x64");
+    }
+    let hello: Vec<String> = ["interp", "x64", "auto"]
+        .iter()
+        .map(|e| text(&run_on(e, &[], &examples("hello.wasm"), &[], b"").stdout))
+        .collect();
+    assert_eq!(hello, ["Hello, world!\n"; 3]);
+}
+
+#[test]
+fn a_trap_on_x64_has_the_message_and_backtrace() {
+    let trap = fixture("trap.wat");
+    let x64 = run_on("x64", &[], trap.to_str().unwrap(), &[], b"");
+    assert_eq!(x64.status.code(), Some(134));
+    let err = text(&x64.stderr);
+    assert!(err.contains("wasm trap: integer divide by zero"), "{err}");
+    assert!(err.contains("wasm backtrace"), "{err}");
+    let divide = err.find("divide").unwrap();
+    let compute = err.find("compute").unwrap();
+    assert!(divide < compute, "innermost frame first: {err}");
+    let interp = run_on("interp", &[], trap.to_str().unwrap(), &[], b"");
+    assert_eq!(text(&interp.stderr), err);
+}
+
+#[test]
+fn invoke_and_fuel_agree_on_both_engines() {
+    let add = fixture("add.wat");
+    for engine in ["interp", "x64", "auto"] {
+        let out = run_on(
+            engine,
+            &["--invoke", "add"],
+            add.to_str().unwrap(),
+            &["40", "2"],
+            b"",
+        );
+        assert_eq!(text(&out.stdout), "42\n", "{engine}: {}", text(&out.stderr));
+        let spin = fixture("spin.wat");
+        let out = run_on(
+            engine,
+            &["--fuel", "100000"],
+            spin.to_str().unwrap(),
+            &[],
+            b"",
+        );
+        assert_eq!(out.status.code(), Some(134), "{engine}");
+        assert!(text(&out.stderr).contains("all fuel consumed by WebAssembly"));
+    }
+    let out = strata(&["run", "--engine", "wasmtime", add.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("interp, x64, auto"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn inspect_asm_prints_the_machine_code_with_ir_boundaries() {
+    let trap = fixture("trap.wat");
+    let out = strata(&["inspect", trap.to_str().unwrap(), "--asm", "compute"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(
+        s.starts_with("; ") && s.contains(" bytes of x86_64 code\n"),
+        "{s}"
+    );
+    assert!(s.contains("\n; prologue\n"), "{s}");
+    assert!(s.contains("\n; ir 0: "), "{s}");
+    assert!(s.contains("\n; out of line\n"), "{s}");
+    // The call to `divide` (function 0) is named, and every other line is `offset  instruction`.
+    assert!(s.contains("  call func 0\n"), "{s}");
+    assert!(s.contains("  ret\n"), "{s}");
+    let mut last = None;
+    for line in s.lines().filter(|l| !l.starts_with(';')) {
+        let (offset, asm) = line.trim_start().split_once("  ").expect(line);
+        let offset = u32::from_str_radix(offset, 16).expect(line);
+        assert!(last < Some(offset), "offsets increase: {s}");
+        assert!(!asm.is_empty() && !asm.contains("(bad)"), "{line}");
+        last = Some(offset);
+    }
+    // By index too (function 0 is `divide`: its `i32.div_s` checks for zero).
+    let out = strata(&["inspect", trap.to_str().unwrap(), "--asm", "0"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("; ir 0: i32.div_s"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Unknown and imported functions are one-line errors.
+    let out = strata(&["inspect", trap.to_str().unwrap(), "--asm", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no function named nope"));
+    let imp = fixture("needs_import.wat");
+    let out = strata(&["inspect", imp.to_str().unwrap(), "--asm", "0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("is imported and has no body"));
+}

@@ -1645,8 +1645,15 @@ impl FuncConsumer for FuncTranslator {
     fn end_function(&mut self) {
         // A label bound past the last instruction (only reachable paths jump there, and they
         // cannot exist after a function's final `end`) still needs an instruction to land on.
+        // With fuel on, a label bound in dead code at the end shares its block's
+        // `ConsumeFuel`, which would then be the last instruction: code must never be able to
+        // run past the end, so anything but a jump or `return` there gets an `unreachable`.
         let len = self.here();
-        if self.labels.iter().any(|l| l.bound == Some(len)) {
+        let ends_in_jump = matches!(
+            self.instrs.last(),
+            Some(Instr::Return {} | Instr::Br { .. } | Instr::Unreachable {})
+        );
+        if !ends_in_jump || self.labels.iter().any(|l| l.bound == Some(len)) {
             self.emit(Instr::Unreachable {});
         }
         let frame = self.max_slots.min(u32::from(u16::MAX)) as u16;

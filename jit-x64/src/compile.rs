@@ -62,6 +62,8 @@ pub struct CompiledModule {
     buf: ExecutableBuffer,
     entries: Box<[AssemblyOffset]>,
     ends: Box<[AssemblyOffset]>,
+    /// Per function, where each IR instruction's code starts (from the function's entry).
+    instr_starts: Box<[Box<[u32]>]>,
     funcs: Box<[Arc<IrFunc>]>,
 }
 
@@ -83,6 +85,14 @@ impl CompiledModule {
     /// The machine code of defined function `local`: its body and out-of-line stubs.
     pub fn code(&self, local: usize) -> &[u8] {
         &self.buf[self.entries[local].0..self.ends[local].0]
+    }
+
+    /// Where the code of each IR instruction of defined function `local` starts, as byte
+    /// offsets into [`code`](Self::code)`(local)`, by instruction index (for disassembly
+    /// listings), then one more entry: where the out-of-line code (trap and slow-path stubs)
+    /// starts. An instruction that emits nothing starts where the next one does.
+    pub fn instr_starts(&self, local: usize) -> &[u32] {
+        &self.instr_starts[local]
     }
 
     /// Total machine code bytes.
@@ -109,11 +119,13 @@ pub fn compile(funcs: &[Arc<IrFunc>], num_imported: u32) -> Result<CompiledModul
     let labels: Vec<DynamicLabel> = funcs.iter().map(|_| ops.new_dynamic_label()).collect();
     let mut entries = Vec::with_capacity(funcs.len());
     let mut ends = Vec::with_capacity(funcs.len());
+    let mut instr_starts = Vec::with_capacity(funcs.len());
     let popcnt = std::is_x86_feature_detected!("popcnt");
     let simd = simd::Features::detect();
     for (i, f) in funcs.iter().enumerate() {
-        entries.push(ops.offset());
-        FuncCompiler {
+        let entry = ops.offset();
+        entries.push(entry);
+        let starts = FuncCompiler {
             ops: &mut ops,
             func: f,
             local: i as u32,
@@ -129,6 +141,7 @@ pub fn compile(funcs: &[Arc<IrFunc>], num_imported: u32) -> Result<CompiledModul
             regs_on: true,
         }
         .compile(labels[i]);
+        instr_starts.push(starts.iter().map(|s| (s.0 - entry.0) as u32).collect());
         ends.push(ops.offset());
     }
     let buf = ops
@@ -138,6 +151,7 @@ pub fn compile(funcs: &[Arc<IrFunc>], num_imported: u32) -> Result<CompiledModul
         buf,
         entries: entries.into_boxed_slice(),
         ends: ends.into_boxed_slice(),
+        instr_starts: instr_starts.into_boxed_slice(),
         funcs: funcs.to_vec().into_boxed_slice(),
     })
 }
@@ -213,7 +227,8 @@ impl FuncCompiler<'_> {
         self.targets[t.index()].expect("branch target has a label")
     }
 
-    fn compile(mut self, entry: DynamicLabel) {
+    /// Compiles the function; returns where each IR instruction's code starts.
+    fn compile(mut self, entry: DynamicLabel) -> Vec<AssemblyOffset> {
         let f = self.func;
         let n = f.instrs.len();
         self.targets = (0..=n).map(|_| None).collect();
@@ -229,22 +244,31 @@ impl FuncCompiler<'_> {
         }
         self.choose_pins();
         self.prologue(entry);
+        let mut starts = Vec::with_capacity(n + 1);
         let mut pc = 0;
         while pc < n {
             if let Some(l) = self.targets[pc] {
                 x!(self.ops; =>l);
             }
+            starts.push(self.ops.offset());
             let next = match self.targets.get(pc + 1) {
                 Some(None) => f.instrs.get(pc + 1).copied(),
                 _ => None,
             };
-            pc += 1 + self.instr(pc, f.instrs[pc], next);
+            let consumed = self.instr(pc, f.instrs[pc], next);
+            // An instruction fused into the one before it has no code of its own.
+            for _ in 0..consumed {
+                starts.push(self.ops.offset());
+            }
+            pc += 1 + consumed;
         }
         // Falling off the end cannot happen (the IR ends with `return`), but stay safe.
         let l = self.trap(TrapCode::Unreachable);
+        starts.push(self.ops.offset());
         x!(self.ops; jmp =>l);
         self.stubs();
         self.simd_consts();
+        starts
     }
 
     fn prologue(&mut self, entry: DynamicLabel) {

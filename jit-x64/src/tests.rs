@@ -3,7 +3,6 @@
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use std::fmt::Write as _;
 
 use strata_decoder::Features;
 use strata_interp::{Error, Host};
@@ -272,50 +271,6 @@ fn value_stack_grows_and_large_frames_work() {
     );
     let r = both(&src, &[("f", &[50])]);
     assert_eq!(r[0], Ok(alloc::vec![1275]));
-}
-
-/// The machine code of `module`'s defined functions, as hex lines of 16 bytes.
-fn code_hex(src: &str) -> alloc::string::String {
-    let info = module(src);
-    let m = crate::compile::compile(&info.code, info.num_imported_funcs).unwrap();
-    let mut out = alloc::string::String::new();
-    for i in 0..info.code.len() {
-        writeln!(out, "func {i}: {} bytes", m.code(i).len()).unwrap();
-        for chunk in m.code(i).chunks(16) {
-            let line: Vec<_> = chunk.iter().map(|b| alloc::format!("{b:02x}")).collect();
-            writeln!(out, "  {}", line.join(" ")).unwrap();
-        }
-    }
-    out
-}
-
-#[test]
-fn machine_code_snapshots() {
-    insta::assert_snapshot!(
-        "add",
-        code_hex(
-            "(module (func (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))"
-        )
-    );
-    insta::assert_snapshot!(
-        "sum_loop",
-        code_hex(
-            r#"(module (func (param i32) (result i32) (local i32)
-                (loop $l
-                  (local.set 1 (i32.add (local.get 1) (local.get 0)))
-                  (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
-                  (br_if $l (i32.gt_s (local.get 0) (i32.const 0))))
-                (local.get 1)))"#
-        )
-    );
-    insta::assert_snapshot!(
-        "load_store",
-        code_hex(
-            r#"(module (memory 1) (func (param i32) (result i32)
-                (i32.store offset=4 (local.get 0) (i32.const 7))
-                (i32.load offset=4 (local.get 0))))"#
-        )
-    );
 }
 
 /// A rough speed check (run with `--release -- --ignored --nocapture`): recursive `fib` and a

@@ -361,3 +361,58 @@ fn loops_over_a_second_memory_run_in_constant_host_stack() {
     let want = (1..=1_000_000u32).fold(0u32, |acc, i| acc.wrapping_add((i & 0xff) + 7));
     assert_eq!(got, (want as i32, Some(TrapCode::MemoryOutOfBounds)));
 }
+
+/// Modules on which the differential fuzz target (`fuzz/fuzz_targets/diff_x64.rs`) found the
+/// engines disagreeing, reduced: each export is called with zero arguments, under fuel, and the
+/// outcome and fuel left must be the same on every backend (and as expected).
+#[test]
+fn differential_fuzz_regressions() {
+    let cases: &[(&str, &str)] = &[
+        // With fuel, a block ending in dead code after `br 0` bound its label to the dead
+        // block's `consume_fuel`, which was then the function's last instruction: the
+        // interpreter's IR verifier refused the function ("invalid IR"), x64 ran it.
+        (
+            r#"(module (func (export "f") (param f64)
+                 (br 0)
+                 (block (result f64) (block (drop (ref.is_null (ref.null extern))))
+                   (f64.const 1))
+                 (drop)))"#,
+            "ok [] fuel 97",
+        ),
+    ];
+    for (src, expected) in cases {
+        let got = on_all(|b| {
+            let engine = engine(b, |c| {
+                c.consume_fuel(true);
+            });
+            let m = Module::new(&engine, &wat(src)).unwrap();
+            let mut store = Store::new(&engine, ());
+            store.set_fuel(100).unwrap();
+            let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+            let mut out = Vec::new();
+            for (_, export) in instance.exports(&store) {
+                let Some(func) = export.into_func() else {
+                    continue;
+                };
+                let ty = func.ty(&store);
+                let params: Vec<Val> = ty
+                    .params()
+                    .iter()
+                    .map(|&t| Val::default_for(t).unwrap())
+                    .collect();
+                let mut results: Vec<Val> = ty
+                    .results()
+                    .iter()
+                    .map(|&t| Val::default_for(t).unwrap())
+                    .collect();
+                let outcome = match func.call(&mut store, &params, &mut results) {
+                    Ok(()) => format!("ok {results:?}"),
+                    Err(e) => format!("err {e}"),
+                };
+                out.push(format!("{outcome} fuel {}", store.get_fuel().unwrap()));
+            }
+            out.join("; ")
+        });
+        assert_eq!(&got, expected, "{src}");
+    }
+}

@@ -156,7 +156,7 @@ fn br_cmp(i: &Instr) -> Option<(bool, Slot, Rhs, Cc, strata_ir::Target)> {
         I::BrI64LeU { lhs, rhs, target } => (true, lhs, S(rhs), Cc::Be, target),
         I::BrI64GeS { lhs, rhs, target } => (true, lhs, S(rhs), Cc::Ge, target),
         I::BrI64GeU { lhs, rhs, target } => (true, lhs, S(rhs), Cc::Ae, target),
-                I::BrI32EqImm { lhs, imm, target } => (false, lhs, Imm(imm), Cc::E, target),
+        I::BrI32EqImm { lhs, imm, target } => (false, lhs, Imm(imm), Cc::E, target),
         I::BrI32NeImm { lhs, imm, target } => (false, lhs, Imm(imm), Cc::Ne, target),
         I::BrI32LtSImm { lhs, imm, target } => (false, lhs, Imm(imm), Cc::L, target),
         I::BrI32LtUImm { lhs, imm, target } => (false, lhs, Imm(imm), Cc::B, target),
