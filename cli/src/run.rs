@@ -87,6 +87,11 @@ pub struct RunArgs {
     /// Do not read or write the compiled-module cache.
     #[arg(long)]
     no_cache: bool,
+    /// Define every function import that neither WASI nor anything else provides as a
+    /// function that traps when called, instead of refusing to instantiate (for modules that
+    /// import hooks they never call, e.g. a browser embedding's).
+    #[arg(long)]
+    trap_unknown_imports: bool,
     /// The module to run (binary .wasm or text .wat).
     file: PathBuf,
     /// Arguments for the guest program (or for the invoked function).
@@ -153,6 +158,11 @@ pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
     let mut linker = Linker::new(&engine);
     strata_wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)
         .map_err(|e| CliError::new(format!("cannot set up WASI: {e}")))?;
+    if args.trap_unknown_imports {
+        linker
+            .define_unknown_imports_as_traps(&module)
+            .map_err(|e| CliError::new(format!("{}: {e}", loaded.path)))?;
+    }
 
     let instance = match linker.instantiate(&mut store, &module) {
         Ok(instance) => instance,

@@ -166,6 +166,30 @@ fn a_missing_import_is_a_one_line_error() {
 }
 
 #[test]
+fn trap_unknown_imports_defines_missing_imports_as_traps() {
+    let file = fixture("hooks.wat");
+    let file = file.to_str().unwrap();
+    let out = strata(&["run", "--invoke", "run", file]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("unknown import"));
+
+    let out = strata(&["run", "--trap-unknown-imports", "--invoke", "run", file]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "42\n");
+
+    let out = strata(&[
+        "run",
+        "--trap-unknown-imports",
+        "--invoke",
+        "call_hook",
+        file,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("`env::hook` was called"), "{err}");
+}
+
+#[test]
 fn invoke_prints_results() {
     let file = fixture("add.wat");
     let out = strata(&["run", "--invoke", "add", file.to_str().unwrap(), "40", "2"]);
