@@ -169,6 +169,14 @@ pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
         Err(e) => return finish(e, &loaded.path),
     };
 
+    // A WASI reactor (a library module) exports `_initialize`, which must run before any other
+    // export is called.
+    if let Some(init) = instance.get_func(&store, "_initialize") {
+        if let Err(e) = init.call(&mut store, &[], &mut []) {
+            return finish(e, &loaded.path);
+        }
+    }
+
     if let Some(name) = &args.invoke {
         let func = instance.get_func(&store, name).ok_or_else(|| {
             CliError::new(format!("{}: no exported function `{name}`", loaded.path))

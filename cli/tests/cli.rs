@@ -190,6 +190,18 @@ fn trap_unknown_imports_defines_missing_imports_as_traps() {
 }
 
 #[test]
+fn a_reactors_initialize_runs_before_the_invoked_export() {
+    let out = strata(&[
+        "run",
+        "--invoke",
+        "get",
+        fixture("reactor.wat").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "5\n");
+}
+
+#[test]
 fn invoke_prints_results() {
     let file = fixture("add.wat");
     let out = strata(&["run", "--invoke", "add", file.to_str().unwrap(), "40", "2"]);
