@@ -694,6 +694,56 @@ fn call(rg: &mut Regs, cx: &mut Cx<'_>, callee: FuncAddr, b: usize) -> Flow {
     }
 }
 
+/// Tail-calls `callee` with the `params` argument slots at the running frame's slot `b`: the
+/// arguments move to the frame's slot 0 and the callee replaces the running function in its
+/// frame (no frame record is pushed, so the depth does not grow). A host callee is called
+/// normally and its results returned.
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn tail_call(rg: &mut Regs, cx: &mut Cx<'_>, callee: FuncAddr, b: usize, params: usize) -> Flow {
+    let base = cx.base;
+    let entity = cx.store.func(callee);
+    match &entity.kind {
+        FuncKind::Wasm { instance, code } => {
+            let instance = *instance;
+            let code: *const IrFunc = &**code;
+            // SAFETY: as in `call`: the store owns `code` for its whole life.
+            let c = unsafe { &*code };
+            if !cx.is_verified(callee) && !verify(cx, callee, c) {
+                return Flow::Exit;
+            }
+            // In bounds: the verifier checked `b + params` is within the running frame, which
+            // the stack holds.
+            cx.stack.copy_within(base + b..base + b + params, base);
+            if let Err(t) = reserve(cx.stack, base + usize::from(c.frame_slots), cx.max_slots) {
+                cx.exit = Exit::Trap(t);
+                return Flow::Exit;
+            }
+            cx.stack[base + usize::from(c.param_slots)..base + usize::from(c.local_slots)]
+                .fill(UntypedVal::ZERO);
+            cx.code = code;
+            cx.instrs = c.instrs.as_ptr();
+            rg.ip = cx.instrs;
+            rg.fp = cx.fp(base);
+            if instance != cx.inst {
+                cx.inst = instance;
+                (rg.mem, rg.mem_len) = mem0(cx.store, instance);
+            }
+            Flow::Continue
+        }
+        FuncKind::Host { index } => {
+            let index = *index;
+            let window = usize::from(entity.param_slots.max(entity.result_slots));
+            let results = usize::from(entity.result_slots);
+            if let Flow::Exit = call_host(rg, cx, index, base + b, window) {
+                return Flow::Exit;
+            }
+            // `call_host` reserved `base + b + window` slots.
+            cx.stack.copy_within(base + b..base + b + results, base);
+            do_return(rg, cx)
+        }
+    }
+}
+
 #[cold]
 #[inline(never)]
 fn verify(cx: &mut Cx<'_>, callee: FuncAddr, code: &IrFunc) -> bool {
@@ -1073,6 +1123,32 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
                 trap!(Err(TrapCode::IndirectCallTypeMismatch));
             }
             return call(rg, cx, callee, b.index());
+        }
+        Instr::ReturnCall {
+            base: b,
+            params,
+            func,
+        } => {
+            let callee = store.instance(inst).funcs[func as usize];
+            return tail_call(rg, cx, callee, b.index(), usize::from(params));
+        }
+        Instr::ReturnCallIndirect {
+            base: b,
+            index,
+            params,
+            table,
+            type_index,
+        } => {
+            let i = get!(index).to_u32();
+            let t = table_addr!(table);
+            let r = trap!(store.tables[t]
+                .get(u64::from(i))
+                .map_err(|_| TrapCode::UndefinedElement));
+            let callee = trap!(r.to_func().ok_or(TrapCode::UninitializedElement));
+            if store.func(callee).sig != store.instance(inst).sigs[type_index as usize] {
+                trap!(Err(TrapCode::IndirectCallTypeMismatch));
+            }
+            return tail_call(rg, cx, callee, b.index(), usize::from(params));
         }
         Instr::BrI32Eq { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_i32, |a, b| a == b)

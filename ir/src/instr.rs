@@ -51,6 +51,10 @@ macro_rules! define_instrs {
         /// - `Call`/`CallIndirect`: the arguments sit in slots `base..`; the callee's frame
         ///   starts at the caller's `base`, so its parameters are its first slots; its results
         ///   come back in the same slots `base..`;
+        /// - `ReturnCall`/`ReturnCallIndirect` (tail calls): the `params` argument slots at
+        ///   `base..` move to slots `0..`, this function's frame ends, and the callee runs in its
+        ///   place (its frame starts where this one did, so its results reach this function's
+        ///   caller); they never fall through, and wasm→wasm tail calls take no extra depth;
         /// - `BrTable { index, len }` is followed by `len + 1` `Br` instructions (the last is the
         ///   default); execution continues at entry `min(index, len)`;
         /// - `Return`: the results are already in slots `0..`;

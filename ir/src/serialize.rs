@@ -488,8 +488,10 @@ pub const fn rule(shape: &str, text: &str, field: &str, ty: &str) -> Rule {
         || str_eq(field, "value")
         || str_eq(field, "bits")
         || str_eq(field, "len")
+        || str_eq(field, "params")
     {
-        // `len`: `br_table` and `copy_many` are checked as whole instructions.
+        // `len`, `params`: `br_table`, `copy_many` and the tail calls are checked as whole
+        // instructions.
         Rule::Free
     } else {
         panic!("serialize.rs: an instruction field without a verifier rule")
@@ -767,7 +769,13 @@ fn verify_body(cx: &FuncCx<'_>) -> Result<(), VerifyError> {
     }
     let n = func.instrs.len();
     match func.instrs.last() {
-        Some(Instr::Return {} | Instr::Br { .. } | Instr::Unreachable {}) => {}
+        Some(
+            Instr::Return {}
+            | Instr::Br { .. }
+            | Instr::Unreachable {}
+            | Instr::ReturnCall { .. }
+            | Instr::ReturnCallIndirect { .. },
+        ) => {}
         _ => return fail(String::from("code can run past the last instruction")),
     }
     for (pc, instr) in func.instrs.iter().enumerate() {
@@ -785,6 +793,15 @@ fn verify_body(cx: &FuncCx<'_>) -> Result<(), VerifyError> {
                         format!("`br_table` is not followed by its {entries} `br`s"),
                     ));
                 }
+            }
+            Instr::ReturnCall { base, params, .. }
+            | Instr::ReturnCallIndirect { base, params, .. }
+                if u32::from(base.0) + u32::from(params) > u32::from(func.frame_slots) =>
+            {
+                return Err(cx.fail(
+                    Some(pc),
+                    String::from("a tail call's arguments leave the frame"),
+                ));
             }
             Instr::CopyMany { dst, src, len } => {
                 let end = u32::from(dst.0.max(src.0)) + u32::from(len);
@@ -922,12 +939,39 @@ mod tests {
                 index: Slot(0),
                 len: 3,
             },
+            Instr::ReturnCall {
+                base: Slot(1),
+                params: 2,
+                func: 0,
+            },
+            Instr::ReturnCallIndirect {
+                base: Slot(0),
+                index: Slot(0),
+                params: 3,
+                table: 0,
+                type_index: 0,
+            },
         ];
         for b in bad {
             let f = func(vec![b, Instr::Return {}], 2);
             let e = verify_func(&f, &shape(), 1, 1).unwrap_err();
             assert_eq!(e.pc, Some(0), "{b}: {e}");
         }
+        // A tail call ends a function; its arguments may fill the frame.
+        assert!(verify_func(
+            &func(
+                vec![Instr::ReturnCall {
+                    base: Slot(1),
+                    params: 1,
+                    func: 0,
+                }],
+                2
+            ),
+            &shape(),
+            1,
+            1
+        )
+        .is_ok());
         // Falling off the end, and a signature mismatch.
         assert!(verify_func(
             &func(vec![Instr::Br { target: Target(0) }], 2),

@@ -925,6 +925,30 @@ impl FuncTranslator {
                 });
                 self.push_results(ty);
             }
+            O::ReturnCall { func } => {
+                let Some(ty) = ctx.types().func_type_of(func) else {
+                    return;
+                };
+                let base = self.call(ty);
+                let params = param_slots(ty);
+                self.emit(Instr::ReturnCall { base, params, func });
+            }
+            O::ReturnCallIndirect { type_index, table } => {
+                let Some(ty) = ctx.func_type(type_index) else {
+                    return;
+                };
+                let index = self.pop();
+                let index = self.slot_of(index);
+                let base = self.call(ty);
+                let params = param_slots(ty);
+                self.emit(Instr::ReturnCallIndirect {
+                    base,
+                    index,
+                    params,
+                    table,
+                    type_index,
+                });
+            }
             O::Drop {} => {
                 self.pop();
             }
@@ -1668,4 +1692,9 @@ impl FuncConsumer for FuncTranslator {
             local_types: core::mem::take(&mut self.local_types).into_boxed_slice(),
         });
     }
+}
+
+/// The slots `ty`'s parameters take (a `v128` takes two; a valid type has at most 1000).
+fn param_slots(ty: &FuncType) -> u16 {
+    ty.params().iter().map(|&t| slots_of(t)).sum()
 }

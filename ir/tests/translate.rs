@@ -9,7 +9,7 @@ fn ir_of(wat: &str) -> String {
     let buf = wast::parser::ParseBuffer::new(wat).expect("lex");
     let mut module = wast::parser::parse::<wast::Wat>(&buf).expect("parse");
     let bytes = module.encode().expect("encode");
-    let module = decode(&bytes, Features::WASM2).expect("decode");
+    let module = decode(&bytes, Features::WASM2 | Features::TAIL_CALL).expect("decode");
     let translated = translate_module(&module).expect("translate");
     translated
         .funcs
@@ -129,6 +129,18 @@ fn calls_pass_arguments_in_a_window() {
 }
 
 #[test]
+fn tail_calls_name_their_argument_window() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module
+            (type $t (func (param i32 i64) (result i32)))
+            (table 1 funcref)
+            (func $f (param i32 i64) (result i32)
+              (if (i32.eqz (local.get 0)) (then (return_call $f (i32.const 1) (local.get 1))))
+              (return_call_indirect (type $t) (local.get 0) (i64.const 2) (i32.const 0))))"#
+    ));
+}
+
+#[test]
 fn select_memory_and_globals() {
     insta::assert_snapshot!(ir_of(
         r#"(module (memory 1) (global $g (mut i32) (i32.const 0))
@@ -169,7 +181,7 @@ fn metered_ir_of(wat: &str) -> String {
     let buf = wast::parser::ParseBuffer::new(wat).expect("lex");
     let mut module = wast::parser::parse::<wast::Wat>(&buf).expect("parse");
     let bytes = module.encode().expect("encode");
-    let module = decode(&bytes, Features::WASM2).expect("decode");
+    let module = decode(&bytes, Features::WASM2 | Features::TAIL_CALL).expect("decode");
     let options = strata_ir::TranslateOptions {
         fuel: true,
         interruptible: true,

@@ -121,6 +121,7 @@ pub fn compile(funcs: &[Arc<IrFunc>], num_imported: u32) -> Result<CompiledModul
     let mut ends = Vec::with_capacity(funcs.len());
     let mut instr_starts = Vec::with_capacity(funcs.len());
     let popcnt = std::is_x86_feature_detected!("popcnt");
+    let cross_instance_tail_calls = tail::may_tail_call_across_instances(funcs, num_imported);
     let simd = simd::Features::detect();
     for (i, f) in funcs.iter().enumerate() {
         let entry = ops.offset();
@@ -139,6 +140,7 @@ pub fn compile(funcs: &[Arc<IrFunc>], num_imported: u32) -> Result<CompiledModul
             pin: Vec::new(),
             pinned: Vec::new(),
             regs_on: true,
+            cross_instance_tail_calls,
         }
         .compile(labels[i]);
         instr_starts.push(starts.iter().map(|s| (s.0 - entry.0) as u32).collect());
@@ -184,6 +186,9 @@ struct FuncCompiler<'a> {
     /// Whether pinned slots are read and written in their registers; false while an
     /// instruction that is not register-aware is emitted (the frame is then up to date).
     regs_on: bool,
+    /// Whether the module can tail-call into another instance, so direct calls must reload
+    /// `r13` after returning (`tail.rs`).
+    cross_instance_tail_calls: bool,
 }
 
 macro_rules! x {
@@ -198,6 +203,7 @@ pub(crate) mod simd;
 
 mod regs;
 use regs::{RAX, RCX, RDX};
+mod tail;
 
 impl FuncCompiler<'_> {
     fn trap(&mut self, code: TrapCode) -> DynamicLabel {
@@ -421,6 +427,9 @@ impl FuncCompiler<'_> {
                 ; call =>l
                 ; lea rbx, [rbx - b]
             );
+            if self.cross_instance_tail_calls {
+                x!(self.ops; mov r13, [rbp - 8]);
+            }
         } else {
             let e = FUNC_SIZE * func as i32;
             x!(self.ops
@@ -750,6 +759,14 @@ impl FuncCompiler<'_> {
                 table,
                 type_index,
             } => self.call_indirect(base, index, table, type_index),
+            I::ReturnCall { base, params, func } => self.return_call(base, params, func),
+            I::ReturnCallIndirect {
+                base,
+                index,
+                params,
+                table,
+                type_index,
+            } => self.return_call_indirect(base, index, params, table, type_index),
             I::BrI32Eq { lhs, rhs, target } => br32!(je, lhs, rhs, target),
             I::BrI32Ne { lhs, rhs, target } => br32!(jne, lhs, rhs, target),
             I::BrI32LtS { lhs, rhs, target } => br32!(jl, lhs, rhs, target),

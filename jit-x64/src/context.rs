@@ -95,6 +95,8 @@ pub(crate) struct VmContext {
     pub trap_common: usize,
     /// Helper functions, by [`helper`] index.
     pub helpers: [usize; helper::COUNT],
+    /// The host stub's address (tail calls compare a callee's code with it).
+    pub host_stub: usize,
     // ---- Rust only below ----
     /// The store.
     pub store: *mut StoreInner,
@@ -178,6 +180,7 @@ pub(crate) mod off {
     pub const CTX_RBX_OUT: i32 = offset_of!(VmContext, rbx_out) as i32;
     pub const CTX_TRAP_COMMON: i32 = offset_of!(VmContext, trap_common) as i32;
     pub const CTX_HELPERS: i32 = offset_of!(VmContext, helpers) as i32;
+    pub const CTX_HOST_STUB: i32 = offset_of!(VmContext, host_stub) as i32;
 
     pub const INST_MEM0: i32 = offset_of!(VmInstance, mem0) as i32;
     pub const INST_FUNCS: i32 = offset_of!(VmInstance, funcs) as i32;

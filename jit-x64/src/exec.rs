@@ -125,6 +125,7 @@ pub fn invoke<H: Host>(
         rbx_out: 0,
         trap_common: stubs.trap_common(),
         helpers: [0; helper::COUNT],
+        host_stub: stubs.host(),
         store,
         jit,
         host_data: (&mut adapter as *mut HostAdapter<'_, H>).cast(),

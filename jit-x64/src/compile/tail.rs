@@ -1,0 +1,141 @@
+//! Tail calls (`return_call`, `return_call_indirect`).
+//!
+//! The arguments move down to the frame's slot 0 (where this function's own parameters were),
+//! the frame is torn down as by `return`, and the code jumps to the callee, which then runs as
+//! if this function's caller had called it: its prologue checks the native stack again, and its
+//! results land in slot 0, where the caller expects this function's. The native stack and the
+//! call depth do not grow.
+//!
+//! A host callee (the host stub) is called instead, with its argument window at slot 0 and this
+//! frame kept (the stub finds the calling instance in it); its results land in slot 0 and this
+//! function returns. Only wasm callees run in constant space.
+//!
+//! A callee in another instance returns with `r13` holding that instance, where the caller
+//! expects its own; so in a module that can tail-call across instances (any
+//! `return_call_indirect`, or a `return_call` to an import), direct calls reload `r13` from the
+//! frame after returning, as calls to imports always do.
+
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+use strata_ir::{Instr, IrFunc, Slot};
+use strata_vm::TrapCode;
+
+use super::{d, FuncCompiler};
+use crate::context::off::*;
+
+/// Whether the code of `funcs` (a module with `num_imported` imported functions) can tail-call a
+/// function of another instance.
+pub(super) fn may_tail_call_across_instances(
+    funcs: &[alloc::sync::Arc<IrFunc>],
+    num_imported: u32,
+) -> bool {
+    funcs.iter().any(|f| {
+        f.instrs.iter().any(|i| match *i {
+            Instr::ReturnCallIndirect { .. } => true,
+            Instr::ReturnCall { func, .. } => func < num_imported,
+            _ => false,
+        })
+    })
+}
+
+impl FuncCompiler<'_> {
+    /// Moves the `params` argument slots at `base` down to slot 0. Clobbers `rcx` (and `rsi`,
+    /// `rdi` for long argument lists: nothing is pinned while a tail call is emitted), keeps
+    /// `rax`.
+    fn move_args_down(&mut self, base: Slot, params: u16) {
+        let b = d(base);
+        if b == 0 || params == 0 {
+            return;
+        }
+        if params <= 16 {
+            // Ascending order is right even when the windows overlap: the destination is below.
+            for i in 0..i32::from(params) {
+                x!(self.ops
+                    ; mov rcx, [rbx + b + 8 * i]
+                    ; mov [rbx + 8 * i], rcx
+                );
+            }
+        } else {
+            // `rep movsq` copies upwards (the direction flag is clear in the ABI).
+            x!(self.ops
+                ; lea rsi, [rbx + b]
+                ; mov rdi, rbx
+                ; mov ecx, i32::from(params)
+                ; rep movsq
+            );
+        }
+    }
+
+    /// `return_call func`.
+    pub(super) fn return_call(&mut self, base: Slot, params: u16, func: u32) {
+        self.move_args_down(base, params);
+        if func >= self.num_imported {
+            let l = self.func_labels[(func - self.num_imported) as usize];
+            x!(self.ops
+                ; mov rsp, rbp
+                ; pop rbp
+                ; jmp =>l
+            );
+        } else {
+            x!(self.ops
+                ; mov rax, [r13 + INST_FUNCS]
+                ; add rax, FUNC_SIZE * func as i32
+            );
+            self.jump_to_vm_func();
+        }
+    }
+
+    /// Tail-calls the [`VmFunc`](crate::context::VmFunc) at `rax` (arguments already at slot 0):
+    /// jumps to a wasm function, calls a host function.
+    fn jump_to_vm_func(&mut self) {
+        let host = self.ops.new_dynamic_label();
+        x!(self.ops
+            ; mov rcx, [rax + FUNC_CODE]
+            ; mov r13, [rax + FUNC_DATA]
+            ; cmp rcx, [r12 + CTX_HOST_STUB]
+            ; je =>host
+            ; mov rsp, rbp
+            ; pop rbp
+            ; jmp rcx
+            ; =>host
+            ; call rcx
+            ; mov r13, [rbp - 8]
+            ; mov rsp, rbp
+            ; pop rbp
+            ; ret
+        );
+    }
+
+    /// `return_call_indirect`: the checks of `call_indirect`, then a tail call.
+    pub(super) fn return_call_indirect(
+        &mut self,
+        base: Slot,
+        index: Slot,
+        params: u16,
+        table: u32,
+        type_index: u32,
+    ) {
+        let undefined = self.trap(TrapCode::UndefinedElement);
+        let uninit = self.trap(TrapCode::UninitializedElement);
+        let mismatch = self.trap(TrapCode::IndirectCallTypeMismatch);
+        x!(self.ops
+            ; mov eax, [rbx + d(index)]
+            ; mov rcx, [r13 + INST_TABLES]
+            ; mov rcx, [rcx + 8 * table as i32]
+            ; cmp rax, [rcx + TABLE_LEN]
+            ; jae =>undefined
+            ; mov rcx, [rcx + TABLE_BASE]
+            ; mov eax, [rcx + rax * 4]
+            ; test eax, eax
+            ; jz =>uninit
+            ; dec eax
+            ; imul rax, rax, FUNC_SIZE
+            ; add rax, [r12 + CTX_FUNCS]
+            ; mov rcx, [r13 + INST_SIGS]
+            ; mov ecx, [rcx + 4 * type_index as i32]
+            ; cmp ecx, [rax + FUNC_SIG]
+            ; jne =>mismatch
+        );
+        self.move_args_down(base, params);
+        self.jump_to_vm_func();
+    }
+}
