@@ -1150,6 +1150,25 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             }
             return tail_call(rg, cx, callee, b.index(), usize::from(params));
         }
+        Instr::CallRef { base: b, callee } => {
+            let callee = get!(callee).to_raw_ref().to_func();
+            let callee = trap!(callee.ok_or(TrapCode::NullFunctionReference));
+            return call(rg, cx, callee, b.index());
+        }
+        Instr::ReturnCallRef {
+            base: b,
+            callee,
+            params,
+        } => {
+            let callee = get!(callee).to_raw_ref().to_func();
+            let callee = trap!(callee.ok_or(TrapCode::NullFunctionReference));
+            return tail_call(rg, cx, callee, b.index(), usize::from(params));
+        }
+        Instr::RefAsNonNull { src } => {
+            if get!(src).to_raw_ref().is_null() {
+                trap!(Err(TrapCode::NullReference));
+            }
+        }
         Instr::BrI32Eq { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_i32, |a, b| a == b)
         }

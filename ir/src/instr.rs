@@ -55,6 +55,10 @@ macro_rules! define_instrs {
         ///   `base..` move to slots `0..`, this function's frame ends, and the callee runs in its
         ///   place (its frame starts where this one did, so its results reach this function's
         ///   caller); they never fall through, and wasm→wasm tail calls take no extra depth;
+        /// - `CallRef`/`ReturnCallRef`: like `Call`/`ReturnCall` with the callee the funcref in
+        ///   slot `callee` (which may be inside the argument window: read it first); a null
+        ///   reference traps with "null function reference". Validation guarantees its type;
+        /// - `RefAsNonNull { src }` traps with "null reference" if `src` is null (the value stays);
         /// - `BrTable { index, len }` is followed by `len + 1` `Br` instructions (the last is the
         ///   default); execution continues at entry `min(index, len)`;
         /// - `Return`: the results are already in slots `0..`;

@@ -30,6 +30,9 @@ macro_rules! for_each_instr {
             other CallIndirect { base: Slot, index: Slot, table: u32, type_index: u32 } "call_indirect";
             other ReturnCall { base: Slot, params: u16, func: u32 } "return_call";
             other ReturnCallIndirect { base: Slot, index: Slot, params: u16, table: u32, type_index: u32 } "return_call_indirect";
+            other CallRef { base: Slot, callee: Slot } "call_ref";
+            other ReturnCallRef { base: Slot, callee: Slot, params: u16 } "return_call_ref";
+            other RefAsNonNull { src: Slot } "ref.as_non_null";
             branch_cmp BrI32Eq { lhs: Slot, rhs: Slot, target: Target } "br_i32.eq";
             branch_cmp BrI32Ne { lhs: Slot, rhs: Slot, target: Target } "br_i32.ne";
             branch_cmp BrI32LtS { lhs: Slot, rhs: Slot, target: Target } "br_i32.lt_s";

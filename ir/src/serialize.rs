@@ -774,7 +774,8 @@ fn verify_body(cx: &FuncCx<'_>) -> Result<(), VerifyError> {
             | Instr::Br { .. }
             | Instr::Unreachable {}
             | Instr::ReturnCall { .. }
-            | Instr::ReturnCallIndirect { .. },
+            | Instr::ReturnCallIndirect { .. }
+            | Instr::ReturnCallRef { .. },
         ) => {}
         _ => return fail(String::from("code can run past the last instruction")),
     }
@@ -796,6 +797,7 @@ fn verify_body(cx: &FuncCx<'_>) -> Result<(), VerifyError> {
             }
             Instr::ReturnCall { base, params, .. }
             | Instr::ReturnCallIndirect { base, params, .. }
+            | Instr::ReturnCallRef { base, params, .. }
                 if u32::from(base.0) + u32::from(params) > u32::from(func.frame_slots) =>
             {
                 return Err(cx.fail(

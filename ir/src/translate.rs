@@ -453,6 +453,39 @@ impl FuncTranslator {
         self.bind_label(skip);
     }
 
+    /// `br_on_null`/`br_on_non_null` (`non_null`) to `depth` on the reference `r`, with the
+    /// label's values already on the stack (for `br_on_non_null`, `r` is the last of them).
+    fn br_on(&mut self, r: Operand, depth: u32, non_null: bool) {
+        let cond = self.slot_of(r);
+        let when = |target| {
+            if non_null {
+                Instr::BrIfNez { cond, target }
+            } else {
+                Instr::BrIfEqz { cond, target }
+            }
+        };
+        let unless = |target| {
+            if non_null {
+                Instr::BrIfEqz { cond, target }
+            } else {
+                Instr::BrIfNez { cond, target }
+            }
+        };
+        let c = self.control_at(depth);
+        let is_return = self.controls[c].kind == FrameKind::Function;
+        if !is_return && self.branch_in_place(c) {
+            let label = self.controls[c].label;
+            self.emit_branch(when(Target(0)), label);
+            self.start_fuel_block();
+            return;
+        }
+        let skip = self.new_label();
+        self.emit_branch(unless(Target(0)), skip);
+        self.start_fuel_block();
+        self.branch(depth);
+        self.bind_label(skip);
+    }
+
     /// A conditional branch on `cond` (on its negation if `negate`), fusing the comparison that
     /// produced it when that was the last instruction.
     fn fused_branch(&mut self, cond: Operand, negate: bool) -> Instr {
@@ -948,6 +981,52 @@ impl FuncTranslator {
                     table,
                     type_index,
                 });
+            }
+            O::CallRef { type_index } => {
+                let Some(ty) = ctx.func_type(type_index) else {
+                    return;
+                };
+                let callee = self.pop();
+                let callee = self.slot_of(callee);
+                let base = self.call(ty);
+                self.emit(Instr::CallRef { base, callee });
+                self.push_results(ty);
+            }
+            O::ReturnCallRef { type_index } => {
+                let Some(ty) = ctx.func_type(type_index) else {
+                    return;
+                };
+                let callee = self.pop();
+                let callee = self.slot_of(callee);
+                let base = self.call(ty);
+                let params = param_slots(ty);
+                self.emit(Instr::ReturnCallRef {
+                    base,
+                    callee,
+                    params,
+                });
+            }
+            O::RefAsNonNull {} => {
+                let r = self.pop();
+                let src = self.slot_of(r);
+                self.emit(Instr::RefAsNonNull { src });
+                self.stack.push(r);
+            }
+            O::BrOnNull { depth } => {
+                // Branch (with the values below the reference) if it is null; else keep it.
+                let r = self.pop();
+                self.br_on(r, depth, false);
+                self.stack.push(r);
+            }
+            O::BrOnNonNull { depth } => {
+                // Branch with the values and the reference if it is not null; else drop it.
+                let r = *self.stack.last().unwrap_or(&Operand {
+                    value: Value::Temp,
+                    ty: ValType::FUNCREF,
+                    pos: 0,
+                });
+                self.br_on(r, depth, true);
+                self.pop();
             }
             O::Drop {} => {
                 self.pop();

@@ -9,7 +9,11 @@ fn ir_of(wat: &str) -> String {
     let buf = wast::parser::ParseBuffer::new(wat).expect("lex");
     let mut module = wast::parser::parse::<wast::Wat>(&buf).expect("parse");
     let bytes = module.encode().expect("encode");
-    let module = decode(&bytes, Features::WASM2 | Features::TAIL_CALL).expect("decode");
+    let module = decode(
+        &bytes,
+        Features::WASM2 | Features::TAIL_CALL | Features::FUNCTION_REFERENCES,
+    )
+    .expect("decode");
     let translated = translate_module(&module).expect("translate");
     translated
         .funcs
@@ -141,6 +145,35 @@ fn tail_calls_name_their_argument_window() {
 }
 
 #[test]
+fn function_references_branch_on_null() {
+    insta::assert_snapshot!(ir_of(
+        r#"(module
+            (type $ii (func (param i32) (result i32)))
+            (func (param i32 (ref null $ii)) (result i32)
+              (block $null (result i32)
+                i32.const 100
+                local.get 1
+                br_on_null $null
+                drop
+                drop
+                local.get 0
+                local.get 1
+                ref.as_non_null
+                call_ref $ii
+                return)
+              drop
+              (block $some (result (ref $ii))
+                local.get 1
+                br_on_non_null $some
+                unreachable)
+              local.set 1
+              local.get 0
+              local.get 1
+              call_ref $ii))"#
+    ));
+}
+
+#[test]
 fn select_memory_and_globals() {
     insta::assert_snapshot!(ir_of(
         r#"(module (memory 1) (global $g (mut i32) (i32.const 0))
@@ -181,7 +214,11 @@ fn metered_ir_of(wat: &str) -> String {
     let buf = wast::parser::ParseBuffer::new(wat).expect("lex");
     let mut module = wast::parser::parse::<wast::Wat>(&buf).expect("parse");
     let bytes = module.encode().expect("encode");
-    let module = decode(&bytes, Features::WASM2 | Features::TAIL_CALL).expect("decode");
+    let module = decode(
+        &bytes,
+        Features::WASM2 | Features::TAIL_CALL | Features::FUNCTION_REFERENCES,
+    )
+    .expect("decode");
     let options = strata_ir::TranslateOptions {
         fuel: true,
         interruptible: true,

@@ -767,6 +767,13 @@ impl FuncCompiler<'_> {
                 table,
                 type_index,
             } => self.return_call_indirect(base, index, params, table, type_index),
+            I::CallRef { base, callee } => self.call_ref(base, callee),
+            I::ReturnCallRef {
+                base,
+                callee,
+                params,
+            } => self.return_call_ref(base, callee, params),
+            I::RefAsNonNull { src } => self.ref_as_non_null(src),
             I::BrI32Eq { lhs, rhs, target } => br32!(je, lhs, rhs, target),
             I::BrI32Ne { lhs, rhs, target } => br32!(jne, lhs, rhs, target),
             I::BrI32LtS { lhs, rhs, target } => br32!(jl, lhs, rhs, target),

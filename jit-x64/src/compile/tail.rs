@@ -1,4 +1,5 @@
-//! Tail calls (`return_call`, `return_call_indirect`).
+//! Tail calls (`return_call`, `return_call_indirect`, `return_call_ref`) and calls through
+//! function references (`call_ref`).
 //!
 //! The arguments move down to the frame's slot 0 (where this function's own parameters were),
 //! the frame is torn down as by `return`, and the code jumps to the callee, which then runs as
@@ -30,7 +31,7 @@ pub(super) fn may_tail_call_across_instances(
 ) -> bool {
     funcs.iter().any(|f| {
         f.instrs.iter().any(|i| match *i {
-            Instr::ReturnCallIndirect { .. } => true,
+            Instr::ReturnCallIndirect { .. } | Instr::ReturnCallRef { .. } => true,
             Instr::ReturnCall { func, .. } => func < num_imported,
             _ => false,
         })
@@ -137,5 +138,49 @@ impl FuncCompiler<'_> {
         );
         self.move_args_down(base, params);
         self.jump_to_vm_func();
+    }
+
+    /// Leaves in `rax` the [`VmFunc`](crate::context::VmFunc) of the funcref in slot
+    /// `callee`; traps on null.
+    fn func_of_ref(&mut self, callee: Slot) {
+        let null = self.trap(TrapCode::NullFunctionReference);
+        x!(self.ops
+            ; mov eax, [rbx + d(callee)]
+            ; test eax, eax
+            ; jz =>null
+            ; dec eax
+            ; imul rax, rax, FUNC_SIZE
+            ; add rax, [r12 + CTX_FUNCS]
+        );
+    }
+
+    /// `call_ref`: validation guarantees the callee's type, so there is no signature check.
+    pub(super) fn call_ref(&mut self, base: Slot, callee: Slot) {
+        self.func_of_ref(callee);
+        let b = d(base);
+        x!(self.ops
+            ; lea rbx, [rbx + b]
+            ; mov r13, [rax + FUNC_DATA]
+            ; call QWORD [rax + FUNC_CODE]
+            ; lea rbx, [rbx - b]
+            ; mov r13, [rbp - 8]
+        );
+        self.reload_memory();
+    }
+
+    /// `return_call_ref`.
+    pub(super) fn return_call_ref(&mut self, base: Slot, callee: Slot, params: u16) {
+        self.func_of_ref(callee);
+        self.move_args_down(base, params);
+        self.jump_to_vm_func();
+    }
+
+    /// `ref.as_non_null`.
+    pub(super) fn ref_as_non_null(&mut self, src: Slot) {
+        let null = self.trap(TrapCode::NullReference);
+        x!(self.ops
+            ; cmp DWORD [rbx + d(src)], 0
+            ; je =>null
+        );
     }
 }

@@ -1,6 +1,8 @@
-//! Tail calls (`return_call`, `return_call_indirect`) on every backend built here: constant
-//! space, arguments, results, traps, host callees and callees in other instances. Each test
-//! runs on the interpreter and, where built, on the x64 JIT, and the results must agree.
+//! Tail calls (`return_call`, `return_call_indirect`, `return_call_ref`) and typed function
+//! references (`call_ref`, `br_on_null`, `br_on_non_null`, `ref.as_non_null`) on every backend
+//! built here: constant space, arguments, results, traps, host callees and callees in other
+//! instances. Each test runs on the interpreter and, where built, on the x64 JIT, and the
+//! results must agree.
 
 use strata_runtime::{Backend, Config, Engine, Error, Linker, Module, Store, TrapCode, Val};
 
@@ -318,4 +320,91 @@ fn fuel_is_the_same_on_every_backend() {
     assert_eq!(got.0, Ok(vec![Val::I64(5050)]));
     assert!(got.1 < 10_000);
     assert_eq!(got.2, Err(TrapCode::OutOfFuel));
+}
+
+const FUNC_REFS: &str = r#"(module
+  (type $ii (func (param i32) (result i32)))
+  ;; $inc, null, $dbl
+  (table $t 3 (ref null $ii))
+  (elem (table $t) (i32.const 0) (ref null $ii) (ref.func $inc) (ref.null $ii) (ref.func $dbl))
+  (func $inc (type $ii) (i32.add (local.get 0) (i32.const 1)))
+  (func $dbl (type $ii) (i32.mul (local.get 0) (i32.const 2)))
+  (func (export "call") (param i32 i32) (result i32)
+    (call_ref $ii (local.get 1) (table.get $t (local.get 0))))
+  ;; 100 + x if the reference is null (the 100 rides along below it), else f(x)
+  (func (export "on_null") (param i32 i32) (result i32) (local $f (ref null $ii))
+    (i32.add (local.get 1)
+      (block $null (result i32)
+        (i32.const 100)
+        (br_on_null $null (table.get $t (local.get 0)))
+        (local.set $f)
+        (drop)
+        (return (call_ref $ii (local.get 1) (local.get $f))))))
+  ;; f(x) if the reference is not null, else -1
+  (func (export "on_non_null") (param i32 i32) (result i32)
+    (call_ref $ii (local.get 1)
+      (block $some (result (ref $ii))
+        (br_on_non_null $some (table.get $t (local.get 0)))
+        (return (i32.const -1)))))
+  (func (export "as_non_null") (param i32) (result i32)
+    (ref.is_null (ref.as_non_null (table.get $t (local.get 0)))))
+  ;; sum of 2 * n by tail calls through a reference to itself
+  (type $loop (func (param i64 i64) (result i64)))
+  (elem declare func $count)
+  (func $count (type $loop)
+    (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+      (else (return_call_ref $loop (i64.sub (local.get 0) (i64.const 1))
+                                   (i64.add (local.get 1) (i64.const 2))
+                                   (ref.func $count)))))
+  (func (export "count") (param i64) (result i64)
+    (return_call_ref $loop (local.get 0) (i64.const 0) (ref.func $count))))"#;
+
+#[test]
+fn function_references_call_branch_and_trap() {
+    let got = on_all(|b| {
+        let engine = engine(b, false);
+        let m = Module::new(&engine, &wat(FUNC_REFS)).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+        let mut out = Vec::new();
+        for name in ["call", "on_null", "on_non_null"] {
+            for i in 0..3 {
+                out.push(call(
+                    &mut store,
+                    &instance,
+                    name,
+                    &[Val::I32(i), Val::I32(7)],
+                ));
+            }
+        }
+        for i in 0..3 {
+            out.push(call(&mut store, &instance, "as_non_null", &[Val::I32(i)]));
+        }
+        out
+    });
+    let ok = |v| Ok(vec![Val::I32(v)]);
+    assert_eq!(
+        got,
+        vec![
+            ok(8),
+            Err(TrapCode::NullFunctionReference),
+            ok(14),
+            ok(8),
+            ok(107),
+            ok(14),
+            ok(8),
+            ok(-1),
+            ok(14),
+            ok(0),
+            Err(TrapCode::NullReference),
+            ok(0),
+        ]
+    );
+}
+
+#[test]
+fn return_call_ref_runs_in_constant_space() {
+    let got =
+        on_all(|b| on_small_stack(move || run(b, FUNC_REFS, "count", &[Val::I64(1_000_000)])));
+    assert_eq!(got, Ok(vec![Val::I64(2_000_000)]));
 }
