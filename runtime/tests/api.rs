@@ -1,6 +1,8 @@
 //! The embedding API end to end: host functions, callers, memories, traps, linking.
 
-use strata_runtime::{Caller, Engine, Error, Extern, Func, Linker, Module, Store, TrapCode, Val};
+use strata_runtime::{
+    Caller, Config, Engine, Error, Extern, Func, Linker, Module, Store, TrapCode, Val,
+};
 
 fn wat(src: &str) -> Vec<u8> {
     let buf = wast::parser::ParseBuffer::new(src).unwrap();
@@ -138,6 +140,37 @@ fn linking_instances_through_the_linker() {
     wrong.allow_shadowing(true);
     wrong.func_wrap("p", "bump", |x: i32| x).unwrap();
     let err = wrong.instantiate(&mut store, &consumer).unwrap_err();
+    assert!(matches!(err, Error::Link(m) if m.contains("incompatible import type")));
+}
+
+#[test]
+fn immutable_global_imports_match_by_subtyping() {
+    let mut config = Config::new();
+    config.features(strata_runtime::Features::WASM3);
+    let engine = Engine::new(&config);
+    let provider = module(
+        &engine,
+        r#"(module (func $f) (elem declare func $f)
+             (global (export "f") (ref func) (ref.func $f))
+             (global (export "null") funcref (ref.null func))
+             (global (export "m") (mut funcref) (ref.null func)))"#,
+    );
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    let p = linker.instantiate(&mut store, &provider).unwrap();
+    linker.instance(&store, "p", p).unwrap();
+    let link = |store: &mut Store<()>, import: &str| {
+        let m = module(&engine, &format!("(module (import \"p\" {import}))"));
+        linker.instantiate(store, &m).map(|_| ())
+    };
+    // A non-null reference may stand for a nullable one, not the other way round.
+    link(&mut store, r#""f" (global funcref)"#).unwrap();
+    link(&mut store, r#""f" (global (ref func))"#).unwrap();
+    let err = link(&mut store, r#""null" (global (ref func))"#).unwrap_err();
+    assert!(matches!(err, Error::Link(m) if m.contains("incompatible import type")));
+    // Mutable globals must match exactly.
+    link(&mut store, r#""m" (global (mut funcref))"#).unwrap();
+    let err = link(&mut store, r#""m" (global funcref)"#).unwrap_err();
     assert!(matches!(err, Error::Link(m) if m.contains("incompatible import type")));
 }
 

@@ -110,9 +110,14 @@ pub(crate) fn check_module(module: &Module<'_>) -> Result<ModuleTypes, Error> {
         m.num_imported_globals
     };
 
+    // The table section comes before the global section: a table's initializer sees only the
+    // imported globals.
+    let before_globals = m.num_imported_globals;
     for t in &module.tables {
         match &t.init {
-            Some(init) => check_const_expr(&mut m, init, ValType::Ref(t.ty.element), visible)?,
+            Some(init) => {
+                check_const_expr(&mut m, init, ValType::Ref(t.ty.element), before_globals)?
+            }
             None if !t.ty.element.nullable => {
                 bail!(
                     t.offset,

@@ -162,6 +162,18 @@ fn constant_expressions() {
         "unknown global",
     );
     valid("(module (import \"m\" \"g\" (global i32)) (global i32 (global.get 0)))");
+    // A table's initializer sees only imported globals (the table section comes first), even
+    // where later globals may read earlier ones.
+    invalid_with(
+        "(module (global funcref (ref.null func)) (table 1 funcref (global.get 0)))",
+        Features::WASM3,
+        "unknown global",
+    );
+    check(
+        "(module (import \"m\" \"g\" (global funcref)) (table 1 funcref (global.get 0)))",
+        Features::WASM3,
+    )
+    .unwrap();
     invalid(
         "(module (import \"m\" \"g\" (global (mut i32))) (global i32 (global.get 0)))",
         "constant expression required",

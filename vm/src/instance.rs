@@ -11,7 +11,7 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
-use strata_decoder::{ExternalKind, ImportType, Limits};
+use strata_decoder::{ExternalKind, HeapType, ImportType, Limits, ValType};
 
 use crate::global::Global;
 use crate::limiter::ResourceLimiter;
@@ -139,6 +139,34 @@ fn limits_match(actual_min: u64, actual_max: Option<u64>, expected: &Limits) -> 
         }
 }
 
+/// Whether a value of type `actual` may stand where `expected` is wanted: references are
+/// covariant in their heap type and nullability (between abstract heap types; a concrete type,
+/// always a function type here, is below `func` and above `nofunc`, and otherwise matches only
+/// itself).
+fn val_subtype(actual: ValType, expected: ValType) -> bool {
+    match (actual, expected) {
+        (ValType::Ref(a), ValType::Ref(e)) => {
+            (!a.nullable || e.nullable) && heap_subtype(a.heap, e.heap)
+        }
+        _ => actual == expected,
+    }
+}
+
+fn heap_subtype(a: HeapType, e: HeapType) -> bool {
+    use HeapType as H;
+    a == e
+        || matches!(
+            (a, e),
+            (H::NoFunc, H::Func | H::Concrete(_))
+                | (H::Concrete(_), H::Func)
+                | (H::NoExtern, H::Extern)
+                | (H::NoExn, H::Exn)
+                | (H::None, H::Any | H::Eq | H::I31 | H::Struct | H::Array)
+                | (H::Eq | H::I31 | H::Struct | H::Array, H::Any)
+                | (H::I31 | H::Struct | H::Array, H::Eq)
+        )
+}
+
 /// Checks that `extern_val` can satisfy `import` of `module` (the spec's import matching).
 pub fn check_import(
     store: &StoreInner,
@@ -166,7 +194,14 @@ pub fn check_import(
                 && actual.page_size_log2.unwrap_or(16) == ty.page_size_log2.unwrap_or(16)
                 && limits_match(mem.size_pages(), actual.limits.max, &ty.limits)
         }
-        (ImportType::Global(ty), ExternVal::Global(g)) => store.globals[g.index()].ty() == ty,
+        (ImportType::Global(ty), ExternVal::Global(g)) => {
+            let actual = store.globals[g.index()].ty();
+            if ty.mutable {
+                actual == ty
+            } else {
+                !actual.mutable && val_subtype(actual.content, ty.content)
+            }
+        }
         _ => false,
     };
     if ok {
