@@ -30,8 +30,8 @@ impl CliError {
     }
 }
 
-/// The proposals the CLI accepts: WebAssembly 2.0.
-pub const FEATURES: Features = Features::WASM2;
+/// The proposals the CLI accepts: the runtime's default set.
+pub const FEATURES: Features = strata_runtime::Config::DEFAULT_FEATURES;
 
 /// Reads `path`; text (`.wat`, or anything not starting with the binary magic) is assembled.
 pub fn load(path: &Path) -> Result<Loaded, CliError> {

@@ -43,7 +43,7 @@ impl Backend {
 /// let engine = Engine::new(&config);
 /// assert_eq!(engine.config().get_backend(), Backend::Interp);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     backend: Backend,
     features: Features,
@@ -51,8 +51,31 @@ pub struct Config {
     translate: TranslateOptions,
 }
 
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            backend: Backend::default(),
+            features: Config::DEFAULT_FEATURES,
+            store: StoreConfig::default(),
+            translate: TranslateOptions::default(),
+        }
+    }
+}
+
 impl Config {
-    /// The default configuration: the interpreter, WebAssembly 2.0 features.
+    /// The proposals enabled by default: WebAssembly 2.0 and every 3.0 proposal both engines
+    /// run (tail calls, typed function references, multiple and 64-bit memories, extended
+    /// constant expressions, relaxed SIMD). Exception handling and GC are not in it: modules
+    /// using them are refused.
+    pub const DEFAULT_FEATURES: Features = Features::WASM2
+        .union(Features::TAIL_CALL)
+        .union(Features::FUNCTION_REFERENCES)
+        .union(Features::MULTI_MEMORY)
+        .union(Features::MEMORY64)
+        .union(Features::EXTENDED_CONST)
+        .union(Features::RELAXED_SIMD);
+
+    /// The default configuration: the interpreter, [`Config::DEFAULT_FEATURES`].
     pub fn new() -> Self {
         Config::default()
     }
