@@ -744,6 +744,28 @@ fn tail_call(rg: &mut Regs, cx: &mut Cx<'_>, callee: FuncAddr, b: usize, params:
     }
 }
 
+/// The function `call_indirect`/`return_call_indirect` calls: entry `i` of `inst`'s table
+/// `table`, whose signature must be the instance's type `type_index`.
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn indirect_callee(
+    store: &StoreInner,
+    inst: InstanceAddr,
+    table: u32,
+    i: u32,
+    type_index: u32,
+) -> Result<FuncAddr, TrapCode> {
+    let instance = store.instance(inst);
+    let t = instance.tables[table as usize].index();
+    let r = store.tables[t]
+        .get(u64::from(i))
+        .map_err(|_| TrapCode::UndefinedElement)?;
+    let callee = r.to_func().ok_or(TrapCode::UninitializedElement)?;
+    if store.func(callee).sig != instance.sigs[type_index as usize] {
+        return Err(TrapCode::IndirectCallTypeMismatch);
+    }
+    Ok(callee)
+}
+
 #[cold]
 #[inline(never)]
 fn verify(cx: &mut Cx<'_>, callee: FuncAddr, code: &IrFunc) -> bool {
@@ -1114,14 +1136,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             type_index,
         } => {
             let i = get!(index).to_u32();
-            let t = table_addr!(table);
-            let r = trap!(store.tables[t]
-                .get(u64::from(i))
-                .map_err(|_| TrapCode::UndefinedElement));
-            let callee = trap!(r.to_func().ok_or(TrapCode::UninitializedElement));
-            if store.func(callee).sig != store.instance(inst).sigs[type_index as usize] {
-                trap!(Err(TrapCode::IndirectCallTypeMismatch));
-            }
+            let callee = trap!(indirect_callee(store, inst, table, i, type_index));
             return call(rg, cx, callee, b.index());
         }
         Instr::ReturnCall {
@@ -1140,14 +1155,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             type_index,
         } => {
             let i = get!(index).to_u32();
-            let t = table_addr!(table);
-            let r = trap!(store.tables[t]
-                .get(u64::from(i))
-                .map_err(|_| TrapCode::UndefinedElement));
-            let callee = trap!(r.to_func().ok_or(TrapCode::UninitializedElement));
-            if store.func(callee).sig != store.instance(inst).sigs[type_index as usize] {
-                trap!(Err(TrapCode::IndirectCallTypeMismatch));
-            }
+            let callee = trap!(indirect_callee(store, inst, table, i, type_index));
             return tail_call(rg, cx, callee, b.index(), usize::from(params));
         }
         Instr::CallRef { base: b, callee } => {

@@ -445,10 +445,29 @@ impl FuncCompiler<'_> {
     }
 
     fn call_indirect(&mut self, base: Slot, index: Slot, table: u32, type_index: u32) {
+        self.indirect_callee(index, table, type_index);
+        self.call_vm_func(base);
+    }
+
+    /// Calls the `VmFunc` at `rax` with its frame at `base`.
+    fn call_vm_func(&mut self, base: Slot) {
+        let b = d(base);
+        x!(self.ops
+            ; lea rbx, [rbx + b]
+            ; mov r13, [rax + FUNC_DATA]
+            ; call QWORD [rax + FUNC_CODE]
+            ; lea rbx, [rbx - b]
+            ; mov r13, [rbp - 8]
+        );
+        self.reload_memory();
+    }
+
+    /// Leaves in `rax` the `VmFunc` of entry `[index]` of `table` after the checks of
+    /// `call_indirect` (in bounds, not null, signature `type_index`). Clobbers `rcx`.
+    fn indirect_callee(&mut self, index: Slot, table: u32, type_index: u32) {
         let undefined = self.trap(TrapCode::UndefinedElement);
         let uninit = self.trap(TrapCode::UninitializedElement);
         let mismatch = self.trap(TrapCode::IndirectCallTypeMismatch);
-        let b = d(base);
         x!(self.ops
             ; mov eax, [rbx + d(index)]
             ; mov rcx, [r13 + INST_TABLES]
@@ -466,13 +485,7 @@ impl FuncCompiler<'_> {
             ; mov ecx, [rcx + 4 * type_index as i32]
             ; cmp ecx, [rax + FUNC_SIG]
             ; jne =>mismatch
-            ; lea rbx, [rbx + b]
-            ; mov r13, [rax + FUNC_DATA]
-            ; call QWORD [rax + FUNC_CODE]
-            ; lea rbx, [rbx - b]
-            ; mov r13, [rbp - 8]
         );
-        self.reload_memory();
     }
 
     /// Emits instruction `pc` (`next` is the one after it if no label separates them) and

@@ -6,29 +6,8 @@
 
 use strata_runtime::{Backend, Config, Engine, Error, Linker, Module, Store, TrapCode, Val};
 
-fn wat(src: &str) -> Vec<u8> {
-    let buf = wast::parser::ParseBuffer::new(src).unwrap();
-    let mut module: wast::Wat = wast::parser::parse(&buf).unwrap();
-    module.encode().unwrap()
-}
-
-fn backends() -> Vec<Backend> {
-    let mut b = vec![Backend::Interp];
-    if Backend::X64_AVAILABLE {
-        b.push(Backend::X64);
-    }
-    b
-}
-
-/// Runs `test` on every backend and checks they all return the same value.
-fn on_all<R: PartialEq + std::fmt::Debug>(test: impl Fn(Backend) -> R) -> R {
-    let mut results = backends().into_iter().map(|b| (b, test(b)));
-    let (_, first) = results.next().unwrap();
-    for (b, r) in results {
-        assert_eq!(r, first, "{b:?} differs from the interpreter");
-    }
-    first
-}
+mod common;
+use common::{on_all, wat};
 
 fn engine(backend: Backend, fuel: bool) -> Engine {
     let mut config = Config::new();

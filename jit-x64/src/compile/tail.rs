@@ -115,27 +115,7 @@ impl FuncCompiler<'_> {
         table: u32,
         type_index: u32,
     ) {
-        let undefined = self.trap(TrapCode::UndefinedElement);
-        let uninit = self.trap(TrapCode::UninitializedElement);
-        let mismatch = self.trap(TrapCode::IndirectCallTypeMismatch);
-        x!(self.ops
-            ; mov eax, [rbx + d(index)]
-            ; mov rcx, [r13 + INST_TABLES]
-            ; mov rcx, [rcx + 8 * table as i32]
-            ; cmp rax, [rcx + TABLE_LEN]
-            ; jae =>undefined
-            ; mov rcx, [rcx + TABLE_BASE]
-            ; mov eax, [rcx + rax * 4]
-            ; test eax, eax
-            ; jz =>uninit
-            ; dec eax
-            ; imul rax, rax, FUNC_SIZE
-            ; add rax, [r12 + CTX_FUNCS]
-            ; mov rcx, [r13 + INST_SIGS]
-            ; mov ecx, [rcx + 4 * type_index as i32]
-            ; cmp ecx, [rax + FUNC_SIG]
-            ; jne =>mismatch
-        );
+        self.indirect_callee(index, table, type_index);
         self.move_args_down(base, params);
         self.jump_to_vm_func();
     }
@@ -157,15 +137,7 @@ impl FuncCompiler<'_> {
     /// `call_ref`: validation guarantees the callee's type, so there is no signature check.
     pub(super) fn call_ref(&mut self, base: Slot, callee: Slot) {
         self.func_of_ref(callee);
-        let b = d(base);
-        x!(self.ops
-            ; lea rbx, [rbx + b]
-            ; mov r13, [rax + FUNC_DATA]
-            ; call QWORD [rax + FUNC_CODE]
-            ; lea rbx, [rbx - b]
-            ; mov r13, [rbp - 8]
-        );
-        self.reload_memory();
+        self.call_vm_func(base);
     }
 
     /// `return_call_ref`.

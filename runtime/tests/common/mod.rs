@@ -1,0 +1,31 @@
+//! Helpers the integration tests share: modules from text, and running a test on every backend
+//! this build has.
+#![allow(dead_code)]
+
+use strata_runtime::Backend;
+
+/// The binary of the module written in `src` (text format).
+pub fn wat(src: &str) -> Vec<u8> {
+    let buf = wast::parser::ParseBuffer::new(src).unwrap();
+    let mut module: wast::Wat = wast::parser::parse(&buf).unwrap();
+    module.encode().unwrap()
+}
+
+/// The backends this build can run.
+pub fn backends() -> Vec<Backend> {
+    let mut b = vec![Backend::Interp];
+    if Backend::X64_AVAILABLE {
+        b.push(Backend::X64);
+    }
+    b
+}
+
+/// Runs `test` on every backend and checks they all return the same value.
+pub fn on_all<R: PartialEq + std::fmt::Debug>(test: impl Fn(Backend) -> R) -> R {
+    let mut results = backends().into_iter().map(|b| (b, test(b)));
+    let (_, first) = results.next().unwrap();
+    for (b, r) in results {
+        assert_eq!(r, first, "{b:?} differs from the interpreter");
+    }
+    first
+}
