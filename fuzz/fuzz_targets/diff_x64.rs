@@ -37,11 +37,12 @@ fn engine(backend: Backend) -> &'static Engine {
     })
 }
 
-/// What wasm-smith may generate: strata's WebAssembly 2.0 feature set.
+/// What wasm-smith may generate: strata's default feature set (WebAssembly 2.0 plus tail calls,
+/// multi-memory, memory64 and extended constants; not relaxed SIMD, whose results may differ).
 fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Config> {
     let mut c = wasm_smith::Config::default();
     c.max_imports = 0;
-    c.max_memories = 1;
+    c.max_memories = 2;
     c.max_tables = u.int_in_range(1..=3)?;
     c.max_memory32_bytes = 4 << 20;
     c.max_table_elements = 1000;
@@ -59,9 +60,9 @@ fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Confi
     c.gc_enabled = false;
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;
-    c.tail_call_enabled = false;
-    c.memory64_enabled = false;
-    c.extended_const_enabled = false;
+    c.tail_call_enabled = true;
+    c.memory64_enabled = true;
+    c.extended_const_enabled = true;
     c.wide_arithmetic_enabled = false;
     c.custom_page_sizes_enabled = false;
     c.compact_imports_enabled = false;
