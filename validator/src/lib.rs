@@ -24,6 +24,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod canon;
 mod const_expr;
 mod consumer;
 mod error;

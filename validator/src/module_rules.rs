@@ -28,6 +28,7 @@ pub(crate) fn check_module(module: &Module<'_>) -> Result<ModuleTypes, Error> {
         ..ModuleTypes::default()
     };
     check_types(&m, &module.type_offsets)?;
+    m.canon = crate::canon::canonical_indices(&m.types, &module.rec_groups, &module.type_offsets)?;
 
     for imp in &module.imports {
         let at = imp.offset;

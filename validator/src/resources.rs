@@ -13,6 +13,8 @@ use strata_decoder::{
 pub struct ModuleTypes {
     pub(crate) features: Features,
     pub(crate) types: Vec<SubType>,
+    /// Per type index, the smallest index of an equivalent type (`canon.rs`).
+    pub(crate) canon: Vec<u32>,
     pub(crate) funcs: Vec<u32>,
     pub(crate) num_imported_funcs: u32,
     pub(crate) tables: Vec<TableType>,
@@ -144,7 +146,17 @@ impl ModuleTypes {
         (!a.nullable || b.nullable) && self.heap_matches(a.heap, b.heap)
     }
 
-    /// Heap subtyping (declared supertype chains for concrete types).
+    /// Whether type indices `a` and `b` name equivalent types.
+    fn same_type(&self, a: u32, b: u32) -> bool {
+        a == b
+            || matches!(
+                (self.canon.get(a as usize), self.canon.get(b as usize)),
+                (Some(x), Some(y)) if x == y
+            )
+    }
+
+    /// Heap subtyping (declared supertype chains for concrete types; concrete types are
+    /// compared by equivalence, not index).
     pub fn heap_matches(&self, a: HeapType, b: HeapType) -> bool {
         use HeapType as H;
         if a == b {
@@ -169,6 +181,9 @@ impl ModuleTypes {
                 matches!(self.composite(i), Some(CompositeType::Array(_)))
             }
             (H::Concrete(i), H::Concrete(j)) => {
+                if self.same_type(i, j) {
+                    return true;
+                }
                 let mut cur = i;
                 // Supertypes always have smaller indices, so this terminates.
                 for _ in 0..self.types.len() {
@@ -177,7 +192,7 @@ impl ModuleTypes {
                         .get(cur as usize)
                         .and_then(|t| t.supertypes.first())
                     {
-                        Some(&s) if s == j => return true,
+                        Some(&s) if self.same_type(s, j) => return true,
                         Some(&s) if s < cur => cur = s,
                         _ => return false,
                     }

@@ -441,3 +441,42 @@ fn type_errors_name_the_types_offset() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn equivalent_types_match_by_structure_not_index() {
+    // Two identical function types, and two isomorphic recursive groups, are the same type.
+    check(
+        r#"(module
+            (type $t1 (func (param f32) (result f32)))
+            (type $t2 (func (param f32) (result f32)))
+            (rec (type $r1 (func (param (ref $r2)))) (type $r2 (func (param (ref $r1)))))
+            (rec (type $s1 (func (param (ref $s2)))) (type $s2 (func (param (ref $s1)))))
+            (func $f1 (param (ref $t1)) (call $f2 (local.get 0)))
+            (func $f2 (param (ref $t2)) (call $f1 (local.get 0)))
+            (func $g1 (param (ref $r1)) (call $g2 (local.get 0)))
+            (func $g2 (param (ref $s1)) (call $g1 (local.get 0))))"#,
+        Features::WASM3,
+    )
+    .unwrap();
+    // Different structure is a different type.
+    invalid_with(
+        r#"(module
+            (type $t1 (func (param f32)))
+            (type $t2 (func (param f64)))
+            (func $f1 (param (ref $t1)) (call $f2 (local.get 0)))
+            (func $f2 (param (ref $t2))))"#,
+        Features::WASM3,
+        "type mismatch",
+    );
+    // A type may refer forward only within its own recursion group.
+    invalid_with(
+        "(module (type (func (param (ref 1)))) (type (func)))",
+        Features::WASM3,
+        "unknown type",
+    );
+    check(
+        "(module (rec (type (func (param (ref 1)))) (type (func))))",
+        Features::WASM3,
+    )
+    .unwrap();
+}
