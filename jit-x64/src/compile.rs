@@ -59,7 +59,16 @@ use crate::context::{helper, off::*};
 
 /// A module's machine code: every defined function, in one executable buffer.
 pub struct CompiledModule {
+    /// The code's entry in the fault handler's list (guarded code only); dropped before `buf`.
+    #[cfg(target_os = "linux")]
+    _guard: Option<crate::signals::Registration>,
     buf: ExecutableBuffer,
+    /// Whether bounds checks of memory 0 were left to guard pages ([`Bounds::Guard`]).
+    guarded: bool,
+    num_imported: u32,
+    /// The same module with explicit checks, compiled on first need (for an instance whose
+    /// memory 0 has no guard region).
+    checked: std::sync::OnceLock<Option<Arc<CompiledModule>>>,
     entries: Box<[AssemblyOffset]>,
     ends: Box<[AssemblyOffset]>,
     /// Per function, where each IR instruction's code starts (from the function's entry).
@@ -99,6 +108,53 @@ impl CompiledModule {
     pub fn code_size(&self) -> usize {
         self.buf.len()
     }
+
+    /// Whether memory-0 accesses rely on guard pages instead of explicit checks
+    /// ([`Bounds::Guard`]); such code may only run with a memory 0 that
+    /// [`guard_suffices`] accepts.
+    pub fn is_guarded(&self) -> bool {
+        self.guarded
+    }
+
+    /// The module with explicit bounds checks: `self` if it has them, else a variant compiled
+    /// on first use (`None` if that compilation failed).
+    pub(crate) fn checked(self: &Arc<Self>) -> Option<Arc<CompiledModule>> {
+        if !self.guarded {
+            return Some(self.clone());
+        }
+        self.checked
+            .get_or_init(|| {
+                compile_with(&self.funcs, self.num_imported, Bounds::Explicit)
+                    .ok()
+                    .map(Arc::new)
+            })
+            .clone()
+    }
+}
+
+/// How compiled code keeps memory-0 accesses in bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bounds {
+    /// `lea; cmp r15; ja trap` before every access: works with any memory.
+    Explicit,
+    /// No check where the reservation and guard region of memory 0 catch every address the
+    /// access can form (`offset + size <= 4 GiB`); a fault becomes the trap (`signals.rs`).
+    /// Falls back to [`Bounds::Explicit`] where the fault handler is unavailable.
+    Guard,
+}
+
+/// Whether code compiled with [`Bounds::Guard`] may run with `memory` as its memory 0: a 32-bit
+/// memory whose reservation and guard region map every byte an unchecked access can touch.
+pub fn guard_suffices(memory: &strata_vm::LinearMemory) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        memory.guard_covers(0, crate::signals::MAX_ELIDED_END)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = memory;
+        false
+    }
 }
 
 /// Why a module could not be compiled.
@@ -113,8 +169,25 @@ impl core::fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
-/// Compiles the defined functions `funcs` of a module with `num_imported` imported functions.
+/// Compiles the defined functions `funcs` of a module with `num_imported` imported functions,
+/// with explicit bounds checks.
 pub fn compile(funcs: &[Arc<IrFunc>], num_imported: u32) -> Result<CompiledModule, CompileError> {
+    compile_with(funcs, num_imported, Bounds::Explicit)
+}
+
+/// [`compile`] with the given bounds-check strategy for memory 0.
+pub fn compile_with(
+    funcs: &[Arc<IrFunc>],
+    num_imported: u32,
+    bounds: Bounds,
+) -> Result<CompiledModule, CompileError> {
+    #[cfg(target_os = "linux")]
+    let guarded = bounds == Bounds::Guard && crate::signals::install();
+    #[cfg(not(target_os = "linux"))]
+    let guarded = {
+        let _ = bounds;
+        false
+    };
     let mut ops = Assembler::new().map_err(|e| CompileError(e.to_string()))?;
     let labels: Vec<DynamicLabel> = funcs.iter().map(|_| ops.new_dynamic_label()).collect();
     let mut entries = Vec::with_capacity(funcs.len());
@@ -139,6 +212,7 @@ pub fn compile(funcs: &[Arc<IrFunc>], num_imported: u32) -> Result<CompiledModul
             pin: Vec::new(),
             pinned: Vec::new(),
             regs_on: true,
+            guarded,
         }
         .compile(labels[i]);
         instr_starts.push(starts.iter().map(|s| (s.0 - entry.0) as u32).collect());
@@ -147,8 +221,16 @@ pub fn compile(funcs: &[Arc<IrFunc>], num_imported: u32) -> Result<CompiledModul
     let buf = ops
         .finalize()
         .map_err(|_| CompileError("finalizing the code buffer".into()))?;
+    #[cfg(target_os = "linux")]
+    let _guard = (guarded && !buf.is_empty())
+        .then(|| crate::signals::Registration::new(buf.as_ptr() as usize, buf.len()));
     Ok(CompiledModule {
+        #[cfg(target_os = "linux")]
+        _guard,
         buf,
+        guarded,
+        num_imported,
+        checked: std::sync::OnceLock::new(),
         entries: entries.into_boxed_slice(),
         ends: ends.into_boxed_slice(),
         instr_starts: instr_starts.into_boxed_slice(),
@@ -184,6 +266,8 @@ struct FuncCompiler<'a> {
     /// Whether pinned slots are read and written in their registers; false while an
     /// instruction that is not register-aware is emitted (the frame is then up to date).
     regs_on: bool,
+    /// Memory-0 accesses within the guard region are not checked ([`Bounds::Guard`]).
+    guarded: bool,
 }
 
 macro_rules! x {
@@ -387,10 +471,23 @@ impl FuncCompiler<'_> {
         self.address_check(offset, size)
     }
 
-    /// [`Self::address`] with the 32-bit address already in `rax`.
+    /// [`Self::address`] with the 32-bit address already in `rax`. Guarded code leaves the
+    /// check to the guard region where it covers the access (`signals.rs`).
     fn address_check(&mut self, offset: u32, size: u32) -> i32 {
-        let oob = self.trap(TrapCode::MemoryOutOfBounds);
         let end = u64::from(offset) + u64::from(size);
+        #[cfg(target_os = "linux")]
+        if self.guarded && end <= crate::signals::MAX_ELIDED_END {
+            if offset <= i32::MAX as u32 {
+                return offset as i32;
+            }
+            // `mov ecx, imm32` zero-extends: rax = addr + offset < 2^33, no wrap.
+            x!(self.ops
+                ; mov ecx, offset as i32
+                ; add rax, rcx
+            );
+            return 0;
+        }
+        let oob = self.trap(TrapCode::MemoryOutOfBounds);
         if end <= i32::MAX as u64 {
             x!(self.ops
                 ; lea rcx, [rax + end as i32]

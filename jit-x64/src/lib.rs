@@ -40,6 +40,8 @@ pub mod compile;
 mod context;
 #[cfg(all(target_arch = "x86_64", unix))]
 mod exec;
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+mod signals;
 #[cfg(all(target_arch = "x86_64", unix))]
 mod slow;
 #[cfg(all(target_arch = "x86_64", unix))]
@@ -50,7 +52,7 @@ mod store;
 mod stubs;
 
 #[cfg(all(target_arch = "x86_64", unix))]
-pub use compile::{CompileError, CompiledModule};
+pub use compile::{Bounds, CompileError, CompiledModule};
 #[cfg(all(target_arch = "x86_64", unix))]
 pub use exec::invoke;
 
@@ -80,6 +82,8 @@ pub fn enable(store: &mut strata_vm::StoreInner) {
     store::JitStore::sync(store);
 }
 
+#[cfg(all(test, target_arch = "x86_64", target_os = "linux"))]
+mod guard_tests;
 #[cfg(all(test, target_arch = "x86_64", unix))]
 mod simd_tests;
 #[cfg(all(test, target_arch = "x86_64", unix))]
