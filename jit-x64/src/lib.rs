@@ -22,7 +22,10 @@
 //! - `stubs`: the trampoline from Rust, the trap exit, the host-call stub.
 //! - `exec`: [`invoke`] and the helpers JIT code calls (`slow` path, value-stack growth, host
 //!   calls, trap recording).
-//! - `store`: the JIT's tables in the store, synchronised at every entry and after host calls.
+//! - `store`: the JIT's tables in the store, synchronised at every entry and after host calls;
+//!   it picks the guarded or the explicitly checked variant of a module per instance.
+//! - `signals` (Linux): the SIGSEGV/SIGBUS handler that turns an out-of-bounds access of
+//!   guarded code (no bounds check, see [`Bounds`]) into the trap.
 //!
 //! Code pages are never writable and executable at once (`dynasmrt::Assembler::finalize`).
 //! Traps never unwind through Rust frames: the trap exit resets `rsp` to the trampoline's.

@@ -30,12 +30,11 @@ use core::ffi::c_void;
 use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering::SeqCst};
 use std::sync::{Mutex, OnceLock};
 
-/// Accesses whose `offset + size` is at most this have no explicit check in guarded code.
-pub(crate) const MAX_ELIDED_END: u64 = 1 << 32;
+use crate::compile::MAX_ELIDED_END;
 
 /// The bytes from memory 0's base an elided access can touch: `u32::MAX + MAX_ELIDED_END`.
 /// A memory backs guarded code only if its reservation and guard map at least this much
-/// ([`strata_vm::LinearMemory::guard_covers`]`(0, MAX_ELIDED_END)`).
+/// ([`guard_suffices`](crate::compile::guard_suffices)).
 const GUARD_SPAN: usize = (u32::MAX as u64 + MAX_ELIDED_END) as usize;
 
 /// The out-of-bounds trap stub's address (0 until the stubs are assembled).
