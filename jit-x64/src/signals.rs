@@ -185,7 +185,9 @@ unsafe extern "C" fn on_fault(sig: c_int, info: *mut libc::siginfo_t, ctx: *mut 
 /// `info` and `uc` must be the signal's own arguments.
 unsafe fn claim(info: *mut libc::siginfo_t, uc: *mut libc::ucontext_t) -> bool {
     let stub = OOB_STUB.load(SeqCst);
-    if stub == 0 || info.is_null() || uc.is_null() {
+    // SAFETY: `info` is valid per the caller (checked for null first).
+    if stub == 0 || info.is_null() || uc.is_null() || unsafe { (*info).si_code } <= 0 {
+        // Not a fault the kernel raised for an access (`kill`, `raise`, ...): not ours.
         return false;
     }
     // SAFETY: valid per the caller; SIGSEGV and SIGBUS fill in `si_addr`.
@@ -219,8 +221,15 @@ unsafe fn chain(sig: c_int, info: *mut libc::siginfo_t, ctx: *mut c_void) {
     if handler == libc::SIG_DFL || handler == libc::SIG_IGN {
         // Put the old action back and return: the faulting instruction runs again and the
         // fault takes the default action (the process dies as it would have without us).
-        // SAFETY: `prev` is a valid action read by `sigaction` itself.
-        unsafe { libc::sigaction(sig, prev, core::ptr::null_mut()) };
+        // A signal sent by `kill` would not repeat: send it again, to be delivered (with the
+        // old action) once the handler returns.
+        // SAFETY: `prev` is a valid action read by `sigaction` itself; `info` is the signal's.
+        unsafe {
+            libc::sigaction(sig, prev, core::ptr::null_mut());
+            if info.is_null() || (*info).si_code <= 0 {
+                libc::raise(sig);
+            }
+        }
     } else if prev.sa_flags & libc::SA_SIGINFO != 0 {
         // SAFETY: an `SA_SIGINFO` action's handler has this signature.
         let f = unsafe {
