@@ -523,9 +523,11 @@ fn faults_outside_wasm_still_kill_the_process() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("faulting on purpose"), "{kind}: {stderr}");
         assert!(!stderr.contains("survived"), "{kind}: {stderr}");
-        assert_eq!(
-            out.status.signal(),
-            Some(libc::SIGSEGV),
+        // Killed by the default action, or (under AddressSanitizer, whose handler was installed
+        // before ours) reported and ended by the previous handler, which got the fault.
+        let by_previous = stderr.contains("AddressSanitizer: SEGV") && !out.status.success();
+        assert!(
+            out.status.signal() == Some(libc::SIGSEGV) || by_previous,
             "{kind}: {:?} {stderr}",
             out.status
         );
