@@ -101,6 +101,8 @@ pub fn invoke<H: Host>(
     // SAFETY: `sync` returned the store's live, boxed `JitStore`; nothing else borrows it now.
     let vf = unsafe { (&(*jit).funcs)[func.index() as usize] };
     let stubs = Stubs::get();
+    #[cfg(target_os = "linux")]
+    crate::signals::ensure_alt_stack();
     if vf.code == stubs.unsupported() {
         return Err(Error::Unsupported("a function not compiled for x64"));
     }

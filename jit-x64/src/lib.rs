@@ -22,7 +22,10 @@
 //! - `stubs`: the trampoline from Rust, the trap exit, the host-call stub.
 //! - `exec`: [`invoke`] and the helpers JIT code calls (`slow` path, value-stack growth, host
 //!   calls, trap recording).
-//! - `store`: the JIT's tables in the store, synchronised at every entry and after host calls.
+//! - `store`: the JIT's tables in the store, synchronised at every entry and after host calls;
+//!   it picks the guarded or the explicitly checked variant of a module per instance.
+//! - `signals` (Linux): the SIGSEGV/SIGBUS handler that turns an out-of-bounds access of
+//!   guarded code (no bounds check, see [`Bounds`]) into the trap.
 //!
 //! Code pages are never writable and executable at once (`dynasmrt::Assembler::finalize`).
 //! Traps never unwind through Rust frames: the trap exit resets `rsp` to the trampoline's.
@@ -40,6 +43,8 @@ pub mod compile;
 mod context;
 #[cfg(all(target_arch = "x86_64", unix))]
 mod exec;
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+mod signals;
 #[cfg(all(target_arch = "x86_64", unix))]
 mod slow;
 #[cfg(all(target_arch = "x86_64", unix))]
@@ -50,7 +55,7 @@ mod store;
 mod stubs;
 
 #[cfg(all(target_arch = "x86_64", unix))]
-pub use compile::{CompileError, CompiledModule};
+pub use compile::{Bounds, CompileError, CompiledModule};
 #[cfg(all(target_arch = "x86_64", unix))]
 pub use exec::invoke;
 
@@ -80,6 +85,8 @@ pub fn enable(store: &mut strata_vm::StoreInner) {
     store::JitStore::sync(store);
 }
 
+#[cfg(all(test, target_arch = "x86_64", target_os = "linux"))]
+mod guard_tests;
 #[cfg(all(test, target_arch = "x86_64", unix))]
 mod simd_tests;
 #[cfg(all(test, target_arch = "x86_64", unix))]

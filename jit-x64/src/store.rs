@@ -20,7 +20,10 @@ use strata_ir::IrFunc;
 use strata_vm::store::InterruptFlag;
 use strata_vm::{FuncKind, GlobalCell, ModuleInfo, StoreInner};
 
-use crate::compile::CompiledModule;
+use strata_decoder::ImportType;
+use strata_vm::InstanceAddr;
+
+use crate::compile::{guard_suffices, Bounds, CompiledModule};
 use crate::context::{VmFunc, VmInstance, VmMemory, VmTable};
 use crate::stubs::Stubs;
 
@@ -42,9 +45,10 @@ pub(crate) fn compile_and_register(
             return Ok(m);
         }
     }
-    let m = Arc::new(crate::compile::compile(
+    let m = Arc::new(crate::compile::compile_with(
         &info.code,
         info.num_imported_funcs,
+        bounds_for(info),
     )?);
     let mut r = registry();
     r.retain(|_, (w, _, _)| w.strong_count() > 0);
@@ -57,7 +61,40 @@ pub(crate) fn compile_and_register(
     Ok(m)
 }
 
-fn lookup(f: &Arc<IrFunc>) -> Option<(Arc<CompiledModule>, u32)> {
+/// Guard pages for memory 0 if the module's memory 0 (imported or defined) can be a `Reserved`
+/// 32-bit memory; instances whose memory 0 turns out not to be get the checked variant
+/// ([`memory0_guarded`]). `STRATA_X64_BOUNDS=explicit` in the environment (read once per
+/// process) keeps explicit checks everywhere, for measurements and for ruling guard pages out.
+fn bounds_for(info: &ModuleInfo) -> Bounds {
+    static EXPLICIT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let explicit = *EXPLICIT.get_or_init(|| {
+        std::env::var("STRATA_X64_BOUNDS").is_ok_and(|v| v.eq_ignore_ascii_case("explicit"))
+    });
+    if explicit {
+        return Bounds::Explicit;
+    }
+    let imported = info.imports.iter().find_map(|i| match i.ty {
+        ImportType::Memory(ty) => Some(ty),
+        _ => None,
+    });
+    match imported.or_else(|| info.memories.first().copied()) {
+        Some(ty) if !ty.memory64 && matches!(ty.page_size_log2, None | Some(16)) => Bounds::Guard,
+        _ => Bounds::Explicit,
+    }
+}
+
+/// Whether the code of instance `inst` may rely on guard pages: its memory 0 exists and
+/// [`guard_suffices`]. False for an instance not in the store (yet), which is always safe.
+fn memory0_guarded(store: &StoreInner, inst: InstanceAddr) -> bool {
+    store
+        .instances
+        .get(inst.index())
+        .and_then(|i| i.memories.first())
+        .and_then(|m| store.memories.get(m.index()))
+        .is_some_and(guard_suffices)
+}
+
+pub(crate) fn lookup(f: &Arc<IrFunc>) -> Option<(Arc<CompiledModule>, u32)> {
     let r = registry();
     let (w, m, i) = r.get(&(Arc::as_ptr(f) as usize))?;
     (w.strong_count() > 0).then(|| (m.clone(), *i))
@@ -197,6 +234,15 @@ impl JitStore {
                         let info = &store.instances.get(instance.index())?.module;
                         compile_and_register(info).ok()?;
                         lookup(code)
+                    });
+                    // Guarded code only with a memory 0 whose guard region catches its
+                    // unchecked accesses; the checked variant otherwise.
+                    let found = found.and_then(|(m, local)| {
+                        if m.is_guarded() && !memory0_guarded(store, *instance) {
+                            Some((m.checked()?, local))
+                        } else {
+                            Some((m, local))
+                        }
                     });
                     let code_addr = match found {
                         Some((m, local)) => {

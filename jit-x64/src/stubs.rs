@@ -104,6 +104,18 @@ impl Stubs {
             ; jmp ->trap_common
         );
 
+        // Where the fault handler resumes an out-of-bounds access of guarded code
+        // (`signals.rs`): rbp is still the faulting function's frame, as in its own stub.
+        #[cfg(target_os = "linux")]
+        let oob = ops.offset();
+        #[cfg(target_os = "linux")]
+        dynasm!(ops
+            ; .arch x64
+            ; mov esi, strata_vm::TrapCode::MemoryOutOfBounds as i32 + 1
+            ; mov rdx, rbp
+            ; jmp ->trap_common
+        );
+
         // Called in place of a function that has no x64 code.
         let unsupported = ops.offset();
         dynasm!(ops
@@ -113,6 +125,8 @@ impl Stubs {
             ; jmp ->trap_common
         );
         let buf = ops.finalize().expect("finalize the JIT stubs");
+        #[cfg(target_os = "linux")]
+        crate::signals::set_oob_stub(buf.ptr(oob) as usize);
         Stubs {
             buf,
             trampoline,
