@@ -771,14 +771,40 @@ impl FuncTranslator {
         self.emit(make_imm(dst, r, imm));
     }
 
-    fn load(&mut self, make: fn(Slot, Slot, u16, u32) -> Instr, m: MemArg, ty: ValType) {
+    fn load(
+        &mut self,
+        make: fn(Slot, Slot, u16, u32) -> Instr,
+        make_add: Option<MakeLoadAdd>,
+        m: MemArg,
+        ty: ValType,
+    ) {
         let ptr = self.pop();
+        let add = make_add.and_then(|make| Some((make, self.take_address_add(ptr)?)));
         let ptr = self.slot_of(ptr);
         let Some((memory, offset)) = self.memarg(m) else {
             return;
         };
         let dst = self.push_temp(ty);
-        self.emit(make(dst, ptr, memory, offset));
+        match add {
+            Some((make_add, (base, imm))) => self.emit(make_add(dst, base, imm, memory, offset)),
+            None => self.emit(make(dst, ptr, memory, offset)),
+        };
+    }
+
+    /// If the address operand `ptr` is the result of the last instruction, an `i32.add_imm`
+    /// into its own temporary, removes that instruction and returns its operand and constant,
+    /// for a `load_add` / `store_add` to absorb (the temporary is read only by the access).
+    fn take_address_add(&mut self, ptr: Operand) -> Option<(Slot, i32)> {
+        if ptr.value != Value::Temp || self.instrs.len() <= self.fuse_barrier {
+            return None;
+        }
+        match *self.instrs.last()? {
+            Instr::I32AddImm { dst, lhs, imm } if dst == Slot(ptr.pos) => {
+                self.instrs.pop();
+                Some((lhs, imm))
+            }
+            _ => None,
+        }
     }
 
     /// A store; of a constant `value` through `imm` when it has one: a narrow `imm` form stores
@@ -786,7 +812,9 @@ impl FuncTranslator {
     fn store(
         &mut self,
         make: fn(Slot, Slot, u16, u32) -> Instr,
+        make_add: Option<MakeStoreAdd>,
         imm: Option<MakeStoreImm>,
+        imm_add: Option<MakeStoreImmAdd>,
         wide: bool,
         m: MemArg,
     ) {
@@ -799,18 +827,30 @@ impl FuncTranslator {
             }
             _ => None,
         };
-        let p = self.slot_of(ptr);
         if let Some((make_imm, v)) = imm {
+            let add = imm_add.and_then(|make| Some((make, self.take_address_add(ptr)?)));
+            let p = self.slot_of(ptr);
             if let Some((memory, offset)) = self.memarg(m) {
-                self.emit(make_imm(p, v, memory, offset));
+                match add {
+                    // A narrow store's constant is its low bits.
+                    Some((make, (base, a))) => self.emit(make(base, v as u16, a, memory, offset)),
+                    None => self.emit(make_imm(p, v, memory, offset)),
+                };
             }
             return;
         }
+        let p = self.slot_of(ptr);
+        // `value` is a local or a temporary computed before `ptr`'s `i32.add_imm` (materialising
+        // it emits nothing), so that instruction can still be the last one.
+        let add = make_add.and_then(|make| Some((make, self.take_address_add(ptr)?)));
         let v = self.slot_of(value);
         let Some((memory, offset)) = self.memarg(m) else {
             return;
         };
-        self.emit(make(p, v, memory, offset));
+        match add {
+            Some((make_add, (base, imm))) => self.emit(make_add(base, v, imm, memory, offset)),
+            None => self.emit(make(p, v, memory, offset)),
+        };
     }
 
     fn memarg(&mut self, m: MemArg) -> Option<(u16, u32)> {
@@ -1166,6 +1206,26 @@ impl FuncTranslator {
                         memory,
                         offset,
                     },
+                    None,
+                    $m,
+                    $ty,
+                )
+            };
+            ($name:ident, $add:ident, $m:expr, $ty:expr) => {
+                self.load(
+                    |dst, ptr, memory, offset| Instr::$name {
+                        dst,
+                        ptr,
+                        memory,
+                        offset,
+                    },
+                    Some(|dst, ptr, imm, memory, offset| Instr::$add {
+                        dst,
+                        ptr,
+                        imm,
+                        memory,
+                        offset,
+                    }),
                     $m,
                     $ty,
                 )
@@ -1181,11 +1241,32 @@ impl FuncTranslator {
                         offset,
                     },
                     None,
+                    None,
+                    None,
                     false,
                     $m,
                 )
             };
-            ($name:ident, $imm:ident, $wide:expr, $m:expr) => {
+            ($name:ident, $add:ident, $imm:ident, $wide:expr, $m:expr) => {
+                store!(@full $name, $add, $imm, None, $wide, $m)
+            };
+            ($name:ident, $add:ident, $imm:ident, $imm_add:ident, $wide:expr, $m:expr) => {
+                store!(
+                    @full $name,
+                    $add,
+                    $imm,
+                    Some(|ptr, value, imm, memory, offset| Instr::$imm_add {
+                        ptr,
+                        value,
+                        imm,
+                        memory,
+                        offset,
+                    }),
+                    $wide,
+                    $m
+                )
+            };
+            (@full $name:ident, $add:ident, $imm:ident, $imm_add:expr, $wide:expr, $m:expr) => {
                 self.store(
                     |ptr, value, memory, offset| Instr::$name {
                         ptr,
@@ -1193,41 +1274,83 @@ impl FuncTranslator {
                         memory,
                         offset,
                     },
+                    Some(|ptr, value, imm, memory, offset| Instr::$add {
+                        ptr,
+                        value,
+                        imm,
+                        memory,
+                        offset,
+                    }),
                     Some(|ptr, value, memory, offset| Instr::$imm {
                         ptr,
                         value,
                         memory,
                         offset,
                     }),
+                    $imm_add,
                     $wide,
                     $m,
                 )
             };
         }
         match *op {
-            O::I32Load { memarg } => load!(I32Load, memarg, I32),
-            O::I64Load { memarg } => load!(I64Load, memarg, I64),
-            O::F32Load { memarg } => load!(F32Load, memarg, F32),
-            O::F64Load { memarg } => load!(F64Load, memarg, F64),
-            O::I32Load8S { memarg } => load!(I32Load8S, memarg, I32),
-            O::I32Load8U { memarg } => load!(I32Load8U, memarg, I32),
-            O::I32Load16S { memarg } => load!(I32Load16S, memarg, I32),
-            O::I32Load16U { memarg } => load!(I32Load16U, memarg, I32),
-            O::I64Load8S { memarg } => load!(I64Load8S, memarg, I64),
-            O::I64Load8U { memarg } => load!(I64Load8U, memarg, I64),
-            O::I64Load16S { memarg } => load!(I64Load16S, memarg, I64),
-            O::I64Load16U { memarg } => load!(I64Load16U, memarg, I64),
-            O::I64Load32S { memarg } => load!(I64Load32S, memarg, I64),
-            O::I64Load32U { memarg } => load!(I64Load32U, memarg, I64),
-            O::I32Store { memarg } => store!(I32Store, I32StoreImm, false, memarg),
-            O::I64Store { memarg } => store!(I64Store, I64StoreImm, true, memarg),
-            O::F32Store { memarg } => store!(F32Store, I32StoreImm, false, memarg),
-            O::F64Store { memarg } => store!(F64Store, I64StoreImm, true, memarg),
-            O::I32Store8 { memarg } => store!(I32Store8, I32Store8Imm, false, memarg),
-            O::I32Store16 { memarg } => store!(I32Store16, I32Store16Imm, false, memarg),
-            O::I64Store8 { memarg } => store!(I64Store8, I32Store8Imm, false, memarg),
-            O::I64Store16 { memarg } => store!(I64Store16, I32Store16Imm, false, memarg),
-            O::I64Store32 { memarg } => store!(I64Store32, I32StoreImm, false, memarg),
+            O::I32Load { memarg } => load!(I32Load, I32LoadAdd, memarg, I32),
+            O::I64Load { memarg } => load!(I64Load, I64LoadAdd, memarg, I64),
+            O::F32Load { memarg } => load!(F32Load, F32LoadAdd, memarg, F32),
+            O::F64Load { memarg } => load!(F64Load, F64LoadAdd, memarg, F64),
+            O::I32Load8S { memarg } => load!(I32Load8S, I32Load8SAdd, memarg, I32),
+            O::I32Load8U { memarg } => load!(I32Load8U, I32Load8UAdd, memarg, I32),
+            O::I32Load16S { memarg } => load!(I32Load16S, I32Load16SAdd, memarg, I32),
+            O::I32Load16U { memarg } => load!(I32Load16U, I32Load16UAdd, memarg, I32),
+            O::I64Load8S { memarg } => load!(I64Load8S, I64Load8SAdd, memarg, I64),
+            O::I64Load8U { memarg } => load!(I64Load8U, I64Load8UAdd, memarg, I64),
+            O::I64Load16S { memarg } => load!(I64Load16S, I64Load16SAdd, memarg, I64),
+            O::I64Load16U { memarg } => load!(I64Load16U, I64Load16UAdd, memarg, I64),
+            O::I64Load32S { memarg } => load!(I64Load32S, I64Load32SAdd, memarg, I64),
+            O::I64Load32U { memarg } => load!(I64Load32U, I64Load32UAdd, memarg, I64),
+            O::I32Store { memarg } => store!(I32Store, I32StoreAdd, I32StoreImm, false, memarg),
+            O::I64Store { memarg } => store!(I64Store, I64StoreAdd, I64StoreImm, true, memarg),
+            O::F32Store { memarg } => store!(F32Store, F32StoreAdd, I32StoreImm, false, memarg),
+            O::F64Store { memarg } => store!(F64Store, F64StoreAdd, I64StoreImm, true, memarg),
+            O::I32Store8 { memarg } => store!(
+                I32Store8,
+                I32Store8Add,
+                I32Store8Imm,
+                I32Store8ImmAdd,
+                false,
+                memarg
+            ),
+            O::I32Store16 { memarg } => {
+                store!(
+                    I32Store16,
+                    I32Store16Add,
+                    I32Store16Imm,
+                    I32Store16ImmAdd,
+                    false,
+                    memarg
+                )
+            }
+            O::I64Store8 { memarg } => store!(
+                I64Store8,
+                I64Store8Add,
+                I32Store8Imm,
+                I32Store8ImmAdd,
+                false,
+                memarg
+            ),
+            O::I64Store16 { memarg } => {
+                store!(
+                    I64Store16,
+                    I64Store16Add,
+                    I32Store16Imm,
+                    I32Store16ImmAdd,
+                    false,
+                    memarg
+                )
+            }
+            O::I64Store32 { memarg } => {
+                store!(I64Store32, I64Store32Add, I32StoreImm, false, memarg)
+            }
 
             O::I32Eqz {} => un!(I32Eqz, I32),
             O::I32Eq {} => bin_imm!(I32Eq, I32EqImm, true, I32),
@@ -1483,6 +1606,12 @@ impl FuncTranslator {
 
 /// Builds a store of a constant: `(ptr, value, memory, offset)`.
 type MakeStoreImm = fn(Slot, i32, u16, u32) -> Instr;
+/// Makes a `load_add` instruction: `(dst, ptr, imm, memory, offset)`.
+type MakeLoadAdd = fn(Slot, Slot, i32, u16, u32) -> Instr;
+/// Makes a `store_add` instruction: `(ptr, value, imm, memory, offset)`.
+type MakeStoreAdd = fn(Slot, Slot, i32, u16, u32) -> Instr;
+/// Makes a `store_imm_add` instruction: `(ptr, value, imm, memory, offset)`.
+type MakeStoreImmAdd = fn(Slot, u16, i32, u16, u32) -> Instr;
 
 /// Turns `cmp dst, lhs, rhs` or `cmp_imm dst, lhs, imm` (whose result `cond` feeds a branch)
 /// into a compare-and-branch.

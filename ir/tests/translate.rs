@@ -94,6 +94,24 @@ fn stores_of_constants_take_an_immediate() {
 }
 
 #[test]
+fn address_adds_fold_into_loads_and_stores() {
+    // Folded: an `i32.add` of a constant whose result only addresses the access (the value
+    // stored may be a local or computed before the address; inside a loop too). Not folded:
+    // a sum kept in a local (`local.tee`), a store whose value is computed after the address,
+    // a wide constant store.
+    insta::assert_snapshot!(ir_of(
+        r#"(module (memory 1) (func (param i32 i32) (result i32)
+            (i32.store offset=4 (i32.add (local.get 0) (i32.const 8)) (local.get 1))
+            (i64.store16 (i32.add (local.get 0) (i32.const -1)) (i64.const 7))
+            (f64.store (i32.add (local.get 0) (i32.const 16)) (f64.load (local.get 1)))
+            (i32.store (i32.add (local.get 0) (i32.const 4)) (i32.const 9))
+            (drop (i64.load8_s (local.tee 1 (i32.add (local.get 0) (i32.const 3)))))
+            (drop (i32.load (i32.add (local.get 0) (i32.const 3))))
+            (loop (result i32) (i32.load16_u offset=2 (i32.add (local.get 1) (i32.const 2))))))"#
+    ));
+}
+
+#[test]
 fn if_else_with_result() {
     insta::assert_snapshot!(ir_of(
         r#"(module (func (param i32) (result i64)
