@@ -1936,6 +1936,14 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         Instr::I32RotrImm { dst, lhs, imm } => {
             bin_imm32!(dst, lhs, imm, to_u32, from_u32, u32::rotate_right)
         }
+        Instr::I32XorShlImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_u32, from_u32, |a: u32, b: u32| a ^ a
+                .wrapping_shl(b))
+        }
+        Instr::I32XorShrUImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_u32, from_u32, |a: u32, b: u32| a ^ a
+                .wrapping_shr(b))
+        }
 
         // ---- i64 ----
         Instr::I64Eqz { dst, src } => {
@@ -2086,6 +2094,14 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         Instr::I64RotrImm { dst, lhs, imm } => {
             bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a
                 .rotate_right((b & 63) as u32))
+        }
+        Instr::I64XorShlImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a ^ a
+                .wrapping_shl(b as u32))
+        }
+        Instr::I64XorShrUImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a ^ a
+                .wrapping_shr(b as u32))
         }
 
         // ---- f32 ----

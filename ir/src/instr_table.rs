@@ -5,7 +5,8 @@
 //! Each entry reads `shape Name { field: Type, ... } "text";`. The shape tells consumers how the
 //! operands are used:
 //! - `unary`: `dst = op(src)`; `binary`: `dst = op(lhs, rhs)`; `binary_imm`: `dst = op(lhs, imm)`
-//!   with `imm` sign-extended to the operand width;
+//!   with `imm` sign-extended to the operand width; the `xor_sh*_imm` forms are xorshift steps,
+//!   `dst = lhs ^ (lhs << imm)` / `lhs ^ (lhs >> imm)` (unsigned; `imm` taken modulo the width);
 //! - `load`: `dst = mem[ptr + offset]`; `store`: `mem[ptr + offset] = value`;
 //! - `branch_cmp`: jump to `target` if `op(lhs, rhs)`; `branch_cmp_imm`: jump to `target` if
 //!   `op(lhs, imm)`, `imm` sign-extended to the operand width;
@@ -213,6 +214,8 @@ macro_rules! for_each_instr {
             binary_imm I32ShrUImm { dst: Slot, lhs: Slot, imm: i32 } "i32.shr_u_imm";
             binary_imm I32RotlImm { dst: Slot, lhs: Slot, imm: i32 } "i32.rotl_imm";
             binary_imm I32RotrImm { dst: Slot, lhs: Slot, imm: i32 } "i32.rotr_imm";
+            binary_imm I32XorShlImm { dst: Slot, lhs: Slot, imm: i32 } "i32.xor_shl_imm";
+            binary_imm I32XorShrUImm { dst: Slot, lhs: Slot, imm: i32 } "i32.xor_shr_u_imm";
 
             // ---- i64 ----
             unary I64Eqz { dst: Slot, src: Slot } "i64.eqz";
@@ -264,6 +267,8 @@ macro_rules! for_each_instr {
             binary_imm I64ShrUImm { dst: Slot, lhs: Slot, imm: i32 } "i64.shr_u_imm";
             binary_imm I64RotlImm { dst: Slot, lhs: Slot, imm: i32 } "i64.rotl_imm";
             binary_imm I64RotrImm { dst: Slot, lhs: Slot, imm: i32 } "i64.rotr_imm";
+            binary_imm I64XorShlImm { dst: Slot, lhs: Slot, imm: i32 } "i64.xor_shl_imm";
+            binary_imm I64XorShrUImm { dst: Slot, lhs: Slot, imm: i32 } "i64.xor_shr_u_imm";
 
             // ---- f32 ----
             binary F32Eq { dst: Slot, lhs: Slot, rhs: Slot } "f32.eq";

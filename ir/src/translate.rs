@@ -764,6 +764,16 @@ impl FuncTranslator {
         } else {
             return self.binary(make, ty);
         };
+        // `x + 0`, `x | 0`, `x * 1`, `x << 0` ...: the result is `x` itself, no instruction (a
+        // temporary stays in its slot only if it was the left-hand side).
+        if is_identity(make_imm(Slot(0), Slot(0), imm))
+            && (reg.pos == lhs.pos || reg.value != Value::Temp)
+        {
+            self.pop();
+            self.pop();
+            self.push(reg.value, ty);
+            return;
+        }
         self.pop();
         self.pop();
         let r = self.slot_of(reg);
@@ -1375,7 +1385,11 @@ impl FuncTranslator {
             O::I32RemU {} => bin!(I32RemU, I32),
             O::I32And {} => bin_imm!(I32And, I32AndImm, true, I32),
             O::I32Or {} => bin_imm!(I32Or, I32OrImm, true, I32),
-            O::I32Xor {} => bin_imm!(I32Xor, I32XorImm, true, I32),
+            O::I32Xor {} => {
+                if !self.xor_shift(false) {
+                    bin_imm!(I32Xor, I32XorImm, true, I32)
+                }
+            }
             O::I32Shl {} => bin_imm!(I32Shl, I32ShlImm, false, I32),
             O::I32ShrS {} => bin_imm!(I32ShrS, I32ShrSImm, false, I32),
             O::I32ShrU {} => bin_imm!(I32ShrU, I32ShrUImm, false, I32),
@@ -1405,7 +1419,11 @@ impl FuncTranslator {
             O::I64RemU {} => bin!(I64RemU, I64),
             O::I64And {} => bin_imm!(I64And, I64AndImm, true, I64),
             O::I64Or {} => bin_imm!(I64Or, I64OrImm, true, I64),
-            O::I64Xor {} => bin_imm!(I64Xor, I64XorImm, true, I64),
+            O::I64Xor {} => {
+                if !self.xor_shift(true) {
+                    bin_imm!(I64Xor, I64XorImm, true, I64)
+                }
+            }
             O::I64Shl {} => bin_imm!(I64Shl, I64ShlImm, false, I64),
             O::I64ShrS {} => bin_imm!(I64ShrS, I64ShrSImm, false, I64),
             O::I64ShrU {} => bin_imm!(I64ShrU, I64ShrUImm, false, I64),
@@ -1460,7 +1478,16 @@ impl FuncTranslator {
             O::I32TruncF64S {} => un!(I32TruncF64S, I32),
             O::I32TruncF64U {} => un!(I32TruncF64U, I32),
             O::I64ExtendI32S {} => un!(I64ExtendI32S, I64),
-            O::I64ExtendI32U {} => un!(I64ExtendI32U, I64),
+            O::I64ExtendI32U {} => {
+                // Every `i32` is written zero-extended to its slot (the `Instr` conventions), so
+                // the slot already holds the `i64`: retype the operand, no instruction.
+                let o = self.pop();
+                let value = match o.value {
+                    Value::Const(bits) => Value::Const(u64::from(bits as u32)),
+                    v => v,
+                };
+                self.push(value, I64);
+            }
             O::I64TruncF32S {} => un!(I64TruncF32S, I64),
             O::I64TruncF32U {} => un!(I64TruncF32U, I64),
             O::I64TruncF64S {} => un!(I64TruncF64S, I64),
@@ -1567,6 +1594,45 @@ impl FuncTranslator {
         self.emit(make(p, v, memory, lane, offset));
     }
 
+    /// An `xor` of `x` with `x << c` / `x >> c` (unsigned) just computed by the last instruction
+    /// into a temporary: replaces that shift with one xorshift step (`i64.xor_shr_u_imm` ...).
+    fn xor_shift(&mut self, wide: bool) -> bool {
+        let n = self.stack.len();
+        if n < 2 || self.instrs.len() <= self.fuse_barrier {
+            return false;
+        }
+        let (t, src, imm, fused) = match (wide, self.instrs.last()) {
+            (false, Some(&Instr::I32ShlImm { dst, lhs, imm })) => (dst, lhs, imm, 0),
+            (false, Some(&Instr::I32ShrUImm { dst, lhs, imm })) => (dst, lhs, imm, 1),
+            (true, Some(&Instr::I64ShlImm { dst, lhs, imm })) => (dst, lhs, imm, 2),
+            (true, Some(&Instr::I64ShrUImm { dst, lhs, imm })) => (dst, lhs, imm, 3),
+            _ => return false,
+        };
+        // One operand is the shift's temporary, the other reads the shift's (unchanged) source.
+        let is_shift = |o: &Operand| o.value == Value::Temp && Slot(o.pos) == t;
+        let is_src = |o: &Operand| match o.value {
+            Value::Local(s) => Slot(s) == src,
+            Value::Temp => Slot(o.pos) == src,
+            _ => false,
+        };
+        let (a, b) = (self.stack[n - 2], self.stack[n - 1]);
+        if src == t || !(is_shift(&a) && is_src(&b) || is_shift(&b) && is_src(&a)) {
+            return false;
+        }
+        self.instrs.pop();
+        self.pop();
+        self.pop();
+        let dst = self.push_temp(if wide { ValType::I64 } else { ValType::I32 });
+        let lhs = src;
+        self.emit(match fused {
+            0 => Instr::I32XorShlImm { dst, lhs, imm },
+            1 => Instr::I32XorShrUImm { dst, lhs, imm },
+            2 => Instr::I64XorShlImm { dst, lhs, imm },
+            _ => Instr::I64XorShrUImm { dst, lhs, imm },
+        });
+        true
+    }
+
     /// `x - c` becomes `x + (-c)` when `-c` is representable.
     fn sub_imm(&mut self, ty: ValType) {
         let rhs = self.stack[self.stack.len() - 1];
@@ -1576,6 +1642,11 @@ impl FuncTranslator {
                 _ => (bits as i64).checked_neg(),
             };
             if let Some(neg) = neg.and_then(|n| i32::try_from(n).ok()) {
+                if neg == 0 {
+                    // `x - 0` is `x`.
+                    self.pop();
+                    return;
+                }
                 self.pop();
                 let lhs = self.pop();
                 let l = self.slot_of(lhs);
@@ -1601,6 +1672,33 @@ impl FuncTranslator {
         } else {
             self.binary(|dst, lhs, rhs| Instr::I64Sub { dst, lhs, rhs }, ty)
         }
+    }
+}
+
+/// Whether a `binary_imm` instruction returns its operand unchanged (`x + 0`, `x & -1`, a
+/// shift or rotation by a multiple of the width, ...).
+fn is_identity(i: Instr) -> bool {
+    use Instr as I;
+    match i {
+        I::I32AddImm { imm, .. }
+        | I::I64AddImm { imm, .. }
+        | I::I32OrImm { imm, .. }
+        | I::I64OrImm { imm, .. }
+        | I::I32XorImm { imm, .. }
+        | I::I64XorImm { imm, .. } => imm == 0,
+        I::I32AndImm { imm, .. } | I::I64AndImm { imm, .. } => imm == -1,
+        I::I32MulImm { imm, .. } | I::I64MulImm { imm, .. } => imm == 1,
+        I::I32ShlImm { imm, .. }
+        | I::I32ShrSImm { imm, .. }
+        | I::I32ShrUImm { imm, .. }
+        | I::I32RotlImm { imm, .. }
+        | I::I32RotrImm { imm, .. } => imm & 31 == 0,
+        I::I64ShlImm { imm, .. }
+        | I::I64ShrSImm { imm, .. }
+        | I::I64ShrUImm { imm, .. }
+        | I::I64RotlImm { imm, .. }
+        | I::I64RotrImm { imm, .. } => imm & 63 == 0,
+        _ => false,
     }
 }
 

@@ -112,6 +112,41 @@ fn address_adds_fold_into_loads_and_stores() {
 }
 
 #[test]
+fn identity_immediates_emit_nothing() {
+    // `x + 0`, `x - 0`, `x | 0`, `x ^ 0`, `x & -1`, `x * 1`, shifts by a multiple of the width:
+    // the operand itself. `0 + t` keeps its instruction when `t` is a temporary above.
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param i32 i64) (result i32)
+            (i32.add (local.get 0) (i32.const 0))
+            (i32.sub (i32.const 0))
+            (i32.or (i32.const 0))
+            (i32.shl (i32.const 32))
+            (i32.mul (i32.const 1))
+            (drop (i64.and (i64.xor (i64.rotl (local.get 1) (i64.const 64)) (i64.const 0))
+                           (i64.const -1)))
+            (i32.add (i32.const 0) (i32.mul (local.get 0) (i32.const 3)))
+            (i32.add)
+            (i32.add (i32.const 1))))"#
+    ));
+}
+
+#[test]
+fn xorshift_steps_fuse() {
+    // `x ^ (x >> c)` and `(x << c) ^ x` become one instruction; not when the other operand is
+    // not the shifted value, nor for a signed shift.
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param i64 i32 i32) (result i64)
+            (local.set 0 (i64.xor (local.get 0) (i64.shr_u (local.get 0) (i64.const 12))))
+            (local.set 0 (i64.xor (i64.shl (local.get 0) (i64.const 25)) (local.get 0)))
+            (local.set 1 (i32.xor (i32.shl (local.get 1) (i32.const 13)) (local.get 1)))
+            (local.set 1 (i32.xor (local.get 1) (i32.shr_u (local.get 1) (i32.const 17))))
+            (local.set 1 (i32.xor (local.get 2) (i32.shr_u (local.get 1) (i32.const 5))))
+            (local.set 1 (i32.xor (local.get 1) (i32.shr_s (local.get 1) (i32.const 5))))
+            (i64.add (local.get 0) (i64.extend_i32_u (local.get 1)))))"#
+    ));
+}
+
+#[test]
 fn if_else_with_result() {
     insta::assert_snapshot!(ir_of(
         r#"(module (func (param i32) (result i64)

@@ -624,6 +624,27 @@ impl FuncCompiler<'_> {
                 )
             };
         }
+        // dst = lhs ^ (lhs shift imm): one xorshift step.
+        macro_rules! xor_shift {
+            (false, $op:ident, $dst:expr, $lhs:expr, $imm:expr) => {
+                x!(self.ops
+                    ; mov eax, [rbx + d($lhs)]
+                    ; mov ecx, eax
+                    ; $op ecx, ($imm & 31) as i8
+                    ; xor eax, ecx
+                    ; mov [rbx + d($dst)], rax
+                )
+            };
+            (true, $op:ident, $dst:expr, $lhs:expr, $imm:expr) => {
+                x!(self.ops
+                    ; mov rax, [rbx + d($lhs)]
+                    ; mov rcx, rax
+                    ; $op rcx, ($imm & 63) as i8
+                    ; xor rax, rcx
+                    ; mov [rbx + d($dst)], rax
+                )
+            };
+        }
         // f32: xmm0 = op(lhs, rhs), stored zero-extended.
         macro_rules! f32_bin {
             ($op:ident, $dst:expr, $lhs:expr, $rhs:expr) => {
@@ -1550,6 +1571,10 @@ impl FuncCompiler<'_> {
             I::I64ShrUImm { dst, lhs, imm } => shift64_imm!(shr, dst, lhs, imm),
             I::I64RotlImm { dst, lhs, imm } => shift64_imm!(rol, dst, lhs, imm),
             I::I64RotrImm { dst, lhs, imm } => shift64_imm!(ror, dst, lhs, imm),
+            I::I32XorShlImm { dst, lhs, imm } => xor_shift!(false, shl, dst, lhs, imm),
+            I::I32XorShrUImm { dst, lhs, imm } => xor_shift!(false, shr, dst, lhs, imm),
+            I::I64XorShlImm { dst, lhs, imm } => xor_shift!(true, shl, dst, lhs, imm),
+            I::I64XorShrUImm { dst, lhs, imm } => xor_shift!(true, shr, dst, lhs, imm),
 
             // ---- f32 ----
             I::F32Eq { dst, lhs, rhs } => {

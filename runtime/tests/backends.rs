@@ -504,3 +504,106 @@ fn address_adds_wrap_at_32_bits_and_trap_at_the_boundary() {
         );
     });
 }
+
+/// `i64.extend_i32_u` emits no instruction (every `i32` is kept zero-extended in its slot), the
+/// identity immediates (`x + 0` ...) none either, and xorshift steps are one instruction: the
+/// values are checked on each backend, with `i32`s from every kind of producer whose upper
+/// bits would show if one did not zero-extend.
+#[test]
+fn zero_extension_identities_and_xorshift_steps() {
+    on_all(|b| {
+        let engine = engine(b, |_| {});
+        let m = Module::new(
+            &engine,
+            &wat(r#"(module (memory 1)
+                 (global $g (mut i32) (i32.const -3))
+                 (data (i32.const 0) "\80\ff\ff\ff")
+                 (func $neg (param i32) (result i32) (i32.sub (i32.const 0) (local.get 0)))
+                 (func (export "ext") (param i32 i64) (result i64)
+                   (i64.xor
+                     (i64.xor
+                       (i64.add (i64.extend_i32_u (local.get 0))
+                                (i64.extend_i32_u (i32.load8_s (i32.const 0))))
+                       (i64.shl (i64.extend_i32_u (i32.wrap_i64 (local.get 1))) (i64.const 1)))
+                     (i64.mul
+                       (i64.add (i64.extend_i32_u (global.get $g))
+                                (i64.extend_i32_u (call $neg (local.get 0))))
+                       (i64.extend_i32_u
+                         (select (i32.const -7) (i32.add (local.get 0) (i32.const 0))
+                                 (i32.lt_s (local.get 0) (i32.const 0)))))))
+                 (func (export "ext_const") (result i64) (i64.extend_i32_u (i32.const -1)))
+                 (func (export "ident") (param i32 i64) (result i64)
+                   (i64.add
+                     (i64.extend_i32_u (i32.or (i32.shl (i32.mul (local.get 0) (i32.const 1))
+                                                        (i32.const 32))
+                                               (i32.const 0)))
+                     (i64.sub (i64.rotl (i64.and (local.get 1) (i64.const -1)) (i64.const 128))
+                              (i64.const 0))))
+                 (func (export "xorshift") (param i64 i32) (result i64)
+                   (local.set 0 (i64.xor (local.get 0) (i64.shr_u (local.get 0) (i64.const 12))))
+                   (local.set 0 (i64.xor (i64.shl (local.get 0) (i64.const 89)) (local.get 0)))
+                   (local.set 1 (i32.xor (i32.shl (local.get 1) (i32.const 13)) (local.get 1)))
+                   (local.set 1 (i32.xor (local.get 1) (i32.shr_u (local.get 1) (i32.const 49))))
+                   (i64.xor (local.get 0) (i64.extend_i32_u (local.get 1)))))"#),
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+        let ext = instance
+            .get_typed_func::<(i32, i64), i64>(&store, "ext")
+            .unwrap();
+        let ext_const = instance
+            .get_typed_func::<(), i64>(&store, "ext_const")
+            .unwrap();
+        let ident = instance
+            .get_typed_func::<(i32, i64), i64>(&store, "ident")
+            .unwrap();
+        let xorshift = instance
+            .get_typed_func::<(i64, i32), i64>(&store, "xorshift")
+            .unwrap();
+
+        let ext_model = |x: i32, y: i64| -> i64 {
+            let u = |v: i32| u64::from(v as u32);
+            let sum = u(x).wrapping_add(u(-128));
+            let wrapped = u(y as i32) << 1;
+            let sel = if x < 0 { u(-7) } else { u(x) };
+            let prod = u(-3).wrapping_add(u(x.wrapping_neg())).wrapping_mul(sel);
+            (sum ^ wrapped ^ prod) as i64
+        };
+        for (x, y) in [
+            (-1, -1i64),
+            (5, 0x1_8000_0000),
+            (i32::MIN, i64::MIN),
+            (0, 7),
+        ] {
+            assert_eq!(
+                ext.call(&mut store, (x, y)).unwrap(),
+                ext_model(x, y),
+                "{b:?} {x} {y}"
+            );
+        }
+        assert_eq!(ext_const.call(&mut store, ()).unwrap(), 0xffff_ffff);
+        assert_eq!(ident.call(&mut store, (-2, -5)).unwrap(), 0xffff_fffe - 5);
+
+        let xs_model = |x: i64, y: i32| -> i64 {
+            let mut x = x as u64;
+            x ^= x >> 12;
+            x ^= x << (89 & 63);
+            let mut y = y as u32;
+            y ^= y << 13;
+            y ^= y >> (49 & 31);
+            (x ^ u64::from(y)) as i64
+        };
+        for (x, y) in [
+            (-1i64, -1i32),
+            (0x0123_4567_89ab_cdef, 0x1234_5678),
+            (1, i32::MIN),
+        ] {
+            assert_eq!(
+                xorshift.call(&mut store, (x, y)).unwrap(),
+                xs_model(x, y),
+                "{b:?}"
+            );
+        }
+    });
+}
