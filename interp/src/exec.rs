@@ -989,6 +989,21 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             mstore!($m, addr, $off, $ty, get!($value).$to() as $ty)
         }};
     }
+    // `load_add` / `store_add`: the address is `ptr + imm` wrapped to 32 bits (the absorbed
+    // `i32.add`), then `offset` is added as in any access.
+    macro_rules! load_add {
+        ($dst:expr, $ptr:expr, $imm:expr, $m:expr, $off:expr, $ty:ty, $from:ident, $conv:ty) => {{
+            let addr = get!($ptr).to_u32().wrapping_add($imm as u32);
+            let v = mload!($m, addr, $off, $ty);
+            set!($dst, UntypedVal::$from(v as $conv))
+        }};
+    }
+    macro_rules! store_op_add {
+        ($ptr:expr, $value:expr, $imm:expr, $m:expr, $off:expr, $to:ident, $ty:ty) => {{
+            let addr = get!($ptr).to_u32().wrapping_add($imm as u32);
+            mstore!($m, addr, $off, $ty, get!($value).$to() as $ty)
+        }};
+    }
     macro_rules! table_addr {
         ($t:expr) => {
             store.instance(inst).tables[$t as usize].index()
@@ -1678,6 +1693,187 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u64, u32),
+        Instr::I32LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u32, from_u32, u32),
+        Instr::I64LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u64, from_u64, u64),
+        Instr::F32LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u32, from_u32, u32),
+        Instr::F64LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u64, from_u64, u64),
+        Instr::I32Load8SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, i8, from_i32, i32),
+        Instr::I32Load8UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u8, from_u32, u32),
+        Instr::I32Load16SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, i16, from_i32, i32),
+        Instr::I32Load16UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u16, from_u32, u32),
+        Instr::I64Load8SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, i8, from_i64, i64),
+        Instr::I64Load8UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u8, from_u64, u64),
+        Instr::I64Load16SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, i16, from_i64, i64),
+        Instr::I64Load16UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u16, from_u64, u64),
+        Instr::I64Load32SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, i32, from_i64, i64),
+        Instr::I64Load32UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u32, from_u64, u64),
+        Instr::I32StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u32, u32),
+        Instr::I64StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u64),
+        Instr::F32StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u32, u32),
+        Instr::F64StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u64),
+        Instr::I32Store8Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u32, u8),
+        Instr::I32Store16Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u32, u16),
+        Instr::I64Store8Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u8),
+        Instr::I64Store16Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u16),
+        Instr::I64Store32Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u32),
+        Instr::I32Store8ImmAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => {
+            let addr = get!(ptr).to_u32().wrapping_add(imm as u32);
+            mstore!(memory, addr, offset, u8, value as u8)
+        }
+        Instr::I32Store16ImmAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => {
+            let addr = get!(ptr).to_u32().wrapping_add(imm as u32);
+            mstore!(memory, addr, offset, u16, value)
+        }
         Instr::I32StoreImm {
             ptr,
             value,
@@ -1843,6 +2039,14 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         Instr::I32RotrImm { dst, lhs, imm } => {
             bin_imm32!(dst, lhs, imm, to_u32, from_u32, u32::rotate_right)
         }
+        Instr::I32XorShlImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_u32, from_u32, |a: u32, b: u32| a ^ a
+                .wrapping_shl(b))
+        }
+        Instr::I32XorShrUImm { dst, lhs, imm } => {
+            bin_imm32!(dst, lhs, imm, to_u32, from_u32, |a: u32, b: u32| a ^ a
+                .wrapping_shr(b))
+        }
 
         // ---- i64 ----
         Instr::I64Eqz { dst, src } => {
@@ -1993,6 +2197,14 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         Instr::I64RotrImm { dst, lhs, imm } => {
             bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a
                 .rotate_right((b & 63) as u32))
+        }
+        Instr::I64XorShlImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a ^ a
+                .wrapping_shl(b as u32))
+        }
+        Instr::I64XorShrUImm { dst, lhs, imm } => {
+            bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a ^ a
+                .wrapping_shr(b as u32))
         }
 
         // ---- f32 ----

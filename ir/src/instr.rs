@@ -46,7 +46,9 @@ macro_rules! define_instrs {
         ///
         /// Conventions every backend follows:
         /// - an `i32` result is written zero-extended to the whole slot; `f32` is written as its
-        ///   bits zero-extended; readers of 32-bit values read the low 32 bits;
+        ///   bits zero-extended; readers of 32-bit values read the low 32 bits. Backends must
+        ///   keep this: `i64.extend_i32_u` translates to no instruction, so an `i64` operand may
+        ///   be the slot an `i32` was written to;
         /// - references are `RawRef`s (0 = null, otherwise store address + 1) zero-extended;
         /// - `Call`/`CallIndirect`: the arguments sit in slots `base..`; the callee's frame
         ///   starts at the caller's `base`, so its parameters are its first slots; its results

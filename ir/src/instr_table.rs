@@ -5,11 +5,17 @@
 //! Each entry reads `shape Name { field: Type, ... } "text";`. The shape tells consumers how the
 //! operands are used:
 //! - `unary`: `dst = op(src)`; `binary`: `dst = op(lhs, rhs)`; `binary_imm`: `dst = op(lhs, imm)`
-//!   with `imm` sign-extended to the operand width;
+//!   with `imm` sign-extended to the operand width; the `xor_sh*_imm` forms are xorshift steps,
+//!   `dst = lhs ^ (lhs << imm)` / `lhs ^ (lhs >> imm)` (unsigned; `imm` taken modulo the width);
 //! - `load`: `dst = mem[ptr + offset]`; `store`: `mem[ptr + offset] = value`;
 //! - `branch_cmp`: jump to `target` if `op(lhs, rhs)`; `branch_cmp_imm`: jump to `target` if
 //!   `op(lhs, imm)`, `imm` sign-extended to the operand width;
 //! - `store_imm`: `mem[ptr + offset] = value`, a constant (`i64.store_imm` sign-extends it);
+//! - `load_add` / `store_add`: `load` / `store` at `mem[u32(ptr + imm) + offset]`: the address
+//!   is `ptr + imm` wrapped to 32 bits (the `i32.add` of a constant they absorb), then `offset`
+//!   is added without wrapping, as in `load` / `store`;
+//! - `store_imm_add`: `store_imm` at `mem[u32(ptr + imm) + offset]` (narrow stores only: the
+//!   constant `value` is the stored bits);
 //! - `other`: special semantics documented on the variant.
 
 /// Calls `$mac!` with the whole IR instruction table.
@@ -137,6 +143,31 @@ macro_rules! for_each_instr {
             store_imm I32Store8Imm { ptr: Slot, value: i32, memory: u16, offset: u32 } "i32.store8_imm";
             store_imm I32Store16Imm { ptr: Slot, value: i32, memory: u16, offset: u32 } "i32.store16_imm";
             store_imm I64StoreImm { ptr: Slot, value: i32, memory: u16, offset: u32 } "i64.store_imm";
+            load_add I32LoadAdd { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 } "i32.load_add";
+            load_add I64LoadAdd { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 } "i64.load_add";
+            load_add F32LoadAdd { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 } "f32.load_add";
+            load_add F64LoadAdd { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 } "f64.load_add";
+            load_add I32Load8SAdd { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 } "i32.load8_s_add";
+            load_add I32Load8UAdd { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 } "i32.load8_u_add";
+            load_add I32Load16SAdd { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 } "i32.load16_s_add";
+            load_add I32Load16UAdd { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 } "i32.load16_u_add";
+            load_add I64Load8SAdd { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 } "i64.load8_s_add";
+            load_add I64Load8UAdd { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 } "i64.load8_u_add";
+            load_add I64Load16SAdd { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 } "i64.load16_s_add";
+            load_add I64Load16UAdd { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 } "i64.load16_u_add";
+            load_add I64Load32SAdd { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 } "i64.load32_s_add";
+            load_add I64Load32UAdd { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 } "i64.load32_u_add";
+            store_add I32StoreAdd { ptr: Slot, value: Slot, imm: i32, memory: u16, offset: u32 } "i32.store_add";
+            store_add I64StoreAdd { ptr: Slot, value: Slot, imm: i32, memory: u16, offset: u32 } "i64.store_add";
+            store_add F32StoreAdd { ptr: Slot, value: Slot, imm: i32, memory: u16, offset: u32 } "f32.store_add";
+            store_add F64StoreAdd { ptr: Slot, value: Slot, imm: i32, memory: u16, offset: u32 } "f64.store_add";
+            store_add I32Store8Add { ptr: Slot, value: Slot, imm: i32, memory: u16, offset: u32 } "i32.store8_add";
+            store_add I32Store16Add { ptr: Slot, value: Slot, imm: i32, memory: u16, offset: u32 } "i32.store16_add";
+            store_add I64Store8Add { ptr: Slot, value: Slot, imm: i32, memory: u16, offset: u32 } "i64.store8_add";
+            store_add I64Store16Add { ptr: Slot, value: Slot, imm: i32, memory: u16, offset: u32 } "i64.store16_add";
+            store_add I64Store32Add { ptr: Slot, value: Slot, imm: i32, memory: u16, offset: u32 } "i64.store32_add";
+            store_imm_add I32Store8ImmAdd { ptr: Slot, value: u16, imm: i32, memory: u16, offset: u32 } "i32.store8_imm_add";
+            store_imm_add I32Store16ImmAdd { ptr: Slot, value: u16, imm: i32, memory: u16, offset: u32 } "i32.store16_imm_add";
 
             // ---- i32 ----
             unary I32Eqz { dst: Slot, src: Slot } "i32.eqz";
@@ -188,6 +219,8 @@ macro_rules! for_each_instr {
             binary_imm I32ShrUImm { dst: Slot, lhs: Slot, imm: i32 } "i32.shr_u_imm";
             binary_imm I32RotlImm { dst: Slot, lhs: Slot, imm: i32 } "i32.rotl_imm";
             binary_imm I32RotrImm { dst: Slot, lhs: Slot, imm: i32 } "i32.rotr_imm";
+            binary_imm I32XorShlImm { dst: Slot, lhs: Slot, imm: i32 } "i32.xor_shl_imm";
+            binary_imm I32XorShrUImm { dst: Slot, lhs: Slot, imm: i32 } "i32.xor_shr_u_imm";
 
             // ---- i64 ----
             unary I64Eqz { dst: Slot, src: Slot } "i64.eqz";
@@ -239,6 +272,8 @@ macro_rules! for_each_instr {
             binary_imm I64ShrUImm { dst: Slot, lhs: Slot, imm: i32 } "i64.shr_u_imm";
             binary_imm I64RotlImm { dst: Slot, lhs: Slot, imm: i32 } "i64.rotl_imm";
             binary_imm I64RotrImm { dst: Slot, lhs: Slot, imm: i32 } "i64.rotr_imm";
+            binary_imm I64XorShlImm { dst: Slot, lhs: Slot, imm: i32 } "i64.xor_shl_imm";
+            binary_imm I64XorShrUImm { dst: Slot, lhs: Slot, imm: i32 } "i64.xor_shr_u_imm";
 
             // ---- f32 ----
             binary F32Eq { dst: Slot, lhs: Slot, rhs: Slot } "f32.eq";

@@ -441,6 +441,9 @@ const fn is_wide(shape: &str, text: &str, field: &str) -> bool {
         || str_eq(shape, "branch_cmp")
         || str_eq(shape, "branch_cmp_imm")
         || str_eq(shape, "store_imm")
+        || str_eq(shape, "load_add")
+        || str_eq(shape, "store_add")
+        || str_eq(shape, "store_imm_add")
     {
         false
     } else {

@@ -797,6 +797,16 @@ impl FuncTranslator {
         } else {
             return self.binary(make, ty);
         };
+        // `x + 0`, `x | 0`, `x * 1`, `x << 0` ...: the result is `x` itself, no instruction (a
+        // temporary stays in its slot only if it was the left-hand side).
+        if is_identity(make_imm(Slot(0), Slot(0), imm))
+            && (reg.pos == lhs.pos || reg.value != Value::Temp)
+        {
+            self.pop();
+            self.pop();
+            self.push(reg.value, ty);
+            return;
+        }
         self.pop();
         self.pop();
         let r = self.slot_of(reg);
@@ -804,14 +814,40 @@ impl FuncTranslator {
         self.emit(make_imm(dst, r, imm));
     }
 
-    fn load(&mut self, make: fn(Slot, Slot, u16, u32) -> Instr, m: MemArg, ty: ValType) {
+    fn load(
+        &mut self,
+        make: fn(Slot, Slot, u16, u32) -> Instr,
+        make_add: Option<MakeLoadAdd>,
+        m: MemArg,
+        ty: ValType,
+    ) {
         let ptr = self.pop();
+        let add = make_add.and_then(|make| Some((make, self.take_address_add(ptr)?)));
         let ptr = self.slot_of(ptr);
         let Some((memory, offset)) = self.memarg(m) else {
             return;
         };
         let dst = self.push_temp(ty);
-        self.emit(make(dst, ptr, memory, offset));
+        match add {
+            Some((make_add, (base, imm))) => self.emit(make_add(dst, base, imm, memory, offset)),
+            None => self.emit(make(dst, ptr, memory, offset)),
+        };
+    }
+
+    /// If the address operand `ptr` is the result of the last instruction, an `i32.add_imm`
+    /// into its own temporary, removes that instruction and returns its operand and constant,
+    /// for a `load_add` / `store_add` to absorb (the temporary is read only by the access).
+    fn take_address_add(&mut self, ptr: Operand) -> Option<(Slot, i32)> {
+        if ptr.value != Value::Temp || self.instrs.len() <= self.fuse_barrier {
+            return None;
+        }
+        match *self.instrs.last()? {
+            Instr::I32AddImm { dst, lhs, imm } if dst == Slot(ptr.pos) => {
+                self.instrs.pop();
+                Some((lhs, imm))
+            }
+            _ => None,
+        }
     }
 
     /// A store; of a constant `value` through `imm` when it has one: a narrow `imm` form stores
@@ -819,7 +855,9 @@ impl FuncTranslator {
     fn store(
         &mut self,
         make: fn(Slot, Slot, u16, u32) -> Instr,
+        make_add: Option<MakeStoreAdd>,
         imm: Option<MakeStoreImm>,
+        imm_add: Option<MakeStoreImmAdd>,
         wide: bool,
         m: MemArg,
     ) {
@@ -832,18 +870,30 @@ impl FuncTranslator {
             }
             _ => None,
         };
-        let p = self.slot_of(ptr);
         if let Some((make_imm, v)) = imm {
+            let add = imm_add.and_then(|make| Some((make, self.take_address_add(ptr)?)));
+            let p = self.slot_of(ptr);
             if let Some((memory, offset)) = self.memarg(m) {
-                self.emit(make_imm(p, v, memory, offset));
+                match add {
+                    // A narrow store's constant is its low bits.
+                    Some((make, (base, a))) => self.emit(make(base, v as u16, a, memory, offset)),
+                    None => self.emit(make_imm(p, v, memory, offset)),
+                };
             }
             return;
         }
+        let p = self.slot_of(ptr);
+        // `value` is a local or a temporary computed before `ptr`'s `i32.add_imm` (materialising
+        // it emits nothing), so that instruction can still be the last one.
+        let add = make_add.and_then(|make| Some((make, self.take_address_add(ptr)?)));
         let v = self.slot_of(value);
         let Some((memory, offset)) = self.memarg(m) else {
             return;
         };
-        self.emit(make(p, v, memory, offset));
+        match add {
+            Some((make_add, (base, imm))) => self.emit(make_add(base, v, imm, memory, offset)),
+            None => self.emit(make(p, v, memory, offset)),
+        };
     }
 
     fn memarg(&mut self, m: MemArg) -> Option<(u16, u32)> {
@@ -1269,6 +1319,26 @@ impl FuncTranslator {
                         memory,
                         offset,
                     },
+                    None,
+                    $m,
+                    $ty,
+                )
+            };
+            ($name:ident, $add:ident, $m:expr, $ty:expr) => {
+                self.load(
+                    |dst, ptr, memory, offset| Instr::$name {
+                        dst,
+                        ptr,
+                        memory,
+                        offset,
+                    },
+                    Some(|dst, ptr, imm, memory, offset| Instr::$add {
+                        dst,
+                        ptr,
+                        imm,
+                        memory,
+                        offset,
+                    }),
                     $m,
                     $ty,
                 )
@@ -1284,11 +1354,32 @@ impl FuncTranslator {
                         offset,
                     },
                     None,
+                    None,
+                    None,
                     false,
                     $m,
                 )
             };
-            ($name:ident, $imm:ident, $wide:expr, $m:expr) => {
+            ($name:ident, $add:ident, $imm:ident, $wide:expr, $m:expr) => {
+                store!(@full $name, $add, $imm, None, $wide, $m)
+            };
+            ($name:ident, $add:ident, $imm:ident, $imm_add:ident, $wide:expr, $m:expr) => {
+                store!(
+                    @full $name,
+                    $add,
+                    $imm,
+                    Some(|ptr, value, imm, memory, offset| Instr::$imm_add {
+                        ptr,
+                        value,
+                        imm,
+                        memory,
+                        offset,
+                    }),
+                    $wide,
+                    $m
+                )
+            };
+            (@full $name:ident, $add:ident, $imm:ident, $imm_add:expr, $wide:expr, $m:expr) => {
                 self.store(
                     |ptr, value, memory, offset| Instr::$name {
                         ptr,
@@ -1296,41 +1387,83 @@ impl FuncTranslator {
                         memory,
                         offset,
                     },
+                    Some(|ptr, value, imm, memory, offset| Instr::$add {
+                        ptr,
+                        value,
+                        imm,
+                        memory,
+                        offset,
+                    }),
                     Some(|ptr, value, memory, offset| Instr::$imm {
                         ptr,
                         value,
                         memory,
                         offset,
                     }),
+                    $imm_add,
                     $wide,
                     $m,
                 )
             };
         }
         match *op {
-            O::I32Load { memarg } => load!(I32Load, memarg, I32),
-            O::I64Load { memarg } => load!(I64Load, memarg, I64),
-            O::F32Load { memarg } => load!(F32Load, memarg, F32),
-            O::F64Load { memarg } => load!(F64Load, memarg, F64),
-            O::I32Load8S { memarg } => load!(I32Load8S, memarg, I32),
-            O::I32Load8U { memarg } => load!(I32Load8U, memarg, I32),
-            O::I32Load16S { memarg } => load!(I32Load16S, memarg, I32),
-            O::I32Load16U { memarg } => load!(I32Load16U, memarg, I32),
-            O::I64Load8S { memarg } => load!(I64Load8S, memarg, I64),
-            O::I64Load8U { memarg } => load!(I64Load8U, memarg, I64),
-            O::I64Load16S { memarg } => load!(I64Load16S, memarg, I64),
-            O::I64Load16U { memarg } => load!(I64Load16U, memarg, I64),
-            O::I64Load32S { memarg } => load!(I64Load32S, memarg, I64),
-            O::I64Load32U { memarg } => load!(I64Load32U, memarg, I64),
-            O::I32Store { memarg } => store!(I32Store, I32StoreImm, false, memarg),
-            O::I64Store { memarg } => store!(I64Store, I64StoreImm, true, memarg),
-            O::F32Store { memarg } => store!(F32Store, I32StoreImm, false, memarg),
-            O::F64Store { memarg } => store!(F64Store, I64StoreImm, true, memarg),
-            O::I32Store8 { memarg } => store!(I32Store8, I32Store8Imm, false, memarg),
-            O::I32Store16 { memarg } => store!(I32Store16, I32Store16Imm, false, memarg),
-            O::I64Store8 { memarg } => store!(I64Store8, I32Store8Imm, false, memarg),
-            O::I64Store16 { memarg } => store!(I64Store16, I32Store16Imm, false, memarg),
-            O::I64Store32 { memarg } => store!(I64Store32, I32StoreImm, false, memarg),
+            O::I32Load { memarg } => load!(I32Load, I32LoadAdd, memarg, I32),
+            O::I64Load { memarg } => load!(I64Load, I64LoadAdd, memarg, I64),
+            O::F32Load { memarg } => load!(F32Load, F32LoadAdd, memarg, F32),
+            O::F64Load { memarg } => load!(F64Load, F64LoadAdd, memarg, F64),
+            O::I32Load8S { memarg } => load!(I32Load8S, I32Load8SAdd, memarg, I32),
+            O::I32Load8U { memarg } => load!(I32Load8U, I32Load8UAdd, memarg, I32),
+            O::I32Load16S { memarg } => load!(I32Load16S, I32Load16SAdd, memarg, I32),
+            O::I32Load16U { memarg } => load!(I32Load16U, I32Load16UAdd, memarg, I32),
+            O::I64Load8S { memarg } => load!(I64Load8S, I64Load8SAdd, memarg, I64),
+            O::I64Load8U { memarg } => load!(I64Load8U, I64Load8UAdd, memarg, I64),
+            O::I64Load16S { memarg } => load!(I64Load16S, I64Load16SAdd, memarg, I64),
+            O::I64Load16U { memarg } => load!(I64Load16U, I64Load16UAdd, memarg, I64),
+            O::I64Load32S { memarg } => load!(I64Load32S, I64Load32SAdd, memarg, I64),
+            O::I64Load32U { memarg } => load!(I64Load32U, I64Load32UAdd, memarg, I64),
+            O::I32Store { memarg } => store!(I32Store, I32StoreAdd, I32StoreImm, false, memarg),
+            O::I64Store { memarg } => store!(I64Store, I64StoreAdd, I64StoreImm, true, memarg),
+            O::F32Store { memarg } => store!(F32Store, F32StoreAdd, I32StoreImm, false, memarg),
+            O::F64Store { memarg } => store!(F64Store, F64StoreAdd, I64StoreImm, true, memarg),
+            O::I32Store8 { memarg } => store!(
+                I32Store8,
+                I32Store8Add,
+                I32Store8Imm,
+                I32Store8ImmAdd,
+                false,
+                memarg
+            ),
+            O::I32Store16 { memarg } => {
+                store!(
+                    I32Store16,
+                    I32Store16Add,
+                    I32Store16Imm,
+                    I32Store16ImmAdd,
+                    false,
+                    memarg
+                )
+            }
+            O::I64Store8 { memarg } => store!(
+                I64Store8,
+                I64Store8Add,
+                I32Store8Imm,
+                I32Store8ImmAdd,
+                false,
+                memarg
+            ),
+            O::I64Store16 { memarg } => {
+                store!(
+                    I64Store16,
+                    I64Store16Add,
+                    I32Store16Imm,
+                    I32Store16ImmAdd,
+                    false,
+                    memarg
+                )
+            }
+            O::I64Store32 { memarg } => {
+                store!(I64Store32, I64Store32Add, I32StoreImm, false, memarg)
+            }
 
             O::I32Eqz {} => un!(I32Eqz, I32),
             O::I32Eq {} => bin_imm!(I32Eq, I32EqImm, true, I32),
@@ -1355,7 +1488,11 @@ impl FuncTranslator {
             O::I32RemU {} => bin!(I32RemU, I32),
             O::I32And {} => bin_imm!(I32And, I32AndImm, true, I32),
             O::I32Or {} => bin_imm!(I32Or, I32OrImm, true, I32),
-            O::I32Xor {} => bin_imm!(I32Xor, I32XorImm, true, I32),
+            O::I32Xor {} => {
+                if !self.xor_shift(false) {
+                    bin_imm!(I32Xor, I32XorImm, true, I32)
+                }
+            }
             O::I32Shl {} => bin_imm!(I32Shl, I32ShlImm, false, I32),
             O::I32ShrS {} => bin_imm!(I32ShrS, I32ShrSImm, false, I32),
             O::I32ShrU {} => bin_imm!(I32ShrU, I32ShrUImm, false, I32),
@@ -1385,7 +1522,11 @@ impl FuncTranslator {
             O::I64RemU {} => bin!(I64RemU, I64),
             O::I64And {} => bin_imm!(I64And, I64AndImm, true, I64),
             O::I64Or {} => bin_imm!(I64Or, I64OrImm, true, I64),
-            O::I64Xor {} => bin_imm!(I64Xor, I64XorImm, true, I64),
+            O::I64Xor {} => {
+                if !self.xor_shift(true) {
+                    bin_imm!(I64Xor, I64XorImm, true, I64)
+                }
+            }
             O::I64Shl {} => bin_imm!(I64Shl, I64ShlImm, false, I64),
             O::I64ShrS {} => bin_imm!(I64ShrS, I64ShrSImm, false, I64),
             O::I64ShrU {} => bin_imm!(I64ShrU, I64ShrUImm, false, I64),
@@ -1440,7 +1581,16 @@ impl FuncTranslator {
             O::I32TruncF64S {} => un!(I32TruncF64S, I32),
             O::I32TruncF64U {} => un!(I32TruncF64U, I32),
             O::I64ExtendI32S {} => un!(I64ExtendI32S, I64),
-            O::I64ExtendI32U {} => un!(I64ExtendI32U, I64),
+            O::I64ExtendI32U {} => {
+                // Every `i32` is written zero-extended to its slot (the `Instr` conventions), so
+                // the slot already holds the `i64`: retype the operand, no instruction.
+                let o = self.pop();
+                let value = match o.value {
+                    Value::Const(bits) => Value::Const(u64::from(bits as u32)),
+                    v => v,
+                };
+                self.push(value, I64);
+            }
             O::I64TruncF32S {} => un!(I64TruncF32S, I64),
             O::I64TruncF32U {} => un!(I64TruncF32U, I64),
             O::I64TruncF64S {} => un!(I64TruncF64S, I64),
@@ -1547,6 +1697,45 @@ impl FuncTranslator {
         self.emit(make(p, v, memory, lane, offset));
     }
 
+    /// An `xor` of `x` with `x << c` / `x >> c` (unsigned) just computed by the last instruction
+    /// into a temporary: replaces that shift with one xorshift step (`i64.xor_shr_u_imm` ...).
+    fn xor_shift(&mut self, wide: bool) -> bool {
+        let n = self.stack.len();
+        if n < 2 || self.instrs.len() <= self.fuse_barrier {
+            return false;
+        }
+        let (t, src, imm, fused) = match (wide, self.instrs.last()) {
+            (false, Some(&Instr::I32ShlImm { dst, lhs, imm })) => (dst, lhs, imm, 0),
+            (false, Some(&Instr::I32ShrUImm { dst, lhs, imm })) => (dst, lhs, imm, 1),
+            (true, Some(&Instr::I64ShlImm { dst, lhs, imm })) => (dst, lhs, imm, 2),
+            (true, Some(&Instr::I64ShrUImm { dst, lhs, imm })) => (dst, lhs, imm, 3),
+            _ => return false,
+        };
+        // One operand is the shift's temporary, the other reads the shift's (unchanged) source.
+        let is_shift = |o: &Operand| o.value == Value::Temp && Slot(o.pos) == t;
+        let is_src = |o: &Operand| match o.value {
+            Value::Local(s) => Slot(s) == src,
+            Value::Temp => Slot(o.pos) == src,
+            _ => false,
+        };
+        let (a, b) = (self.stack[n - 2], self.stack[n - 1]);
+        if src == t || !(is_shift(&a) && is_src(&b) || is_shift(&b) && is_src(&a)) {
+            return false;
+        }
+        self.instrs.pop();
+        self.pop();
+        self.pop();
+        let dst = self.push_temp(if wide { ValType::I64 } else { ValType::I32 });
+        let lhs = src;
+        self.emit(match fused {
+            0 => Instr::I32XorShlImm { dst, lhs, imm },
+            1 => Instr::I32XorShrUImm { dst, lhs, imm },
+            2 => Instr::I64XorShlImm { dst, lhs, imm },
+            _ => Instr::I64XorShrUImm { dst, lhs, imm },
+        });
+        true
+    }
+
     /// `x - c` becomes `x + (-c)` when `-c` is representable.
     fn sub_imm(&mut self, ty: ValType) {
         let rhs = self.stack[self.stack.len() - 1];
@@ -1556,6 +1745,11 @@ impl FuncTranslator {
                 _ => (bits as i64).checked_neg(),
             };
             if let Some(neg) = neg.and_then(|n| i32::try_from(n).ok()) {
+                if neg == 0 {
+                    // `x - 0` is `x`.
+                    self.pop();
+                    return;
+                }
                 self.pop();
                 let lhs = self.pop();
                 let l = self.slot_of(lhs);
@@ -1584,8 +1778,41 @@ impl FuncTranslator {
     }
 }
 
+/// Whether a `binary_imm` instruction returns its operand unchanged (`x + 0`, `x & -1`, a
+/// shift or rotation by a multiple of the width, ...).
+fn is_identity(i: Instr) -> bool {
+    use Instr as I;
+    match i {
+        I::I32AddImm { imm, .. }
+        | I::I64AddImm { imm, .. }
+        | I::I32OrImm { imm, .. }
+        | I::I64OrImm { imm, .. }
+        | I::I32XorImm { imm, .. }
+        | I::I64XorImm { imm, .. } => imm == 0,
+        I::I32AndImm { imm, .. } | I::I64AndImm { imm, .. } => imm == -1,
+        I::I32MulImm { imm, .. } | I::I64MulImm { imm, .. } => imm == 1,
+        I::I32ShlImm { imm, .. }
+        | I::I32ShrSImm { imm, .. }
+        | I::I32ShrUImm { imm, .. }
+        | I::I32RotlImm { imm, .. }
+        | I::I32RotrImm { imm, .. } => imm & 31 == 0,
+        I::I64ShlImm { imm, .. }
+        | I::I64ShrSImm { imm, .. }
+        | I::I64ShrUImm { imm, .. }
+        | I::I64RotlImm { imm, .. }
+        | I::I64RotrImm { imm, .. } => imm & 63 == 0,
+        _ => false,
+    }
+}
+
 /// Builds a store of a constant: `(ptr, value, memory, offset)`.
 type MakeStoreImm = fn(Slot, i32, u16, u32) -> Instr;
+/// Makes a `load_add` instruction: `(dst, ptr, imm, memory, offset)`.
+type MakeLoadAdd = fn(Slot, Slot, i32, u16, u32) -> Instr;
+/// Makes a `store_add` instruction: `(ptr, value, imm, memory, offset)`.
+type MakeStoreAdd = fn(Slot, Slot, i32, u16, u32) -> Instr;
+/// Makes a `store_imm_add` instruction: `(ptr, value, imm, memory, offset)`.
+type MakeStoreImmAdd = fn(Slot, u16, i32, u16, u32) -> Instr;
 
 /// Turns `cmp dst, lhs, rhs` or `cmp_imm dst, lhs, imm` (whose result `cond` feeds a branch)
 /// into a compare-and-branch.

@@ -98,6 +98,59 @@ fn stores_of_constants_take_an_immediate() {
 }
 
 #[test]
+fn address_adds_fold_into_loads_and_stores() {
+    // Folded: an `i32.add` of a constant whose result only addresses the access (the value
+    // stored may be a local or computed before the address; inside a loop too). Not folded:
+    // a sum kept in a local (`local.tee`), a store whose value is computed after the address,
+    // a wide constant store.
+    insta::assert_snapshot!(ir_of(
+        r#"(module (memory 1) (func (param i32 i32) (result i32)
+            (i32.store offset=4 (i32.add (local.get 0) (i32.const 8)) (local.get 1))
+            (i64.store16 (i32.add (local.get 0) (i32.const -1)) (i64.const 7))
+            (f64.store (i32.add (local.get 0) (i32.const 16)) (f64.load (local.get 1)))
+            (i32.store (i32.add (local.get 0) (i32.const 4)) (i32.const 9))
+            (drop (i64.load8_s (local.tee 1 (i32.add (local.get 0) (i32.const 3)))))
+            (drop (i32.load (i32.add (local.get 0) (i32.const 3))))
+            (loop (result i32) (i32.load16_u offset=2 (i32.add (local.get 1) (i32.const 2))))))"#
+    ));
+}
+
+#[test]
+fn identity_immediates_emit_nothing() {
+    // `x + 0`, `x - 0`, `x | 0`, `x ^ 0`, `x & -1`, `x * 1`, shifts by a multiple of the width:
+    // the operand itself. `0 + t` keeps its instruction when `t` is a temporary above.
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param i32 i64) (result i32)
+            (i32.add (local.get 0) (i32.const 0))
+            (i32.sub (i32.const 0))
+            (i32.or (i32.const 0))
+            (i32.shl (i32.const 32))
+            (i32.mul (i32.const 1))
+            (drop (i64.and (i64.xor (i64.rotl (local.get 1) (i64.const 64)) (i64.const 0))
+                           (i64.const -1)))
+            (i32.add (i32.const 0) (i32.mul (local.get 0) (i32.const 3)))
+            (i32.add)
+            (i32.add (i32.const 1))))"#
+    ));
+}
+
+#[test]
+fn xorshift_steps_fuse() {
+    // `x ^ (x >> c)` and `(x << c) ^ x` become one instruction; not when the other operand is
+    // not the shifted value, nor for a signed shift.
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param i64 i32 i32) (result i64)
+            (local.set 0 (i64.xor (local.get 0) (i64.shr_u (local.get 0) (i64.const 12))))
+            (local.set 0 (i64.xor (i64.shl (local.get 0) (i64.const 25)) (local.get 0)))
+            (local.set 1 (i32.xor (i32.shl (local.get 1) (i32.const 13)) (local.get 1)))
+            (local.set 1 (i32.xor (local.get 1) (i32.shr_u (local.get 1) (i32.const 17))))
+            (local.set 1 (i32.xor (local.get 2) (i32.shr_u (local.get 1) (i32.const 5))))
+            (local.set 1 (i32.xor (local.get 1) (i32.shr_s (local.get 1) (i32.const 5))))
+            (i64.add (local.get 0) (i64.extend_i32_u (local.get 1)))))"#
+    ));
+}
+
+#[test]
 fn if_else_with_result() {
     insta::assert_snapshot!(ir_of(
         r#"(module (func (param i32) (result i64)

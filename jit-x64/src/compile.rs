@@ -752,6 +752,27 @@ impl FuncCompiler<'_> {
                 )
             };
         }
+        // dst = lhs ^ (lhs shift imm): one xorshift step.
+        macro_rules! xor_shift {
+            (false, $op:ident, $dst:expr, $lhs:expr, $imm:expr) => {
+                x!(self.ops
+                    ; mov eax, [rbx + d($lhs)]
+                    ; mov ecx, eax
+                    ; $op ecx, ($imm & 31) as i8
+                    ; xor eax, ecx
+                    ; mov [rbx + d($dst)], rax
+                )
+            };
+            (true, $op:ident, $dst:expr, $lhs:expr, $imm:expr) => {
+                x!(self.ops
+                    ; mov rax, [rbx + d($lhs)]
+                    ; mov rcx, rax
+                    ; $op rcx, ($imm & 63) as i8
+                    ; xor rax, rcx
+                    ; mov [rbx + d($dst)], rax
+                )
+            };
+        }
         // f32: xmm0 = op(lhs, rhs), stored zero-extended.
         macro_rules! f32_bin {
             ($op:ident, $dst:expr, $lhs:expr, $rhs:expr) => {
@@ -800,6 +821,33 @@ impl FuncCompiler<'_> {
                     self.slow($pc);
                 } else {
                     let $a = self.address($ptr, $off, $size);
+                    x!(self.ops ; mov rcx, [rbx + d($value)] ; $($body)*);
+                }
+            }};
+        }
+
+        // `load_add` / `store_add`: the address is `ptr + imm` wrapped to 32 bits (`add eax`
+        // zero-extends into `rax`), then checked and offset as in `load` / `store`.
+        macro_rules! load_add {
+            ($size:expr, $dst:expr, $ptr:expr, $imm:expr, $mem:expr, $off:expr, $pc:expr, |$a:ident| $($body:tt)*) => {{
+                if $mem != 0 {
+                    self.slow($pc);
+                } else {
+                    self.get32(RAX, $ptr);
+                    x!(self.ops ; add eax, $imm);
+                    let $a = self.address_check($off, $size);
+                    x!(self.ops ; $($body)* ; mov [rbx + d($dst)], rcx);
+                }
+            }};
+        }
+        macro_rules! store_add {
+            ($size:expr, $ptr:expr, $value:expr, $imm:expr, $mem:expr, $off:expr, $pc:expr, |$a:ident| $($body:tt)*) => {{
+                if $mem != 0 {
+                    self.slow($pc);
+                } else {
+                    self.get32(RAX, $ptr);
+                    x!(self.ops ; add eax, $imm);
+                    let $a = self.address_check($off, $size);
                     x!(self.ops ; mov rcx, [rbx + d($value)] ; $($body)*);
                 }
             }};
@@ -1258,6 +1306,255 @@ impl FuncCompiler<'_> {
                     ecx
                 )
             }
+            I::I32LoadAdd {
+                dst,
+                ptr,
+                imm,
+                memory,
+                offset,
+            } => {
+                load_add!(4, dst, ptr, imm, memory, offset, pc, |a| mov ecx, [r14 + rax + a])
+            }
+            I::I64LoadAdd {
+                dst,
+                ptr,
+                imm,
+                memory,
+                offset,
+            } => {
+                load_add!(8, dst, ptr, imm, memory, offset, pc, |a| mov rcx, [r14 + rax + a])
+            }
+            I::F32LoadAdd {
+                dst,
+                ptr,
+                imm,
+                memory,
+                offset,
+            } => {
+                load_add!(4, dst, ptr, imm, memory, offset, pc, |a| mov ecx, [r14 + rax + a])
+            }
+            I::F64LoadAdd {
+                dst,
+                ptr,
+                imm,
+                memory,
+                offset,
+            } => {
+                load_add!(8, dst, ptr, imm, memory, offset, pc, |a| mov rcx, [r14 + rax + a])
+            }
+            I::I32Load8SAdd {
+                dst,
+                ptr,
+                imm,
+                memory,
+                offset,
+            } => {
+                load_add!(1, dst, ptr, imm, memory, offset, pc, |a| movsx ecx, BYTE [r14 + rax + a])
+            }
+            I::I32Load8UAdd {
+                dst,
+                ptr,
+                imm,
+                memory,
+                offset,
+            } => {
+                load_add!(1, dst, ptr, imm, memory, offset, pc, |a| movzx ecx, BYTE [r14 + rax + a])
+            }
+            I::I32Load16SAdd {
+                dst,
+                ptr,
+                imm,
+                memory,
+                offset,
+            } => {
+                load_add!(2, dst, ptr, imm, memory, offset, pc, |a| movsx ecx, WORD [r14 + rax + a])
+            }
+            I::I32Load16UAdd {
+                dst,
+                ptr,
+                imm,
+                memory,
+                offset,
+            } => {
+                load_add!(2, dst, ptr, imm, memory, offset, pc, |a| movzx ecx, WORD [r14 + rax + a])
+            }
+            I::I64Load8SAdd {
+                dst,
+                ptr,
+                imm,
+                memory,
+                offset,
+            } => {
+                load_add!(1, dst, ptr, imm, memory, offset, pc, |a| movsx rcx, BYTE [r14 + rax + a])
+            }
+            I::I64Load8UAdd {
+                dst,
+                ptr,
+                imm,
+                memory,
+                offset,
+            } => {
+                load_add!(1, dst, ptr, imm, memory, offset, pc, |a| movzx ecx, BYTE [r14 + rax + a])
+            }
+            I::I64Load16SAdd {
+                dst,
+                ptr,
+                imm,
+                memory,
+                offset,
+            } => {
+                load_add!(2, dst, ptr, imm, memory, offset, pc, |a| movsx rcx, WORD [r14 + rax + a])
+            }
+            I::I64Load16UAdd {
+                dst,
+                ptr,
+                imm,
+                memory,
+                offset,
+            } => {
+                load_add!(2, dst, ptr, imm, memory, offset, pc, |a| movzx ecx, WORD [r14 + rax + a])
+            }
+            I::I64Load32SAdd {
+                dst,
+                ptr,
+                imm,
+                memory,
+                offset,
+            } => {
+                load_add!(4, dst, ptr, imm, memory, offset, pc, |a| movsxd rcx, DWORD [r14 + rax + a])
+            }
+            I::I64Load32UAdd {
+                dst,
+                ptr,
+                imm,
+                memory,
+                offset,
+            } => {
+                load_add!(4, dst, ptr, imm, memory, offset, pc, |a| mov ecx, [r14 + rax + a])
+            }
+            I::I32StoreAdd {
+                ptr,
+                value,
+                imm,
+                memory,
+                offset,
+            }
+            | I::F32StoreAdd {
+                ptr,
+                value,
+                imm,
+                memory,
+                offset,
+            } => {
+                store_add!(
+                    4,
+                    ptr,
+                    value,
+                    imm,
+                    memory,
+                    offset,
+                    pc,
+                    |a| mov[r14 + rax + a],
+                    ecx
+                )
+            }
+            I::I64StoreAdd {
+                ptr,
+                value,
+                imm,
+                memory,
+                offset,
+            }
+            | I::F64StoreAdd {
+                ptr,
+                value,
+                imm,
+                memory,
+                offset,
+            } => {
+                store_add!(
+                    8,
+                    ptr,
+                    value,
+                    imm,
+                    memory,
+                    offset,
+                    pc,
+                    |a| mov[r14 + rax + a],
+                    rcx
+                )
+            }
+            I::I32Store8Add {
+                ptr,
+                value,
+                imm,
+                memory,
+                offset,
+            }
+            | I::I64Store8Add {
+                ptr,
+                value,
+                imm,
+                memory,
+                offset,
+            } => {
+                store_add!(
+                    1,
+                    ptr,
+                    value,
+                    imm,
+                    memory,
+                    offset,
+                    pc,
+                    |a| mov[r14 + rax + a],
+                    cl
+                )
+            }
+            I::I32Store16Add {
+                ptr,
+                value,
+                imm,
+                memory,
+                offset,
+            }
+            | I::I64Store16Add {
+                ptr,
+                value,
+                imm,
+                memory,
+                offset,
+            } => {
+                store_add!(
+                    2,
+                    ptr,
+                    value,
+                    imm,
+                    memory,
+                    offset,
+                    pc,
+                    |a| mov[r14 + rax + a],
+                    cx
+                )
+            }
+            I::I64Store32Add {
+                ptr,
+                value,
+                imm,
+                memory,
+                offset,
+            } => {
+                store_add!(
+                    4,
+                    ptr,
+                    value,
+                    imm,
+                    memory,
+                    offset,
+                    pc,
+                    |a| mov[r14 + rax + a],
+                    ecx
+                )
+            }
             // ---- i32 ----
             I::I32Eqz { dst, src } => cmp32_imm!(sete, dst, src, 0),
             I::I32Eq { dst, lhs, rhs } => cmp32!(sete, dst, lhs, rhs),
@@ -1417,6 +1714,10 @@ impl FuncCompiler<'_> {
             I::I64ShrUImm { dst, lhs, imm } => shift64_imm!(shr, dst, lhs, imm),
             I::I64RotlImm { dst, lhs, imm } => shift64_imm!(rol, dst, lhs, imm),
             I::I64RotrImm { dst, lhs, imm } => shift64_imm!(ror, dst, lhs, imm),
+            I::I32XorShlImm { dst, lhs, imm } => xor_shift!(false, shl, dst, lhs, imm),
+            I::I32XorShrUImm { dst, lhs, imm } => xor_shift!(false, shr, dst, lhs, imm),
+            I::I64XorShlImm { dst, lhs, imm } => xor_shift!(true, shl, dst, lhs, imm),
+            I::I64XorShrUImm { dst, lhs, imm } => xor_shift!(true, shr, dst, lhs, imm),
 
             // ---- f32 ----
             I::F32Eq { dst, lhs, rhs } => {
@@ -1718,6 +2019,38 @@ impl FuncCompiler<'_> {
             I::BrI64GeUImm { lhs, imm, target } => {
                 let l = self.target(target);
                 x!(self.ops ; cmp QWORD [rbx + d(lhs)], imm ; jae =>l)
+            }
+            I::I32Store8ImmAdd {
+                ptr,
+                value,
+                imm,
+                memory,
+                offset,
+            } => {
+                if memory != 0 {
+                    self.slow(pc);
+                } else {
+                    self.get32(RAX, ptr);
+                    x!(self.ops ; add eax, imm);
+                    let a = self.address_check(offset, 1);
+                    x!(self.ops ; mov BYTE [r14 + rax + a], value as u8 as i8);
+                }
+            }
+            I::I32Store16ImmAdd {
+                ptr,
+                value,
+                imm,
+                memory,
+                offset,
+            } => {
+                if memory != 0 {
+                    self.slow(pc);
+                } else {
+                    self.get32(RAX, ptr);
+                    x!(self.ops ; add eax, imm);
+                    let a = self.address_check(offset, 2);
+                    x!(self.ops ; mov WORD [r14 + rax + a], value as i16);
+                }
             }
             I::I32StoreImm {
                 ptr,

@@ -119,6 +119,21 @@ pub(crate) fn exec(
             trap!(memory!($m).store::<$ty>(addr, u64::from($off), v))
         }};
     }
+    // `load_add` / `store_add`: the address is `ptr + imm` wrapped to 32 bits.
+    macro_rules! load_add {
+        ($dst:expr, $ptr:expr, $imm:expr, $m:expr, $off:expr, $ty:ty, $from:ident, $conv:ty) => {{
+            let addr = u64::from(get!($ptr).to_u32().wrapping_add($imm as u32));
+            let v: $ty = trap!(memory!($m).load::<$ty>(addr, u64::from($off)));
+            set!($dst, UntypedVal::$from(v as $conv))
+        }};
+    }
+    macro_rules! store_op_add {
+        ($ptr:expr, $value:expr, $imm:expr, $m:expr, $off:expr, $to:ident, $ty:ty) => {{
+            let addr = u64::from(get!($ptr).to_u32().wrapping_add($imm as u32));
+            let v = get!($value).$to() as $ty;
+            trap!(memory!($m).store::<$ty>(addr, u64::from($off), v))
+        }};
+    }
     macro_rules! store_imm {
         ($ptr:expr, $v:expr, $m:expr, $off:expr) => {{
             let addr = u64::from(get!($ptr).to_u32());
@@ -413,6 +428,187 @@ pub(crate) fn exec(
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u64, u32),
+        I::I32LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u32, from_u32, u32),
+        I::I64LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u64, from_u64, u64),
+        I::F32LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u32, from_u32, u32),
+        I::F64LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u64, from_u64, u64),
+        I::I32Load8SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, i8, from_i32, i32),
+        I::I32Load8UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u8, from_u32, u32),
+        I::I32Load16SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, i16, from_i32, i32),
+        I::I32Load16UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u16, from_u32, u32),
+        I::I64Load8SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, i8, from_i64, i64),
+        I::I64Load8UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u8, from_u64, u64),
+        I::I64Load16SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, i16, from_i64, i64),
+        I::I64Load16UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u16, from_u64, u64),
+        I::I64Load32SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, i32, from_i64, i64),
+        I::I64Load32UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => load_add!(dst, ptr, imm, memory, offset, u32, from_u64, u64),
+        I::I32StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u32, u32),
+        I::I64StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u64),
+        I::F32StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u32, u32),
+        I::F64StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u64),
+        I::I32Store8Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u32, u8),
+        I::I32Store16Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u32, u16),
+        I::I64Store8Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u8),
+        I::I64Store16Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u16),
+        I::I64Store32Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u32),
+        I::I32Store8ImmAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => {
+            let addr = u64::from(get!(ptr).to_u32().wrapping_add(imm as u32));
+            trap!(memory!(memory).store(addr, u64::from(offset), value as u8))
+        }
+        I::I32Store16ImmAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => {
+            let addr = u64::from(get!(ptr).to_u32().wrapping_add(imm as u32));
+            trap!(memory!(memory).store(addr, u64::from(offset), value))
+        }
         I::I32StoreImm {
             ptr,
             value,

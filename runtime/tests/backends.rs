@@ -394,3 +394,194 @@ fn differential_fuzz_regressions() {
         assert_eq!(&got, expected, "{src}");
     }
 }
+
+/// Loads and stores that absorb an `i32.add` of a constant (`i32.load_add` ...): the sum wraps
+/// at 32 bits before the offset is added, without wrapping, and accesses trap at the exact
+/// boundary, as with the separate `i32.add` (checked on each backend against fixed values).
+#[test]
+fn address_adds_wrap_at_32_bits_and_trap_at_the_boundary() {
+    on_all(|b| {
+        let engine = engine(b, |_| {});
+        let m = Module::new(
+            &engine,
+            &wat(r#"(module (memory 1)
+                 (data (i32.const 0) "\01\02\03\04\05\06\07\08")
+                 (data (i32.const 65528) "\11\12\13\14\15\16\17\18")
+                 (func (export "ld32") (param i32) (result i32)
+                   (i32.load offset=4 (i32.add (local.get 0) (i32.const 8))))
+                 (func (export "ld8s") (param i32) (result i64)
+                   (i64.load8_s (i32.add (local.get 0) (i32.const -1))))
+                 (func (export "ld64") (param i32) (result i64)
+                   (i64.load (i32.add (i32.const 16) (local.get 0))))
+                 (func (export "st16") (param i32)
+                   (i32.store16 (i32.add (local.get 0) (i32.const -2)) (i32.const 0xabcd)))
+                 (func (export "st8") (param i32 i32)
+                   (i32.store8 offset=1 (i32.add (local.get 0) (i32.const 3)) (local.get 1)))
+                 (func (export "stf64") (param i32 f64)
+                   (f64.store (i32.add (local.get 0) (i32.const 8)) (local.get 1)))
+                 (func (export "rd64") (param i32) (result i64) (i64.load (local.get 0))))"#),
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+        let ld32 = instance.get_typed_func::<i32, i32>(&store, "ld32").unwrap();
+        let ld8s = instance.get_typed_func::<i32, i64>(&store, "ld8s").unwrap();
+        let ld64 = instance.get_typed_func::<i32, i64>(&store, "ld64").unwrap();
+        let st16 = instance.get_typed_func::<i32, ()>(&store, "st16").unwrap();
+        let st8 = instance
+            .get_typed_func::<(i32, i32), ()>(&store, "st8")
+            .unwrap();
+        let stf64 = instance
+            .get_typed_func::<(i32, f64), ()>(&store, "stf64")
+            .unwrap();
+        let rd64 = instance.get_typed_func::<i32, i64>(&store, "rd64").unwrap();
+        let oob = |r: Result<i64, Error>| match r {
+            Err(e) => assert_eq!(e.trap_code(), Some(TrapCode::MemoryOutOfBounds)),
+            Ok(v) => panic!("{b:?}: expected an out-of-bounds trap, got {v}"),
+        };
+
+        // -8 + 8 wraps to 0: bytes 4..8.
+        assert_eq!(ld32.call(&mut store, -8).unwrap(), 0x0807_0605);
+        // The last in-bounds word, then one byte further.
+        assert_eq!(ld32.call(&mut store, 65536 - 16).unwrap(), 0x1817_1615);
+        oob(ld32.call(&mut store, 65536 - 15).map(i64::from));
+        // -12 + 8 = 0xffff_fffc, and the offset does not wrap: 2^32.
+        oob(ld32.call(&mut store, -12).map(i64::from));
+        // A negative constant: 0 - 1 wraps to 0xffff_ffff.
+        oob(ld8s.call(&mut store, 0));
+        assert_eq!(ld8s.call(&mut store, 65536).unwrap(), 0x18);
+        assert_eq!(ld8s.call(&mut store, 1).unwrap(), 1);
+        // The constant on the left.
+        assert_eq!(
+            ld64.call(&mut store, 65528 - 16).unwrap(),
+            0x1817_1615_1413_1211
+        );
+        oob(ld64.call(&mut store, 65529 - 16));
+        assert_eq!(ld64.call(&mut store, -16).unwrap(), 0x0807_0605_0403_0201);
+
+        // A constant 16-bit store: 0 - 2 wraps out of bounds; 65534 is the last fit.
+        oob(st16.call(&mut store, 0).map(|()| 0));
+        oob(st16.call(&mut store, 65537).map(|()| 0));
+        st16.call(&mut store, 65536).unwrap();
+        assert_eq!(
+            rd64.call(&mut store, 65528).unwrap(),
+            0xabcd_1615_1413_1211_u64 as i64
+        );
+        // A stored local: -3 + 3 wraps to 0, then offset 1; -4 + 3 + 1 is 2^32.
+        st8.call(&mut store, (-3, 0x1ff)).unwrap();
+        oob(st8.call(&mut store, (-4, 0x1ff)).map(|()| 0));
+        assert_eq!(rd64.call(&mut store, 0).unwrap(), 0x0807_0605_0403_ff01);
+        // A float store, wrapping to address 0, and at the boundary.
+        stf64.call(&mut store, (-8, 1.5)).unwrap();
+        assert_eq!(rd64.call(&mut store, 0).unwrap(), 1.5f64.to_bits() as i64);
+        oob(stf64.call(&mut store, (65536 - 15, 1.5)).map(|()| 0));
+        stf64.call(&mut store, (65536 - 16, -0.0)).unwrap();
+        assert_eq!(
+            rd64.call(&mut store, 65528).unwrap(),
+            (-0.0f64).to_bits() as i64
+        );
+    });
+}
+
+/// `i64.extend_i32_u` emits no instruction (every `i32` is kept zero-extended in its slot), the
+/// identity immediates (`x + 0` ...) none either, and xorshift steps are one instruction: the
+/// values are checked on each backend, with `i32`s from every kind of producer whose upper
+/// bits would show if one did not zero-extend.
+#[test]
+fn zero_extension_identities_and_xorshift_steps() {
+    on_all(|b| {
+        let engine = engine(b, |_| {});
+        let m = Module::new(
+            &engine,
+            &wat(r#"(module (memory 1)
+                 (global $g (mut i32) (i32.const -3))
+                 (data (i32.const 0) "\80\ff\ff\ff")
+                 (func $neg (param i32) (result i32) (i32.sub (i32.const 0) (local.get 0)))
+                 (func (export "ext") (param i32 i64) (result i64)
+                   (i64.xor
+                     (i64.xor
+                       (i64.add (i64.extend_i32_u (local.get 0))
+                                (i64.extend_i32_u (i32.load8_s (i32.const 0))))
+                       (i64.shl (i64.extend_i32_u (i32.wrap_i64 (local.get 1))) (i64.const 1)))
+                     (i64.mul
+                       (i64.add (i64.extend_i32_u (global.get $g))
+                                (i64.extend_i32_u (call $neg (local.get 0))))
+                       (i64.extend_i32_u
+                         (select (i32.const -7) (i32.add (local.get 0) (i32.const 0))
+                                 (i32.lt_s (local.get 0) (i32.const 0)))))))
+                 (func (export "ext_const") (result i64) (i64.extend_i32_u (i32.const -1)))
+                 (func (export "ident") (param i32 i64) (result i64)
+                   (i64.add
+                     (i64.extend_i32_u (i32.or (i32.shl (i32.mul (local.get 0) (i32.const 1))
+                                                        (i32.const 32))
+                                               (i32.const 0)))
+                     (i64.sub (i64.rotl (i64.and (local.get 1) (i64.const -1)) (i64.const 128))
+                              (i64.const 0))))
+                 (func (export "xorshift") (param i64 i32) (result i64)
+                   (local.set 0 (i64.xor (local.get 0) (i64.shr_u (local.get 0) (i64.const 12))))
+                   (local.set 0 (i64.xor (i64.shl (local.get 0) (i64.const 89)) (local.get 0)))
+                   (local.set 1 (i32.xor (i32.shl (local.get 1) (i32.const 13)) (local.get 1)))
+                   (local.set 1 (i32.xor (local.get 1) (i32.shr_u (local.get 1) (i32.const 49))))
+                   (i64.xor (local.get 0) (i64.extend_i32_u (local.get 1)))))"#),
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+        let ext = instance
+            .get_typed_func::<(i32, i64), i64>(&store, "ext")
+            .unwrap();
+        let ext_const = instance
+            .get_typed_func::<(), i64>(&store, "ext_const")
+            .unwrap();
+        let ident = instance
+            .get_typed_func::<(i32, i64), i64>(&store, "ident")
+            .unwrap();
+        let xorshift = instance
+            .get_typed_func::<(i64, i32), i64>(&store, "xorshift")
+            .unwrap();
+
+        let ext_model = |x: i32, y: i64| -> i64 {
+            let u = |v: i32| u64::from(v as u32);
+            let sum = u(x).wrapping_add(u(-128));
+            let wrapped = u(y as i32) << 1;
+            let sel = if x < 0 { u(-7) } else { u(x) };
+            let prod = u(-3).wrapping_add(u(x.wrapping_neg())).wrapping_mul(sel);
+            (sum ^ wrapped ^ prod) as i64
+        };
+        for (x, y) in [
+            (-1, -1i64),
+            (5, 0x1_8000_0000),
+            (i32::MIN, i64::MIN),
+            (0, 7),
+        ] {
+            assert_eq!(
+                ext.call(&mut store, (x, y)).unwrap(),
+                ext_model(x, y),
+                "{b:?} {x} {y}"
+            );
+        }
+        assert_eq!(ext_const.call(&mut store, ()).unwrap(), 0xffff_ffff);
+        assert_eq!(ident.call(&mut store, (-2, -5)).unwrap(), 0xffff_fffe - 5);
+
+        let xs_model = |x: i64, y: i32| -> i64 {
+            let mut x = x as u64;
+            x ^= x >> 12;
+            x ^= x << (89 & 63);
+            let mut y = y as u32;
+            y ^= y << 13;
+            y ^= y >> (49 & 31);
+            (x ^ u64::from(y)) as i64
+        };
+        for (x, y) in [
+            (-1i64, -1i32),
+            (0x0123_4567_89ab_cdef, 0x1234_5678),
+            (1, i32::MIN),
+        ] {
+            assert_eq!(
+                xorshift.call(&mut store, (x, y)).unwrap(),
+                xs_model(x, y),
+                "{b:?}"
+            );
+        }
+    });
+}
