@@ -11,11 +11,13 @@
 //! | `r13` | the running function's [`VmInstance`](crate::context::VmInstance) |
 //! | `r14`, `r15` | memory 0's base and length in bytes, reloaded after every call |
 //! | `rsi`, `rdi`, `r8`-`r11` | up to six frame slots pinned for the whole function (`regs.rs`) |
+//! | `xmm5`-`xmm15` | up to eleven `f64` frame slots pinned for the whole function (`fregs.rs`) |
 //! | `rax`, `rcx`, `rdx`, `xmm0`-`xmm4` | scratch (`xmm2`-`xmm4` only in SIMD sequences; any register but the fixed roles in code that is not register-aware) |
 //!
 //! Instructions that are not register-aware (`instr_mem`: slow-path helpers, SIMD, tables,
-//! bulk memory, calls) run with every pinned slot stored to the frame before and loaded back
-//! after, so they only ever see the frame; see `regs.rs`.
+//! bulk memory, calls) run with every pinned slot (`xmm` ones too) stored to the frame before
+//! and loaded back after, so they only ever see the frame; see `regs.rs`. An instruction naming
+//! an `xmm`-pinned slot is emitted by `instr_xmm` (`fregs.rs`) or goes through that door.
 //!
 //! ## Frames and calls
 //!
@@ -222,6 +224,8 @@ pub fn compile_with(
             simd_ctx: simd::SimdState::new(simd),
             pin: Vec::new(),
             pinned: Vec::new(),
+            xpin: Vec::new(),
+            xpinned: Vec::new(),
             regs_on: true,
             cross_instance_tail_calls,
             guarded,
@@ -275,6 +279,11 @@ struct FuncCompiler<'a> {
     pin: Vec<u8>,
     /// The pinned slots and their registers.
     pinned: Vec<(Slot, u8)>,
+    /// Per slot, the `xmm` register it is pinned to (`f64` slots, `fregs.rs`), or
+    /// [`regs::NO_PIN`].
+    xpin: Vec<u8>,
+    /// The `xmm`-pinned slots and their registers.
+    xpinned: Vec<(Slot, u8)>,
     /// Whether pinned slots are read and written in their registers; false while an
     /// instruction that is not register-aware is emitted (the frame is then up to date).
     regs_on: bool,
@@ -295,6 +304,7 @@ macro_rules! x {
 #[path = "simd.rs"]
 pub(crate) mod simd;
 
+mod fregs;
 mod regs;
 use regs::{RAX, RCX, RDX};
 mod tail;
@@ -599,8 +609,15 @@ impl FuncCompiler<'_> {
     /// register-aware run with every pinned slot spilled to the frame before and reloaded
     /// after, so `instr_mem` (and anything added to it) only ever sees the frame.
     fn instr(&mut self, pc: usize, instr: Instr, next: Option<Instr>) -> usize {
-        if let Some(n) = self.instr_reg(pc, instr, next) {
+        if let Some(n) = self.instr_xmm(instr, next) {
             return n;
+        }
+        // `instr_reg` knows general-register pins only: an instruction naming an `xmm`-pinned
+        // slot that `instr_xmm` left alone goes through the door.
+        if !self.touches_xmm(&instr) {
+            if let Some(n) = self.instr_reg(pc, instr, next) {
+                return n;
+            }
         }
         self.spill_all();
         self.regs_on = false;

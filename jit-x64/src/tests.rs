@@ -300,3 +300,115 @@ fn speed_against_the_interpreter() {
         }
     }
 }
+
+/// `f64` slots pinned in `xmm` registers (`compile/fregs.rs`): arithmetic, compares fused
+/// with branches, NaN payloads and signs, `-0.0`, conversions, memory, and values living
+/// across calls, host calls and slow-path helpers.
+const FLOATS: &str = r#"(module
+  (import "env" "double" (func $double (param i32) (result i32)))
+  (memory 1)
+  (func $id (param f64) (result f64) (local.get 0))
+  (func (export "arith") (param f64 f64) (result f64)
+    (f64.div (f64.sub (f64.mul (local.get 0) (local.get 1)) (local.get 1))
+             (f64.add (local.get 1) (f64.const 1))))
+  (func (export "rhs_alias") (param f64 f64) (result f64)
+    (local.set 1 (f64.sub (local.get 0) (local.get 1)))
+    (local.set 1 (f64.div (local.get 0) (local.get 1)))
+    (local.get 1))
+  (func (export "bits") (param f64 f64) (result f64 f64 f64 f64)
+    (f64.neg (local.get 0)) (f64.abs (local.get 0))
+    (f64.copysign (local.get 0) (local.get 1)) (f64.sqrt (local.get 1)))
+  (func (export "cmp") (param f64 f64) (result i32)
+    (i32.or (i32.or (i32.shl (f64.eq (local.get 0) (local.get 1)) (i32.const 0))
+                    (i32.shl (f64.ne (local.get 0) (local.get 1)) (i32.const 1)))
+      (i32.or (i32.or (i32.shl (f64.lt (local.get 0) (local.get 1)) (i32.const 2))
+                      (i32.shl (f64.gt (local.get 0) (local.get 1)) (i32.const 3)))
+              (i32.or (i32.shl (f64.le (local.get 0) (local.get 1)) (i32.const 4))
+                      (i32.shl (f64.ge (local.get 0) (local.get 1)) (i32.const 5))))))
+  (func (export "branches") (param f64 f64) (result i32) (local i32)
+    (block (br_if 0 (f64.eq (local.get 0) (local.get 1))) (local.set 2 (i32.or (local.get 2) (i32.const 1))))
+    (block (br_if 0 (f64.ne (local.get 0) (local.get 1))) (local.set 2 (i32.or (local.get 2) (i32.const 2))))
+    (block (br_if 0 (f64.lt (local.get 0) (local.get 1))) (local.set 2 (i32.or (local.get 2) (i32.const 4))))
+    (block (br_if 0 (f64.gt (local.get 0) (local.get 1))) (local.set 2 (i32.or (local.get 2) (i32.const 8))))
+    (block (br_if 0 (f64.le (local.get 0) (local.get 1))) (local.set 2 (i32.or (local.get 2) (i32.const 16))))
+    (block (br_if 0 (f64.ge (local.get 0) (local.get 1))) (local.set 2 (i32.or (local.get 2) (i32.const 32))))
+    (if (f64.eq (local.get 0) (local.get 1)) (then (local.set 2 (i32.or (local.get 2) (i32.const 64)))))
+    (if (f64.ne (local.get 0) (local.get 1)) (then (local.set 2 (i32.or (local.get 2) (i32.const 128)))))
+    (if (f64.lt (local.get 0) (local.get 1)) (then (local.set 2 (i32.or (local.get 2) (i32.const 256)))))
+    (if (f64.ge (local.get 0) (local.get 1)) (then (local.set 2 (i32.or (local.get 2) (i32.const 512)))))
+    (local.get 2))
+  (func (export "convert") (param i32 i64 f32 f64) (result f64 f64 f64 f64 f32 i64)
+    (f64.convert_i32_s (local.get 0)) (f64.convert_i32_u (local.get 0))
+    (f64.convert_i64_s (local.get 1)) (f64.promote_f32 (local.get 2))
+    (f32.demote_f64 (local.get 3)) (i64.reinterpret_f64 (local.get 3)))
+  (func (export "reinterpret") (param i64) (result f64)
+    (f64.add (f64.reinterpret_i64 (local.get 0)) (f64.const 0)))
+  (func (export "memory") (param i32 f64) (result f64) (local f64)
+    (f64.store offset=8 (local.get 0) (f64.mul (local.get 1) (f64.const 2)))
+    (local.set 2 (f64.load offset=8 (local.get 0)))
+    (f64.add (local.get 2) (local.get 1)))
+  ;; A loop keeping f64 locals in registers across a call, a host call and a helper (min).
+  (func (export "loop") (param i32 f64) (result f64) (local f64 f64 i32)
+    (local.set 2 (f64.const 0.5))
+    (loop $l
+      (local.set 3 (f64.add (local.get 3) (f64.mul (local.get 2) (local.get 1))))
+      (local.set 2 (call $id (f64.add (local.get 2) (f64.const 0.25))))
+      (local.set 4 (call $double (local.get 4)))
+      (local.set 3 (f64.min (local.get 3) (f64.const 1e300)))
+      (local.set 1 (f64.neg (local.get 1)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_if $l (f64.gt (f64.convert_i32_s (local.get 0)) (local.get 2))))
+    (f64.add (local.get 3) (local.get 2)))
+  (func (export "trunc_loop") (param f64) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.trunc_f64_s (local.get 0))))
+      (local.set 0 (f64.add (f64.mul (local.get 0) (f64.const 2)) (f64.const 1)))
+      (br_if $l (f64.lt (f64.abs (local.get 0)) (f64.const 1e6))))
+    (local.get 1))
+)"#;
+
+#[test]
+fn pinned_f64_slots_agree_with_the_interpreter() {
+    let nan = f64::NAN.to_bits();
+    let payload = 0x7ff4_0000_0000_1234u64; // a signalling NaN with a payload
+    let neg_nan = 0xfff8_0000_0000_0042u64;
+    let vals = [
+        0.0f64.to_bits(),
+        (-0.0f64).to_bits(),
+        1.5f64.to_bits(),
+        (-2.25f64).to_bits(),
+        f64::INFINITY.to_bits(),
+        f64::NEG_INFINITY.to_bits(),
+        nan,
+        payload,
+        neg_nan,
+        f64::MIN_POSITIVE.to_bits(),
+    ];
+    let mut calls: Vec<(&str, Vec<u64>)> = Vec::new();
+    for &a in &vals {
+        for &b in &vals {
+            for name in ["arith", "rhs_alias", "bits", "cmp", "branches"] {
+                calls.push((name, alloc::vec![a, b]));
+            }
+        }
+        calls.push((
+            "convert",
+            alloc::vec![u64::from(u32::MAX), a, u64::from(f32::NAN.to_bits()), a],
+        ));
+        calls.push((
+            "convert",
+            alloc::vec![7, (-9i64) as u64, u64::from((-0.0f32).to_bits()), a],
+        ));
+        calls.push(("reinterpret", alloc::vec![a]));
+        calls.push(("memory", alloc::vec![16, a]));
+        calls.push(("memory", alloc::vec![65530, a]));
+        calls.push(("trunc_loop", alloc::vec![a]));
+    }
+    calls.push(("loop", alloc::vec![50, 3.0f64.to_bits()]));
+    calls.push(("loop", alloc::vec![3, nan]));
+    calls.push(("trunc_loop", alloc::vec![1e12f64.to_bits()]));
+    let refs: Vec<(&str, &[u64])> = calls.iter().map(|(n, a)| (*n, a.as_slice())).collect();
+    let r = both(FLOATS, &refs);
+    let first = calls.iter().position(|(n, _)| *n == "branches").unwrap();
+    assert_eq!(r[first], Ok(alloc::vec![2 | 4 | 8 | 64 | 512]));
+}

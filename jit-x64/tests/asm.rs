@@ -137,3 +137,18 @@ fn f64_arith() {
         0
     ));
 }
+
+#[test]
+fn f64_loop() {
+    // Hot `f64` locals live in `xmm5`-`xmm15`; the compare and `br_if` fuse into `ucomisd; jcc`.
+    insta::assert_snapshot!(listing(
+        r#"(module (func (param f64 i32) (result f64) (local f64)
+            (loop $l
+              (local.set 2 (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 0))))
+              (local.set 0 (f64.sqrt (local.get 2)))
+              (local.set 1 (i32.sub (local.get 1) (i32.const 1)))
+              (br_if $l (f64.lt (local.get 0) (f64.convert_i32_s (local.get 1)))))
+            (local.get 2)))"#,
+        0
+    ));
+}

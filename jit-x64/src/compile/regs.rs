@@ -181,7 +181,7 @@ fn br_cmp(i: &Instr) -> Option<(bool, Slot, Rhs, Cc, strata_ir::Target)> {
 }
 
 /// Calls `f` with every slot field of `i` (for `v128` operands, the first of the two slots).
-fn for_each_slot(i: &Instr, mut f: impl FnMut(Slot)) {
+pub(super) fn for_each_slot(i: &Instr, mut f: impl FnMut(Slot)) {
     macro_rules! visit {
         ($( $shape:ident $name:ident { $($field:ident : $ty:ty),* } $text:literal ;)*) => {
             match i {
@@ -375,9 +375,11 @@ impl FuncCompiler<'_> {
         let mut benefit = alloc::vec![0u64; slots];
         let mut cost = 0u64;
         let mut depth = 0i32;
+        let mut weights = alloc::vec::Vec::with_capacity(n);
         for (pc, i) in f.instrs.iter().enumerate() {
             depth += delta[pc];
             let w = 1u64 << (3 * depth.clamp(0, 6) as u32);
+            weights.push(w);
             let sync = matches!(i, Instr::Call { .. } | Instr::CallIndirect { .. })
                 || !is_aware(i, self.popcnt);
             if sync {
@@ -390,10 +392,11 @@ impl FuncCompiler<'_> {
                 });
             }
         }
+        self.choose_xmm_pins(&weights, cost);
         let mut candidates: alloc::vec::Vec<(u64, u16)> = benefit
             .iter()
             .enumerate()
-            .filter(|&(_, &b)| b > cost)
+            .filter(|&(s, &b)| b > cost && self.xpin[s] == NO_PIN)
             .map(|(s, &b)| (b, s as u16))
             .collect();
         candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -415,20 +418,22 @@ impl FuncCompiler<'_> {
         Loc::Mem(d(s))
     }
 
-    /// Stores every pinned slot to the frame.
+    /// Stores every pinned slot (`xmm` ones too) to the frame.
     pub(super) fn spill_all(&mut self) {
         for i in 0..self.pinned.len() {
             let (s, r) = self.pinned[i];
             x!(self.ops; mov [rbx + d(s)], Rq(r));
         }
+        self.spill_xmm();
     }
 
-    /// Loads every pinned slot from the frame.
+    /// Loads every pinned slot (`xmm` ones too) from the frame.
     pub(super) fn reload_all(&mut self) {
         for i in 0..self.pinned.len() {
             let (s, r) = self.pinned[i];
             x!(self.ops; mov Rq(r), [rbx + d(s)]);
         }
+        self.reload_xmm();
     }
 
     /// `r32 = low 32 bits of s` (upper half zeroed).
@@ -776,6 +781,7 @@ impl FuncCompiler<'_> {
                         x!(self.ops; mov [rbx + d(s)], Rq(r));
                     }
                 }
+                self.store_xmm_results();
                 x!(self.ops
                     ; mov rsp, rbp
                     ; pop rbp
