@@ -647,44 +647,12 @@ fn call(rg: &mut Regs, cx: &mut Cx<'_>, callee: FuncAddr, b: usize) -> Flow {
     let entity = cx.store.func(callee);
     match &entity.kind {
         FuncKind::Wasm { instance, code } => {
-            let instance = *instance;
-            let code: *const IrFunc = &**code;
-            // SAFETY: `code` is owned by the store's function `callee`, which lives (and does not
-            // move) as long as the store (module documentation).
-            let c = unsafe { &*code };
+            let (instance, code) = (*instance, &**code as *const IrFunc);
             if cx.frames.len() + 1 >= cx.max_depth {
                 cx.exit = Exit::Trap(TrapCode::StackOverflow);
                 return Flow::Exit;
             }
-            if !cx.is_verified(callee) && !verify(cx, callee, c) {
-                return Flow::Exit;
-            }
-            if let Err(t) = reserve(
-                cx.stack,
-                new_base + usize::from(c.frame_slots),
-                cx.max_slots,
-            ) {
-                cx.exit = Exit::Trap(t);
-                return Flow::Exit;
-            }
-            cx.stack[new_base + usize::from(c.param_slots)..new_base + usize::from(c.local_slots)]
-                .fill(UntypedVal::ZERO);
-            cx.frames.push(Frame {
-                ip: rg.ip,
-                code: cx.code,
-                instance: cx.inst,
-                base: cx.base,
-            });
-            cx.code = code;
-            cx.instrs = c.instrs.as_ptr();
-            cx.base = new_base;
-            rg.ip = cx.instrs;
-            rg.fp = cx.fp(new_base);
-            if instance != cx.inst {
-                cx.inst = instance;
-                (rg.mem, rg.mem_len) = mem0(cx.store, instance);
-            }
-            Flow::Continue
+            enter(rg, cx, callee, instance, code, new_base, true)
         }
         FuncKind::Host { index } => {
             let index = *index;
@@ -692,6 +660,51 @@ fn call(rg: &mut Regs, cx: &mut Cx<'_>, callee: FuncAddr, b: usize) -> Flow {
             call_host(rg, cx, index, new_base, window)
         }
     }
+}
+
+/// Makes wasm function `callee` (of `instance`, with `code`) the running one with its frame at
+/// stack slot `base`: verifies it on first use, reserves its frame, zeroes its locals and, if
+/// `push_caller`, records the running function as its caller (a tail call replaces it instead).
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn enter(
+    rg: &mut Regs,
+    cx: &mut Cx<'_>,
+    callee: FuncAddr,
+    instance: InstanceAddr,
+    code: *const IrFunc,
+    base: usize,
+    push_caller: bool,
+) -> Flow {
+    // SAFETY: `code` is owned by the store's function `callee`, which lives (and does not move)
+    // as long as the store (module documentation).
+    let c = unsafe { &*code };
+    if !cx.is_verified(callee) && !verify(cx, callee, c) {
+        return Flow::Exit;
+    }
+    if let Err(t) = reserve(cx.stack, base + usize::from(c.frame_slots), cx.max_slots) {
+        cx.exit = Exit::Trap(t);
+        return Flow::Exit;
+    }
+    cx.stack[base + usize::from(c.param_slots)..base + usize::from(c.local_slots)]
+        .fill(UntypedVal::ZERO);
+    if push_caller {
+        cx.frames.push(Frame {
+            ip: rg.ip,
+            code: cx.code,
+            instance: cx.inst,
+            base: cx.base,
+        });
+    }
+    cx.code = code;
+    cx.instrs = c.instrs.as_ptr();
+    cx.base = base;
+    rg.ip = cx.instrs;
+    rg.fp = cx.fp(base);
+    if instance != cx.inst {
+        cx.inst = instance;
+        (rg.mem, rg.mem_len) = mem0(cx.store, instance);
+    }
+    Flow::Continue
 }
 
 /// Tail-calls `callee` with the `params` argument slots at the running frame's slot `b`: the
@@ -704,31 +717,11 @@ fn tail_call(rg: &mut Regs, cx: &mut Cx<'_>, callee: FuncAddr, b: usize, params:
     let entity = cx.store.func(callee);
     match &entity.kind {
         FuncKind::Wasm { instance, code } => {
-            let instance = *instance;
-            let code: *const IrFunc = &**code;
-            // SAFETY: as in `call`: the store owns `code` for its whole life.
-            let c = unsafe { &*code };
-            if !cx.is_verified(callee) && !verify(cx, callee, c) {
-                return Flow::Exit;
-            }
+            let (instance, code) = (*instance, &**code as *const IrFunc);
             // In bounds: the verifier checked `b + params` is within the running frame, which
             // the stack holds.
             cx.stack.copy_within(base + b..base + b + params, base);
-            if let Err(t) = reserve(cx.stack, base + usize::from(c.frame_slots), cx.max_slots) {
-                cx.exit = Exit::Trap(t);
-                return Flow::Exit;
-            }
-            cx.stack[base + usize::from(c.param_slots)..base + usize::from(c.local_slots)]
-                .fill(UntypedVal::ZERO);
-            cx.code = code;
-            cx.instrs = c.instrs.as_ptr();
-            rg.ip = cx.instrs;
-            rg.fp = cx.fp(base);
-            if instance != cx.inst {
-                cx.inst = instance;
-                (rg.mem, rg.mem_len) = mem0(cx.store, instance);
-            }
-            Flow::Continue
+            enter(rg, cx, callee, instance, code, base, false)
         }
         FuncKind::Host { index } => {
             let index = *index;

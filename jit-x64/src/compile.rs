@@ -565,6 +565,38 @@ impl FuncCompiler<'_> {
         self.call_vm_func(base);
     }
 
+    /// Copies the `len` frame slots at `src` to `dst` (the ranges may overlap). Clobbers `rcx`,
+    /// and `rsi`/`rdi` for long forward copies: callers run with nothing pinned. Keeps `rax`.
+    fn copy_slots(&mut self, dst: Slot, src: Slot, len: u16) {
+        let (dst, src, len) = (i32::from(dst.0), i32::from(src.0), i32::from(len));
+        if dst == src || len == 0 {
+            return;
+        }
+        if dst < src && len > 16 {
+            // `rep movsq` copies upwards (the direction flag is clear in the ABI), which is right
+            // for an overlapping destination below the source.
+            x!(self.ops
+                ; lea rsi, [rbx + 8 * src]
+                ; lea rdi, [rbx + 8 * dst]
+                ; mov ecx, len
+                ; rep movsq
+            );
+            return;
+        }
+        // Element by element, in the order that reads each source slot before it is overwritten.
+        let order: Vec<i32> = if dst < src {
+            (0..len).collect()
+        } else {
+            (0..len).rev().collect()
+        };
+        for i in order {
+            x!(self.ops
+                ; mov rcx, [rbx + 8 * (src + i)]
+                ; mov [rbx + 8 * (dst + i)], rcx
+            );
+        }
+    }
+
     /// Calls the `VmFunc` at `rax` with its frame at `base`.
     fn call_vm_func(&mut self, base: Slot) {
         let b = d(base);
@@ -994,21 +1026,7 @@ impl FuncCompiler<'_> {
                     ; movups [rbx + d(dst)], xmm0
                 );
             }
-            I::CopyMany { dst, src, len } => {
-                let (dst, src) = (i32::from(dst.0), i32::from(src.0));
-                let len = i32::from(len);
-                let order: Vec<i32> = if dst <= src {
-                    (0..len).collect()
-                } else {
-                    (0..len).rev().collect()
-                };
-                for i in order {
-                    x!(self.ops
-                        ; mov rax, [rbx + 8 * (src + i)]
-                        ; mov [rbx + 8 * (dst + i)], rax
-                    );
-                }
-            }
+            I::CopyMany { dst, src, len } => self.copy_slots(dst, src, len),
             I::ConstI32 { dst, value } => self.const64(dst, u64::from(value as u32)),
             I::ConstI64 { dst, value } => self.const64(dst, value as u64),
             I::ConstF32 { dst, bits } => self.const64(dst, u64::from(bits)),

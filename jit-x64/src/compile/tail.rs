@@ -39,36 +39,9 @@ pub(super) fn may_tail_call_across_instances(
 }
 
 impl FuncCompiler<'_> {
-    /// Moves the `params` argument slots at `base` down to slot 0. Clobbers `rcx` (and `rsi`,
-    /// `rdi` for long argument lists: nothing is pinned while a tail call is emitted), keeps
-    /// `rax`.
-    fn move_args_down(&mut self, base: Slot, params: u16) {
-        let b = d(base);
-        if b == 0 || params == 0 {
-            return;
-        }
-        if params <= 16 {
-            // Ascending order is right even when the windows overlap: the destination is below.
-            for i in 0..i32::from(params) {
-                x!(self.ops
-                    ; mov rcx, [rbx + b + 8 * i]
-                    ; mov [rbx + 8 * i], rcx
-                );
-            }
-        } else {
-            // `rep movsq` copies upwards (the direction flag is clear in the ABI).
-            x!(self.ops
-                ; lea rsi, [rbx + b]
-                ; mov rdi, rbx
-                ; mov ecx, i32::from(params)
-                ; rep movsq
-            );
-        }
-    }
-
     /// `return_call func`.
     pub(super) fn return_call(&mut self, base: Slot, params: u16, func: u32) {
-        self.move_args_down(base, params);
+        self.copy_slots(Slot(0), base, params);
         if func >= self.num_imported {
             let l = self.func_labels[(func - self.num_imported) as usize];
             x!(self.ops
@@ -116,7 +89,7 @@ impl FuncCompiler<'_> {
         type_index: u32,
     ) {
         self.indirect_callee(index, table, type_index);
-        self.move_args_down(base, params);
+        self.copy_slots(Slot(0), base, params);
         self.jump_to_vm_func();
     }
 
@@ -143,7 +116,7 @@ impl FuncCompiler<'_> {
     /// `return_call_ref`.
     pub(super) fn return_call_ref(&mut self, base: Slot, callee: Slot, params: u16) {
         self.func_of_ref(callee);
-        self.move_args_down(base, params);
+        self.copy_slots(Slot(0), base, params);
         self.jump_to_vm_func();
     }
 
