@@ -146,6 +146,25 @@ pub enum HeapType {
     Concrete(u32),
 }
 
+impl HeapType {
+    /// Whether `self` is a subtype of `other` by the hierarchy of the abstract heap types alone
+    /// (`nofunc <: func`, `none <: i31, struct, array <: eq <: any`, ...; reflexive). Concrete
+    /// types need the module's definitions and are never related here, except to themselves.
+    pub fn is_abstract_subtype_of(self, other: HeapType) -> bool {
+        use HeapType as H;
+        self == other
+            || matches!(
+                (self, other),
+                (H::NoFunc, H::Func)
+                    | (H::NoExtern, H::Extern)
+                    | (H::NoExn, H::Exn)
+                    | (H::None, H::Any | H::Eq | H::I31 | H::Struct | H::Array)
+                    | (H::I31 | H::Struct | H::Array | H::Eq, H::Any)
+                    | (H::I31 | H::Struct | H::Array, H::Eq)
+            )
+    }
+}
+
 impl fmt::Display for HeapType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = match self {

@@ -159,16 +159,12 @@ impl ModuleTypes {
     /// compared by equivalence, not index).
     pub fn heap_matches(&self, a: HeapType, b: HeapType) -> bool {
         use HeapType as H;
-        if a == b {
+        if a.is_abstract_subtype_of(b) {
             return true;
         }
         match (a, b) {
-            (H::NoFunc, H::Func) | (H::NoExtern, H::Extern) | (H::NoExn, H::Exn) => true,
             (H::NoFunc, H::Concrete(i)) => self.is_func_type(i),
-            (H::None, H::Any | H::Eq | H::I31 | H::Struct | H::Array) => true,
             (H::None, H::Concrete(i)) => !self.is_func_type(i),
-            (H::I31 | H::Struct | H::Array | H::Eq, H::Any) => true,
-            (H::I31 | H::Struct | H::Array, H::Eq) => true,
             (H::Concrete(i), H::Func) => self.is_func_type(i),
             (H::Concrete(i), H::Any | H::Eq) => matches!(
                 self.composite(i),
