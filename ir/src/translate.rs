@@ -916,9 +916,16 @@ impl FuncTranslator {
         };
         self.stack
             .truncate(self.stack.len() - n.min(self.stack.len()));
-        let params: u32 = ty.params().iter().map(|t| u32::from(slots_of(*t))).sum();
-        self.note_slots(base + params);
+        self.note_slots(base + param_slots(ty));
         Slot(base.min(u32::from(u16::MAX)) as u16)
+    }
+
+    /// [`Self::call`] for a tail call: the argument window and how many slots it holds.
+    fn tail_call(&mut self, ty: &FuncType) -> (Slot, u16) {
+        let base = self.call(ty);
+        // More than `u16::MAX` slots has already failed translation (`FrameTooLarge`).
+        let params = u16::try_from(param_slots(ty)).unwrap_or(u16::MAX);
+        (base, params)
     }
 
     fn push_results(&mut self, ty: &FuncType) {
@@ -1012,8 +1019,7 @@ impl FuncTranslator {
                 let Some(ty) = ctx.types().func_type_of(func) else {
                     return;
                 };
-                let base = self.call(ty);
-                let params = param_slots(ty);
+                let (base, params) = self.tail_call(ty);
                 self.emit(Instr::ReturnCall { base, params, func });
             }
             O::ReturnCallIndirect { type_index, table } => {
@@ -1022,8 +1028,7 @@ impl FuncTranslator {
                 };
                 let index = self.pop();
                 let index = self.slot_of(index);
-                let base = self.call(ty);
-                let params = param_slots(ty);
+                let (base, params) = self.tail_call(ty);
                 self.emit(Instr::ReturnCallIndirect {
                     base,
                     index,
@@ -1048,8 +1053,7 @@ impl FuncTranslator {
                 };
                 let callee = self.pop();
                 let callee = self.slot_of(callee);
-                let base = self.call(ty);
-                let params = param_slots(ty);
+                let (base, params) = self.tail_call(ty);
                 self.emit(Instr::ReturnCallRef {
                     base,
                     callee,
@@ -2000,7 +2004,7 @@ impl FuncConsumer for FuncTranslator {
     }
 }
 
-/// The slots `ty`'s parameters take (a `v128` takes two; a valid type has at most 1000).
-fn param_slots(ty: &FuncType) -> u16 {
-    ty.params().iter().map(|&t| slots_of(t)).sum()
+/// The slots `ty`'s parameters take (a `v128` takes two).
+fn param_slots(ty: &FuncType) -> u32 {
+    ty.params().iter().map(|&t| u32::from(slots_of(t))).sum()
 }

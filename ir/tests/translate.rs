@@ -290,3 +290,23 @@ fn fuel_is_charged_per_basic_block() {
             (if (result i32) (local.get 1) (then (i32.const 1)) (else (i32.const 2)))))"#
     ));
 }
+
+#[test]
+fn a_tail_call_window_beyond_the_frame_limit_fails_cleanly() {
+    // 33 000 v128 parameters take 66 000 slots, past the 65 535 a frame can address.
+    let params = " v128".repeat(33_000);
+    let src = format!(
+        r#"(module
+            (func $f (param{params}))
+            (func (param{params}) (return_call $f {args})))"#,
+        args = (0..33_000)
+            .map(|i| format!("(local.get {i}) "))
+            .collect::<String>()
+    );
+    let buf = wast::parser::ParseBuffer::new(&src).expect("lex");
+    let mut module = wast::parser::parse::<wast::Wat>(&buf).expect("parse");
+    let bytes = module.encode().expect("encode");
+    let module = decode(&bytes, Features::WASM2 | Features::TAIL_CALL).expect("decode");
+    let err = translate_module(&module).expect_err("frame too large");
+    assert!(err.to_string().contains("frame"), "{err}");
+}
