@@ -469,6 +469,35 @@ fn interp_and_x64_run_the_wasi_programs_alike() {
     assert_eq!(hello, ["Hello, world!\n"; 3]);
 }
 
+/// A Go program (`tests/guests/go/main.go`, built by its `build.sh` with Go's wasip1 port):
+/// goroutines, timers through `poll_oneoff`, the garbage collector, the standard library and
+/// files in a preopened directory give the output Go gives natively, on both engines.
+#[test]
+fn a_go_program_runs_alike_on_both_engines() {
+    let guest = fixture("../guests/go.wasm");
+    let expected = std::fs::read_to_string(fixture("../guests/go/expected.stdout")).unwrap();
+    for engine in ["interp", "x64"] {
+        let dir = tempfile::tempdir().unwrap();
+        let mapping = format!("{}::/data", dir.path().display());
+        let out = run_on(
+            engine,
+            &["--dir", &mapping, "--env", "FOO=bar"],
+            guest.to_str().unwrap(),
+            &["a", "b"],
+            b"one two\nthree\n",
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "{engine}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(text(&out.stdout), expected, "{engine}");
+        let written = std::fs::read_to_string(dir.path().join("out.txt")).unwrap();
+        assert_eq!(written, "written by go\n", "{engine}");
+    }
+}
+
 #[test]
 fn a_trap_on_x64_has_the_message_and_backtrace() {
     let trap = fixture("trap.wat");

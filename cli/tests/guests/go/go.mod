@@ -1,0 +1,3 @@
+module strata.test/goguest
+
+go 1.24
