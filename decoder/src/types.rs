@@ -290,11 +290,60 @@ pub struct SubType {
 }
 
 impl SubType {
+    /// A final function type with no supertypes: what `(type (func ...))` declares.
+    pub fn final_func(ty: FuncType) -> Self {
+        SubType {
+            is_final: true,
+            supertypes: Box::new([]),
+            composite: CompositeType::Func(ty),
+        }
+    }
+
     /// The function type, if this is one.
     pub fn as_func(&self) -> Option<&FuncType> {
         match &self.composite {
             CompositeType::Func(f) => Some(f),
             _ => None,
+        }
+    }
+
+    /// The same type with every type index it mentions (supertypes and concrete heap types)
+    /// replaced by `f(index)`: how type canonicalisation makes indices relative to a group.
+    pub fn map_type_indices(&self, f: &mut impl FnMut(u32) -> u32) -> SubType {
+        let mut val = |v: ValType| match v {
+            ValType::Ref(RefType {
+                nullable,
+                heap: HeapType::Concrete(x),
+            }) => ValType::Ref(RefType {
+                nullable,
+                heap: HeapType::Concrete(f(x)),
+            }),
+            v => v,
+        };
+        let mut field = |fl: &FieldType| FieldType {
+            storage: match fl.storage {
+                StorageType::Val(v) => StorageType::Val(val(v)),
+                s => s,
+            },
+            mutable: fl.mutable,
+        };
+        let composite = match &self.composite {
+            CompositeType::Struct(fields) => {
+                CompositeType::Struct(fields.iter().map(&mut field).collect())
+            }
+            CompositeType::Array(fl) => CompositeType::Array(field(fl)),
+            CompositeType::Func(ft) => {
+                let params: alloc::vec::Vec<ValType> =
+                    ft.params().iter().map(|&v| val(v)).collect();
+                let results: alloc::vec::Vec<ValType> =
+                    ft.results().iter().map(|&v| val(v)).collect();
+                CompositeType::Func(FuncType::new(&params, &results))
+            }
+        };
+        SubType {
+            is_final: self.is_final,
+            supertypes: self.supertypes.iter().map(|&s| f(s)).collect(),
+            composite,
         }
     }
 }

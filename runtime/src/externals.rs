@@ -1,12 +1,14 @@
-//! Handles to memories, tables and globals: [`Memory`], [`Table`], [`Global`].
+//! Handles to memories, tables, globals and tags: [`Memory`], [`Table`], [`Global`], [`Tag`].
 
 use alloc::format;
 
 use core::any::Any;
-use strata_decoder::{GlobalType, MemoryType, RefType, TableType};
+use strata_decoder::{FuncType, GlobalType, MemoryType, RefType, TableType};
 
 use alloc::boxed::Box;
-use strata_vm::{ExternAddr, GlobalAddr, LinearMemory, MemoryAddr, RawRef, TableAddr, Val};
+use strata_vm::{
+    ExternAddr, GlobalAddr, LinearMemory, MemoryAddr, RawRef, TableAddr, TagAddr, Val,
+};
 
 use crate::error::Error;
 use crate::store::{AsContext, AsContextMut, StoreId};
@@ -323,5 +325,43 @@ impl ExternRef {
         let cx = store.as_context();
         self.store.check(cx.id);
         &*cx.hosts.externs[self.addr.index() as usize]
+    }
+}
+
+/// An exception tag: a handle into its [`Store`](crate::Store). Each tag is a fresh identity
+/// with a function type (the exception's payload is the type's parameters); a module that
+/// imports a tag matches one of an equivalent type. (Throwing and catching exceptions are not
+/// implemented yet: modules using `throw` or `try_table` are refused at compile time.)
+///
+/// ```
+/// use strata_runtime::{Engine, FuncType, Store, Tag, ValType};
+/// let mut store = Store::new(&Engine::default(), ());
+/// let tag = Tag::new(&mut store, &FuncType::new(&[ValType::I32], &[]));
+/// assert_eq!(tag.ty(&store).params(), &[ValType::I32]);
+/// assert_ne!(tag, Tag::new(&mut store, &FuncType::new(&[ValType::I32], &[])));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Tag {
+    pub(crate) addr: TagAddr,
+    pub(crate) store: StoreId,
+}
+
+impl Tag {
+    /// A new tag of type `ty` (its results must be empty for a module to import it).
+    pub fn new(mut store: impl AsContextMut, ty: &FuncType) -> Tag {
+        let cx = store.as_context_mut();
+        let sig = cx.inner.sigs.intern(ty);
+        Tag {
+            addr: cx.inner.push_tag(sig),
+            store: cx.id,
+        }
+    }
+
+    /// The tag's type.
+    pub fn ty(&self, store: impl AsContext) -> FuncType {
+        let cx = store.as_context();
+        self.store.check(cx.id);
+        let sig = cx.inner.tags[self.addr.index()].sig;
+        cx.inner.sigs.get(sig).clone()
     }
 }

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use strata_vm::{ExternVal, InstanceAddr};
 
 use crate::error::Error;
-use crate::externals::{Global, Memory, Table};
+use crate::externals::{Global, Memory, Table, Tag};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::Module;
 use crate::store::{AsContext, AsContextMut, StoreId};
@@ -23,6 +23,8 @@ pub enum Extern {
     Memory(Memory),
     /// A global.
     Global(Global),
+    /// An exception tag.
+    Tag(Tag),
 }
 
 impl Extern {
@@ -32,6 +34,7 @@ impl Extern {
             ExternVal::Table(addr) => Extern::Table(Table { addr, store }),
             ExternVal::Memory(addr) => Extern::Memory(Memory { addr, store }),
             ExternVal::Global(addr) => Extern::Global(Global { addr, store }),
+            ExternVal::Tag(addr) => Extern::Tag(Tag { addr, store }),
         }
     }
 
@@ -41,6 +44,7 @@ impl Extern {
             Extern::Table(t) => (ExternVal::Table(t.addr), t.store),
             Extern::Memory(m) => (ExternVal::Memory(m.addr), m.store),
             Extern::Global(g) => (ExternVal::Global(g.addr), g.store),
+            Extern::Tag(t) => (ExternVal::Tag(t.addr), t.store),
         }
     }
 
@@ -75,6 +79,14 @@ impl Extern {
             _ => None,
         }
     }
+
+    /// The tag, if this is one.
+    pub fn into_tag(self) -> Option<Tag> {
+        match self {
+            Extern::Tag(t) => Some(t),
+            _ => None,
+        }
+    }
 }
 
 impl From<Func> for Extern {
@@ -98,6 +110,12 @@ impl From<Memory> for Extern {
 impl From<Global> for Extern {
     fn from(g: Global) -> Self {
         Extern::Global(g)
+    }
+}
+
+impl From<Tag> for Extern {
+    fn from(t: Tag) -> Self {
+        Extern::Tag(t)
     }
 }
 

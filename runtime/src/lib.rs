@@ -42,7 +42,7 @@ mod store;
 
 pub use engine::{Backend, Config, Engine};
 pub use error::{Error, FrameInfo, Trap, TrapCode};
-pub use externals::{ExternRef, Global, Memory, Table};
+pub use externals::{ExternRef, Global, Memory, Table, Tag};
 pub use func::{Caller, Func, HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use instance::{Extern, Instance};
 pub use interrupt::InterruptHandle;

@@ -33,7 +33,8 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use strata_decoder::{
-    ExternalKind, FuncType, GlobalType, ImportType, Limits, MemoryType, TableType, TagType,
+    CompositeType, ExternalKind, FieldType, FuncType, GlobalType, ImportType, Limits, MemoryType,
+    StorageType, SubType, TableType, TagType,
 };
 use strata_ir::serialize::{
     decode_func, encode_func, verify_func, DecodeError, ModuleShape, Reader, Writer,
@@ -52,7 +53,7 @@ const MAGIC: [u8; 8] = *b"\0strata\x01";
 /// as well). 2: compare-with-immediate branches and stores of constants. 3: loads and stores
 /// absorbing an `i32.add` of a constant (`i32.load_add` ...), numbered after `i64.store_imm`,
 /// and xorshift steps (`i64.xor_shr_u_imm` ...) after the rotations by an immediate.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The architecture the artefact was made on.
@@ -322,20 +323,50 @@ fn opt_const_expr(w: &mut Writer, e: Option<&ConstExpr>) {
     }
 }
 
+fn field_type(w: &mut Writer, f: &FieldType) {
+    match f.storage {
+        StorageType::I8 => w.u8(0),
+        StorageType::I16 => w.u8(1),
+        StorageType::Val(v) => {
+            w.u8(2);
+            w.val_type(v);
+        }
+    }
+    w.u8(u8::from(f.mutable));
+}
+
 fn encode_module(m: &ModuleInfo, w: &mut Writer) {
-    w.len(m.types.len());
-    for t in m.types.iter() {
-        match t {
-            None => w.u8(0),
-            Some(t) => {
-                w.u8(1);
+    w.len(m.subtypes.len());
+    for t in m.subtypes.iter() {
+        w.u8(u8::from(t.is_final));
+        w.len(t.supertypes.len());
+        t.supertypes.iter().for_each(|&s| w.u32(s));
+        match &t.composite {
+            CompositeType::Func(t) => {
+                w.u8(0);
                 w.len(t.params().len());
                 t.params().iter().for_each(|&v| w.val_type(v));
                 w.len(t.results().len());
                 t.results().iter().for_each(|&v| w.val_type(v));
             }
+            CompositeType::Struct(fields) => {
+                w.u8(1);
+                w.len(fields.len());
+                fields.iter().for_each(|f| field_type(w, f));
+            }
+            CompositeType::Array(f) => {
+                w.u8(2);
+                field_type(w, f);
+            }
         }
     }
+    w.len(m.rec_groups.len());
+    for g in m.rec_groups.iter() {
+        w.u32(g.start);
+        w.u32(g.end);
+    }
+    w.len(m.tags.len());
+    m.tags.iter().for_each(|&t| w.u32(t));
     w.len(m.imports.len());
     for i in m.imports.iter() {
         w.str(&i.module);
@@ -532,16 +563,42 @@ fn read_list<'a, T>(
     (0..n).map(|_| item(r)).collect()
 }
 
+fn read_field_type(r: &mut Reader<'_>) -> Result<FieldType, DecodeError> {
+    let storage = match r.u8()? {
+        0 => StorageType::I8,
+        1 => StorageType::I16,
+        2 => StorageType::Val(r.val_type()?),
+        _ => return Err(r.error("invalid storage type")),
+    };
+    Ok(FieldType {
+        storage,
+        mutable: r.bool()?,
+    })
+}
+
 fn decode_module(r: &mut Reader<'_>) -> Result<ModuleInfo, DecodeError> {
-    let types = read_list(r, 1, |r| {
-        Ok(if r.bool()? {
-            let params: Vec<_> = read_list(r, 1, Reader::val_type)?.into();
-            let results: Vec<_> = read_list(r, 1, Reader::val_type)?.into();
-            Some(FuncType::new(&params, &results))
-        } else {
-            None
+    let subtypes = read_list(r, 3, |r| {
+        let is_final = r.bool()?;
+        let supertypes = read_list(r, 4, Reader::u32)?;
+        let composite = match r.u8()? {
+            0 => {
+                let params: Vec<_> = read_list(r, 1, Reader::val_type)?.into();
+                let results: Vec<_> = read_list(r, 1, Reader::val_type)?.into();
+                CompositeType::Func(FuncType::new(&params, &results))
+            }
+            1 => CompositeType::Struct(read_list(r, 2, read_field_type)?),
+            2 => CompositeType::Array(read_field_type(r)?),
+            _ => return Err(r.error("invalid composite type")),
+        };
+        Ok(SubType {
+            is_final,
+            supertypes,
+            composite,
         })
     })?;
+    let types = subtypes.iter().map(|t| t.as_func().cloned()).collect();
+    let rec_groups = read_list(r, 8, |r| Ok(r.u32()?..r.u32()?))?;
+    let tags = read_list(r, 4, Reader::u32)?;
     let imports = read_list(r, 9, |r| {
         let module = r.str()?.into();
         let name = r.str()?.into();
@@ -637,7 +694,11 @@ fn decode_module(r: &mut Reader<'_>) -> Result<ModuleInfo, DecodeError> {
         num_imported_tables: count(|t| matches!(t, ImportType::Table(_))),
         num_imported_memories: count(|t| matches!(t, ImportType::Memory(_))),
         num_imported_globals: count(|t| matches!(t, ImportType::Global(_))),
+        num_imported_tags: count(|t| matches!(t, ImportType::Tag(_))),
         types,
+        subtypes,
+        rec_groups,
+        tags,
         imports,
         funcs,
         tables,
@@ -728,11 +789,41 @@ fn check_module(m: &ModuleInfo) -> Result<(), String> {
             return Err(String::from("a function type needs more than 65535 slots"));
         }
     }
+    // The recursion groups cover every type, in order; a type refers only to types of earlier
+    // groups and its own (what interning the types into a store relies on).
+    let mut next = 0u32;
+    for g in m.rec_groups.iter() {
+        if g.start != next || g.end < g.start || g.end as usize > m.subtypes.len() {
+            return Err(String::from(
+                "recursion groups do not cover the types in order",
+            ));
+        }
+        for t in &m.subtypes[g.start as usize..g.end as usize] {
+            let mut bad = false;
+            t.map_type_indices(&mut |x| {
+                bad |= x >= g.end;
+                x
+            });
+            if bad {
+                return Err(String::from("a type refers to a later recursion group"));
+            }
+        }
+        next = g.end;
+    }
+    if next as usize != m.subtypes.len() {
+        return Err(String::from(
+            "recursion groups do not cover the types in order",
+        ));
+    }
     for i in m.imports.iter() {
-        if let ImportType::Tag(_) = i.ty {
-            return Err(String::from("tag imports are not supported"));
+        if let ImportType::Tag(t) = i.ty {
+            func_type(t.func_type)?;
         }
     }
+    for &t in m.tags.iter() {
+        func_type(t)?;
+    }
+    let tags = m.num_imported_tags + m.tags.len() as u32;
     let funcs = m.funcs.len() as u32;
     let tables = m.num_imported_tables + m.tables.len() as u32;
     let memories = m.num_imported_memories + m.memories.len() as u32;
@@ -752,7 +843,7 @@ fn check_module(m: &ModuleInfo) -> Result<(), String> {
             ExternalKind::Table => tables,
             ExternalKind::Memory => memories,
             ExternalKind::Global => globals,
-            ExternalKind::Tag => 0,
+            ExternalKind::Tag => tags,
         };
         if e.index >= len {
             return Err(format!("export `{}` names a missing {}", e.name, e.kind));

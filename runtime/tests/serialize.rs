@@ -129,16 +129,20 @@ fn artefacts_of_another_configuration_are_refused() {
     assert!(refused(&plain, &other).contains("compiled by strata 9"));
 }
 
-/// Bytes whose checksum is recomputed after a change, so the payload decoder and the verifier
-/// are what must refuse them (the fuzz target does the same at random).
-fn with_fixed_checksum(artefact: &[u8]) -> Vec<u8> {
-    // Header: magic 8, format 4, version (4 + n), backend 1, flags 1, features 4,
-    // arch (4 + n), cpu 8, length 8, checksum 8.
+/// Where the payload starts, after the header: magic 8, format 4, version (4 + n), backend 1,
+/// flags 1, features 4, arch (4 + n), cpu 8, length 8, checksum 8.
+fn payload_start(artefact: &[u8]) -> usize {
     let mut at = 12;
     let vlen = u32::from_le_bytes(artefact[at..at + 4].try_into().unwrap()) as usize;
     at += 4 + vlen + 1 + 1 + 4;
     let alen = u32::from_le_bytes(artefact[at..at + 4].try_into().unwrap()) as usize;
-    at += 4 + alen + 8 + 8;
+    at + 4 + alen + 8 + 8 + 8
+}
+
+/// Bytes whose checksum is recomputed after a change, so the payload decoder and the verifier
+/// are what must refuse them (the fuzz target does the same at random).
+fn with_fixed_checksum(artefact: &[u8]) -> Vec<u8> {
+    let at = payload_start(artefact) - 8;
     let payload = &artefact[at + 8..];
     let sum = strata_runtime::__checksum(payload);
     let mut out = artefact.to_vec();
@@ -172,4 +176,60 @@ fn inconsistent_payloads_with_valid_checksums_are_refused_without_panicking() {
         }
     }
     println!("{accepted} of 600 mutated payloads were consistent");
+}
+
+/// Recursion groups, struct and array types, subtyping and tags.
+const TYPED: &str = r#"(module
+  (rec
+    (type $f (func (param (ref null $f)) (result i32)))
+    (type $s (sub (struct (field (mut i8)) (field i64) (field (ref null $f))))))
+  (type $a (array (mut f32)))
+  (type $t (sub final $s (struct (field (mut i8)) (field i64) (field (ref null $f)))))
+  (tag (export "e") (param i32))
+  (func (export "f") (type $f) (i32.const 7)))"#;
+
+#[test]
+fn types_and_tags_survive_serialization() {
+    let mut config = Config::new();
+    config.features(Config::DEFAULT_FEATURES | Features::EXCEPTIONS | Features::GC);
+    let engine = Engine::new(&config);
+    let artefact = Module::new(&engine, &wat(TYPED)).unwrap().serialize();
+    let back = Module::deserialize(&engine, &artefact).unwrap();
+    assert_eq!(back.serialize(), artefact);
+
+    // The deserialized module's types keep their identity: a freshly compiled module that
+    // declares the same group and tag type links against it.
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    let provider = linker.instantiate(&mut store, &back).unwrap();
+    linker.instance(&mut store, "p", provider).unwrap();
+    let consumer = wat(r#"(module
+      (type $other (func))
+      (rec
+        (type $f (func (param (ref null $f)) (result i32)))
+        (type $s (sub (struct (field (mut i8)) (field i64) (field (ref null $f))))))
+      (import "p" "f" (func (type $f)))
+      (import "p" "e" (tag (param i32))))"#);
+    let consumer = Module::new(&engine, &consumer).unwrap();
+    linker.instantiate(&mut store, &consumer).unwrap();
+
+    // Every mutated payload byte (with a valid checksum) is refused or consistent, never a
+    // panic.
+    let mut accepted = 0;
+    let start = payload_start(&artefact);
+    for i in start..artefact.len() {
+        for delta in [1u8, 0x80] {
+            let mut bad = artefact.clone();
+            bad[i] = bad[i].wrapping_add(delta);
+            if let Ok(module) = Module::deserialize(&engine, &with_fixed_checksum(&bad)) {
+                accepted += 1;
+                let mut store = Store::new(&engine, ());
+                let _ = Linker::new(&engine).instantiate(&mut store, &module);
+            }
+        }
+    }
+    assert!(
+        accepted < 2 * (artefact.len() - start),
+        "some mutations must be refused"
+    );
 }

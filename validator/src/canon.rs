@@ -6,9 +6,7 @@
 use alloc::vec::Vec;
 use core::ops::Range;
 
-use strata_decoder::{
-    CompositeType, FieldType, FuncType, HeapType, RefType, StorageType, SubType, ValType,
-};
+use strata_decoder::SubType;
 
 use crate::error::{bail, Error};
 
@@ -38,7 +36,7 @@ pub(crate) fn canonical_indices(
         let key: Vec<SubType> = types[g.start as usize..g.end as usize]
             .iter()
             .map(|t| {
-                rewrite(t, &mut |x| {
+                t.map_type_indices(&mut |x| {
                     if x >= g.end {
                         bad.get_or_insert(x);
                         x
@@ -69,41 +67,4 @@ pub(crate) fn canonical_indices(
         }
     }
     Ok(canon)
-}
-
-/// `t` with every type index `x` it mentions replaced by `f(x)`.
-fn rewrite(t: &SubType, f: &mut impl FnMut(u32) -> u32) -> SubType {
-    let mut val = |v: ValType| match v {
-        ValType::Ref(RefType {
-            nullable,
-            heap: HeapType::Concrete(x),
-        }) => ValType::Ref(RefType {
-            nullable,
-            heap: HeapType::Concrete(f(x)),
-        }),
-        v => v,
-    };
-    let mut field = |fl: &FieldType| FieldType {
-        storage: match fl.storage {
-            StorageType::Val(v) => StorageType::Val(val(v)),
-            s => s,
-        },
-        mutable: fl.mutable,
-    };
-    let composite = match &t.composite {
-        CompositeType::Struct(fields) => {
-            CompositeType::Struct(fields.iter().map(&mut field).collect())
-        }
-        CompositeType::Array(fl) => CompositeType::Array(field(fl)),
-        CompositeType::Func(ft) => {
-            let params: Vec<ValType> = ft.params().iter().map(|&v| val(v)).collect();
-            let results: Vec<ValType> = ft.results().iter().map(|&v| val(v)).collect();
-            CompositeType::Func(FuncType::new(&params, &results))
-        }
-    };
-    SubType {
-        is_final: t.is_final,
-        supertypes: t.supertypes.iter().map(|&s| f(s)).collect(),
-        composite,
-    }
 }

@@ -12,7 +12,7 @@
 //! Covers WebAssembly 2.0 (with SIMD) plus tail calls, multi-memory, memory64, extended constant
 //! expressions, relaxed SIMD, exception handling (`try_table`) and the typed function reference
 //! instructions (with local initialization tracking). GC instructions are rejected as
-//! unsupported, and type equivalence is by index only (no iso-recursive canonicalization).
+//! unsupported; defined types are compared by iso-recursive equivalence (`canon.rs`).
 //!
 //! **Depends on:** `strata-decoder`. Builds with `no_std`.
 //! **Must not depend on:** `ir`, `vm`, any backend, `runtime`.

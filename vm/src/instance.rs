@@ -21,7 +21,7 @@ use crate::reference::{FuncAddr, RawRef};
 use crate::segment::{DataSegment, ElementSegment};
 use crate::store::{
     slot_counts, DataAddr, ElemAddr, ExternVal, FuncEntity, FuncKind, GlobalAddr, InstanceAddr,
-    MemoryAddr, SigId, StoreInner, TableAddr,
+    MemoryAddr, SigId, StoreInner, TableAddr, TagAddr,
 };
 use crate::table::Table;
 use crate::trap::Trap;
@@ -38,6 +38,8 @@ pub struct InstanceData {
     pub memories: Box<[MemoryAddr]>,
     /// Global addresses by module global index.
     pub globals: Box<[GlobalAddr]>,
+    /// Tag addresses by module tag index.
+    pub tags: Box<[TagAddr]>,
     /// Data segment addresses by module data index.
     pub datas: Box<[DataAddr]>,
     /// Element segment addresses by module element index.
@@ -161,18 +163,23 @@ fn heap_subtype(a: HeapType, e: HeapType) -> bool {
         )
 }
 
-/// Checks that `extern_val` can satisfy `import` of `module` (the spec's import matching).
+/// Checks that `extern_val` can satisfy `import` of a module whose types were interned as
+/// `sigs` (the spec's import matching: a function's type must be the import's or a declared
+/// subtype of it; a tag's type must be equivalent).
 pub fn check_import(
     store: &StoreInner,
-    module: &ModuleInfo,
+    sigs: &[SigId],
     import: &ImportType,
     extern_val: ExternVal,
 ) -> Result<(), String> {
+    let sig = |t: u32| sigs.get(t as usize).copied().unwrap_or(SigId(u32::MAX));
     let ok = match (*import, extern_val) {
-        (ImportType::Func(t), ExternVal::Func(f)) => match &module.types[t as usize] {
-            Some(ty) => store.func_type(f) == ty,
-            None => false,
-        },
+        (ImportType::Func(t), ExternVal::Func(f)) => {
+            store.sigs.is_subtype(store.func(f).sig, sig(t))
+        }
+        (ImportType::Tag(t), ExternVal::Tag(tag)) => {
+            store.tags[tag.index()].sig == sig(t.func_type)
+        }
         (ImportType::Table(ty), ExternVal::Table(t)) => {
             let table = &store.tables[t.index()];
             let actual = table.ty();
@@ -237,34 +244,34 @@ pub fn instantiate_limited(
             imports.len()
         )));
     }
+    let sigs = store
+        .sigs
+        .intern_module(&module.subtypes, &module.rec_groups);
     for (import, &val) in module.imports.iter().zip(imports) {
-        check_import(store, module, &import.ty, val).map_err(|m| {
+        check_import(store, &sigs, &import.ty, val).map_err(|m| {
             InstantiationError::Link(format!("{m} ({}::{})", import.module, import.name))
         })?;
     }
 
     let instance_addr = InstanceAddr(store.instances.len() as u32);
-    let sigs: Box<[SigId]> = module
-        .types
-        .iter()
-        .map(|t| match t {
-            Some(t) => store.sigs.intern(t),
-            None => SigId(u32::MAX),
-        })
-        .collect();
 
     // Functions.
     let mut funcs = Vec::with_capacity(module.funcs.len());
     let mut tables = Vec::new();
     let mut memories = Vec::new();
     let mut globals = Vec::new();
+    let mut tags = Vec::with_capacity(module.num_imported_tags as usize + module.tags.len());
     for &val in imports {
         match val {
             ExternVal::Func(f) => funcs.push(f),
             ExternVal::Table(t) => tables.push(t),
             ExternVal::Memory(m) => memories.push(m),
             ExternVal::Global(g) => globals.push(g),
+            ExternVal::Tag(t) => tags.push(t),
         }
+    }
+    for &t in module.tags.iter() {
+        tags.push(store.push_tag(sigs[t as usize]));
     }
     for (i, code) in module.code.iter().enumerate() {
         let func_index = module.num_imported_funcs + i as u32;
@@ -343,7 +350,7 @@ pub fn instantiate_limited(
                 ExternalKind::Table => ExternVal::Table(tables[i]),
                 ExternalKind::Memory => ExternVal::Memory(memories[i]),
                 ExternalKind::Global => ExternVal::Global(globals[i]),
-                ExternalKind::Tag => unreachable!("exception handling is not supported yet"),
+                ExternalKind::Tag => ExternVal::Tag(tags[i]),
             };
             (e.name.clone(), val)
         })
@@ -360,6 +367,7 @@ pub fn instantiate_limited(
         tables: tables.into_boxed_slice(),
         memories: memories.into_boxed_slice(),
         globals: globals.into_boxed_slice(),
+        tags: tags.into_boxed_slice(),
         datas: datas.into_boxed_slice(),
         elems: elems.into_boxed_slice(),
         sigs,

@@ -83,5 +83,5 @@ pub use instance::{
 pub use module_info::{ConstExpr, ConstOp, ModuleInfo, Unsupported, UnsupportedConstExpr};
 pub use store::{
     DataAddr, ElemAddr, ExternVal, FuncEntity, FuncKind, GlobalAddr, InstanceAddr, InterruptFlag,
-    MemoryAddr, SigId, StoreConfig, StoreInner, TableAddr,
+    MemoryAddr, SigId, StoreConfig, StoreInner, TableAddr, TagAddr, TagEntity,
 };

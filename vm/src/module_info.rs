@@ -6,9 +6,11 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
+use core::ops::Range;
 
 use strata_decoder::{
-    ExternalKind, FuncType, GlobalType, ImportType, MemoryType, Operator, RefType, TableType,
+    ExternalKind, FuncType, GlobalType, ImportType, MemoryType, Operator, RefType, SubType,
+    TableType,
 };
 use strata_ir::IrFunc;
 
@@ -68,15 +70,12 @@ impl fmt::Display for UnsupportedConstExpr {
 pub enum Unsupported {
     /// A constant expression with an operator [`ConstExpr`] cannot evaluate.
     ConstExpr(UnsupportedConstExpr),
-    /// Exception tags (defined, imported or exported): exception handling is not implemented.
-    Tags,
 }
 
 impl fmt::Display for Unsupported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Unsupported::ConstExpr(e) => e.fmt(f),
-            Unsupported::Tags => f.write_str("exception handling (tags) is not supported yet"),
         }
     }
 }
@@ -279,6 +278,11 @@ pub struct DataInfo {
 pub struct ModuleInfo {
     /// Function types by module type index (`None` for non-function types).
     pub types: Box<[Option<FuncType>]>,
+    /// Every defined type with its subtyping information, by module type index (interned
+    /// store-wide by equivalence at instantiation).
+    pub subtypes: Box<[SubType]>,
+    /// The recursion groups, in order: ranges of type indices covering every type.
+    pub rec_groups: Box<[Range<u32>]>,
     /// Imports, in order.
     pub imports: Box<[ImportInfo]>,
     /// The type index of every function, imports first.
@@ -291,6 +295,10 @@ pub struct ModuleInfo {
     pub num_imported_memories: u32,
     /// Number of imported globals.
     pub num_imported_globals: u32,
+    /// Number of imported tags.
+    pub num_imported_tags: u32,
+    /// The type index of each defined tag.
+    pub tags: Box<[u32]>,
     /// Defined tables.
     pub tables: Box<[TableInfo]>,
     /// Defined memories.
@@ -322,9 +330,6 @@ impl ModuleInfo {
         module: &strata_decoder::Module<'_>,
         code: Vec<IrFunc>,
     ) -> Result<Self, Unsupported> {
-        if !module.tags.is_empty() || module.num_imported_tags() != 0 {
-            return Err(Unsupported::Tags);
-        }
         let types = module.types.iter().map(|t| t.as_func().cloned()).collect();
         let imports = module
             .imports
@@ -422,12 +427,16 @@ impl ModuleInfo {
             .collect::<Result<_, UnsupportedConstExpr>>()?;
         Ok(ModuleInfo {
             types,
+            subtypes: module.types.clone().into_boxed_slice(),
+            rec_groups: module.rec_groups.clone().into_boxed_slice(),
             imports,
             funcs: funcs.into_boxed_slice(),
             num_imported_funcs: module.num_imported_funcs(),
             num_imported_tables: module.num_imported_tables(),
             num_imported_memories: module.num_imported_memories(),
             num_imported_globals: module.num_imported_globals(),
+            num_imported_tags: module.num_imported_tags(),
+            tags: module.tags.iter().map(|t| t.ty.func_type).collect(),
             tables,
             memories: module.memories.iter().map(|m| m.ty).collect(),
             globals,

@@ -5,13 +5,15 @@
 //! host functions. Entities are only ever appended, so an address stays valid for the store's
 //! whole life, and the [`IrFunc`] behind a [`FuncAddr`] never moves.
 
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::hash::{Hash, Hasher};
+use core::ops::Range;
 use core::sync::atomic::{AtomicBool, Ordering};
 
-use strata_decoder::FuncType;
+use strata_decoder::{FuncType, SubType};
 use strata_ir::IrFunc;
 
 use crate::global::Global;
@@ -64,8 +66,13 @@ addr_type!(
     InstanceAddr
 );
 addr_type!(
-    /// A store-wide interned function signature: two functions have the same `SigId` exactly
-    /// when their types are structurally equal, so `call_indirect`'s check is one compare.
+    /// The store-wide address of an exception tag.
+    TagAddr
+);
+addr_type!(
+    /// A store-wide interned defined type: two types have the same `SigId` exactly when they
+    /// are equivalent (the spec's iso-recursive type equivalence, across modules), so
+    /// `call_indirect`'s check and import matching are one compare.
     SigId
 );
 
@@ -80,14 +87,38 @@ pub enum ExternVal {
     Memory(MemoryAddr),
     /// A global.
     Global(GlobalAddr),
+    /// An exception tag.
+    Tag(TagAddr),
 }
 
-/// Interns function signatures store-wide (see [`SigId`]).
+/// An exception tag in the store: a fresh identity with a function type (its payload is the
+/// type's parameters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TagEntity {
+    /// The tag's interned type.
+    pub sig: SigId,
+}
+
+/// Marks, in a canonical recursion group, a reference to the `n`th type of the group itself.
+const IN_GROUP: u32 = 1 << 31;
+
+/// Interns defined types store-wide (see [`SigId`]), one recursion group at a time: a group's
+/// key is its types with every reference to an earlier group replaced by that type's `SigId`
+/// and every reference inside the group made relative to it ([`IN_GROUP`]), so equal keys are
+/// exactly equivalent groups, whichever module declared them.
 #[derive(Debug, Default)]
 pub struct SigRegistry {
+    /// The function type of each id (as its first module declared it; an empty one for the
+    /// struct and array types, which no function has).
     sigs: Vec<FuncType>,
-    by_hash: BTreeMap<u64, Vec<u32>>,
+    /// Each id's declared supertype, for import matching.
+    supers: Vec<Option<SigId>>,
+    /// Canonical groups by hash: the key and the id of its first type.
+    groups: BTreeMap<u64, Vec<CanonicalGroup>>,
 }
+
+/// A recursion group's canonical key and the id of its first type.
+type CanonicalGroup = (Box<[SubType]>, u32);
 
 /// FNV-1a, enough to bucket signatures without `std`'s hasher.
 struct Fnv(u64);
@@ -105,26 +136,91 @@ impl Hasher for Fnv {
 }
 
 impl SigRegistry {
-    /// The id of `ty`, interning it on first sight.
+    /// The id of `ty` as a host function's type: a final function type in a group of its own
+    /// (what a module's `(type (func ...))` declares, so the two match).
     pub fn intern(&mut self, ty: &FuncType) -> SigId {
-        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-        ty.hash(&mut h);
-        let bucket = self.by_hash.entry(h.finish()).or_default();
-        for &id in bucket.iter() {
-            if self.sigs[id as usize] == *ty {
-                return SigId(id);
+        let ty = SubType::final_func(ty.clone());
+        let key: Box<[SubType]> = Box::new([ty]);
+        SigId(self.intern_key(key))
+    }
+
+    /// Interns a module's types (`types` by module type index, `groups` its recursion groups
+    /// in order, each a range of indices) and returns each type's id. A type the groups do not
+    /// cover (never, for a validated module) gets `SigId(u32::MAX)`, which matches nothing.
+    pub fn intern_module(&mut self, types: &[SubType], groups: &[Range<u32>]) -> Box<[SigId]> {
+        let mut ids: Vec<SigId> = Vec::with_capacity(types.len());
+        for g in groups {
+            let (start, end) = (g.start, g.end);
+            if start as usize != ids.len() {
+                break;
             }
+            let Some(group) = types.get(start as usize..end as usize) else {
+                break;
+            };
+            let key: Box<[SubType]> = group
+                .iter()
+                .map(|t| {
+                    t.map_type_indices(&mut |x| {
+                        if (start..end).contains(&x) {
+                            IN_GROUP | (x - start)
+                        } else {
+                            ids.get(x as usize).map_or(u32::MAX, |id| id.0)
+                        }
+                    })
+                })
+                .collect();
+            let first = self.intern_key(key);
+            ids.extend((0..end - start).map(|i| SigId(first + i)));
         }
-        let id = self.sigs.len() as u32;
-        self.sigs.push(ty.clone());
-        bucket.push(id);
-        SigId(id)
+        ids.resize(types.len(), SigId(u32::MAX));
+        ids.into_boxed_slice()
+    }
+
+    /// The id of the first type of the canonical group `key`, interning it on first sight.
+    fn intern_key(&mut self, key: Box<[SubType]>) -> u32 {
+        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+        key.hash(&mut h);
+        let bucket = self.groups.entry(h.finish()).or_default();
+        if let Some(&(_, first)) = bucket.iter().find(|(k, _)| *k == key) {
+            return first;
+        }
+        let first = self.sigs.len() as u32;
+        for t in key.iter() {
+            self.sigs.push(
+                t.as_func()
+                    .cloned()
+                    .unwrap_or_else(|| FuncType::new(&[], &[])),
+            );
+            self.supers.push(t.supertypes.first().map(|&x| {
+                if x & IN_GROUP != 0 {
+                    SigId(first + (x & !IN_GROUP))
+                } else {
+                    SigId(x)
+                }
+            }));
+        }
+        bucket.push((key, first));
+        first
     }
 
     /// The signature with this id.
     #[inline]
     pub fn get(&self, id: SigId) -> &FuncType {
         &self.sigs[id.index()]
+    }
+
+    /// Whether the type `a` is `b` or declares it as a (transitive) supertype.
+    pub fn is_subtype(&self, a: SigId, b: SigId) -> bool {
+        let mut cur = Some(a);
+        // Supertypes are earlier types, so a chain is at most as long as the registry.
+        for _ in 0..=self.supers.len() {
+            match cur {
+                Some(c) if c == b => return true,
+                Some(c) => cur = self.supers.get(c.index()).copied().flatten(),
+                None => return false,
+            }
+        }
+        false
     }
 }
 
@@ -198,6 +294,8 @@ pub struct StoreInner {
     pub memories: Vec<LinearMemory>,
     /// Globals, by [`GlobalAddr`].
     pub globals: Vec<Global>,
+    /// Exception tags, by [`TagAddr`].
+    pub tags: Vec<TagEntity>,
     /// Data segments, by [`DataAddr`].
     pub datas: Vec<DataSegment>,
     /// Element segments, by [`ElemAddr`].
@@ -302,6 +400,12 @@ impl StoreInner {
     pub fn push_global(&mut self, global: Global) -> GlobalAddr {
         self.globals.push(global);
         GlobalAddr(self.globals.len() as u32 - 1)
+    }
+
+    /// Adds a new tag (a fresh identity) of type `sig`.
+    pub fn push_tag(&mut self, sig: SigId) -> TagAddr {
+        self.tags.push(TagEntity { sig });
+        TagAddr(self.tags.len() as u32 - 1)
     }
 
     /// The instance at `addr`.
