@@ -37,10 +37,10 @@ use alloc::vec::Vec;
 use core::ptr;
 
 use strata_ir::{Instr, IrFunc, Slot};
-use strata_vm::store::two_mut;
+use strata_vm::store::{slot_counts, two_mut};
 use strata_vm::{
-    FrameInfo, FuncAddr, FuncKind, InstanceAddr, MemoryValue, RawRef, ResourceLimiter, StoreInner,
-    Trap, TrapCode, UntypedVal,
+    ExnAddr, ExnEntity, FrameInfo, FuncAddr, FuncKind, InstanceAddr, MemoryValue, RawRef,
+    ResourceLimiter, StoreInner, Trap, TrapCode, UntypedVal,
 };
 
 use crate::{ops, simd};
@@ -737,6 +737,98 @@ fn tail_call(rg: &mut Regs, cx: &mut Cx<'_>, callee: FuncAddr, b: usize, params:
     }
 }
 
+/// `throw`: makes an exception of the running instance's tag `tag` with the payload in the
+/// running frame's slots from `b` on, and unwinds with it.
+#[cold]
+#[inline(never)]
+fn throw(rg: &mut Regs, cx: &mut Cx<'_>, b: usize, tag: u32) -> Flow {
+    let store = &mut *cx.store;
+    let Some(&tag) = store.instance(cx.inst).tags.get(tag as usize) else {
+        cx.exit = Exit::Invalid;
+        return Flow::Exit;
+    };
+    let sig = store.tags[tag.index()].sig;
+    let (n, _) = slot_counts(store.sigs.get(sig));
+    let start = cx.base + b;
+    let Some(payload) = cx.stack.get(start..start + usize::from(n)) else {
+        cx.exit = Exit::Invalid;
+        return Flow::Exit;
+    };
+    let exn = ExnEntity {
+        tag,
+        payload: payload.into(),
+    };
+    match store.push_exn(exn) {
+        Some(exn) => unwind(rg, cx, exn),
+        None => {
+            cx.exit = Exit::Trap(TrapCode::TooManyExceptions);
+            Flow::Exit
+        }
+    }
+}
+
+/// Unwinds with exception `exn`, raised by the instruction before `rg.ip`: from the running
+/// frame outwards, the first catch clause that takes it (see [`IrFunc::catches_at`]) gets its
+/// values and runs; frames without one are left. An exception no frame of this activation
+/// catches ends it with "uncaught exception".
+#[cold]
+#[inline(never)]
+fn unwind(rg: &mut Regs, cx: &mut Cx<'_>, exn: ExnAddr) -> Flow {
+    let Some(thrown) = cx.store.exns.get(exn.index() as usize) else {
+        cx.exit = Exit::Invalid;
+        return Flow::Exit;
+    };
+    let thrown_tag = thrown.tag;
+    // The raising instruction: the running one, then each caller's call instruction (a frame
+    // record keeps the instruction after the call).
+    let mut ip = rg.ip;
+    loop {
+        let pc = (ip as usize - cx.instrs as usize) / core::mem::size_of::<Instr>() - 1;
+        // SAFETY: the running function's code lives as long as the store (module documentation).
+        let code: &IrFunc = unsafe { &*cx.code };
+        let tags = &cx.store.instance(cx.inst).tags;
+        let caught = code.catches_at(pc).find(|c| match c.tag {
+            None => true,
+            Some(t) => tags.get(t as usize) == Some(&thrown_tag),
+        });
+        if let Some(c) = caught {
+            let payload: &[UntypedVal] = match c.tag {
+                Some(_) => &cx.store.exns[exn.index() as usize].payload,
+                None => &[],
+            };
+            let n = payload.len();
+            let dst = cx.base + c.dst.index();
+            // The verifier checked `dst + slots` is inside the frame, which the stack holds.
+            if usize::from(c.slots) != n + usize::from(c.with_ref) || c.target.index() >= code.instrs.len()
+            {
+                cx.exit = Exit::Invalid;
+                return Flow::Exit;
+            }
+            cx.stack[dst..dst + n].copy_from_slice(payload);
+            if c.with_ref {
+                cx.stack[dst + n] = UntypedVal::from_raw_ref(RawRef::from_exn(Some(exn)));
+            }
+            // SAFETY: `target` is an instruction of the running function (checked above).
+            rg.ip = unsafe { cx.instrs.add(c.target.index()) };
+            rg.fp = cx.fp(cx.base);
+            return Flow::Continue;
+        }
+        let Some(f) = cx.frames.pop() else {
+            cx.exit = Exit::Trap(TrapCode::UncaughtException);
+            return Flow::Exit;
+        };
+        cx.code = f.code;
+        // SAFETY: a frame's code lives as long as the store (module documentation).
+        cx.instrs = unsafe { (*f.code).instrs.as_ptr() };
+        cx.base = f.base;
+        if f.instance != cx.inst {
+            cx.inst = f.instance;
+            (rg.mem, rg.mem_len) = mem0(cx.store, f.instance);
+        }
+        ip = f.ip;
+    }
+}
+
 /// The function `call_indirect`/`return_call_indirect` calls: entry `i` of `inst`'s table
 /// `table`, whose signature must be the instance's type `type_index`.
 #[cfg_attr(not(debug_assertions), inline(always))]
@@ -1184,6 +1276,12 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             if get!(src).to_raw_ref().is_null() {
                 trap!(Err(TrapCode::NullReference));
             }
+        }
+        Instr::Throw { base: b, tag } => return throw(rg, cx, b.index(), tag),
+        Instr::ThrowRef { exn } => {
+            let exn = get!(exn).to_raw_ref().to_exn();
+            let exn = trap!(exn.ok_or(TrapCode::NullExceptionReference));
+            return unwind(rg, cx, exn);
         }
         Instr::BrI32Eq { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_i32, |a, b| a == b)

@@ -79,6 +79,7 @@ fn func(
         local_slots: locals,
         frame_slots: frame,
         local_types: vec![ValType::I32; usize::from(locals)].into_boxed_slice(),
+        handlers: Box::new([]),
     }
 }
 

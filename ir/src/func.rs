@@ -5,7 +5,7 @@ use core::fmt;
 
 use strata_decoder::ValType;
 
-use crate::instr::Instr;
+use crate::instr::{Instr, Slot, Target};
 
 /// A function translated to IR, ready for any backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +27,53 @@ pub struct IrFunc {
     pub frame_slots: u16,
     /// The type of every local (parameters first), for backends that need them.
     pub local_types: Box<[ValType]>,
+    /// The `try_table`s' handlers, innermost first (a nested region comes before the regions
+    /// around it), so the first one covering an instruction is the one that catches there.
+    pub handlers: Box<[Handler]>,
+}
+
+/// The catch clauses of one `try_table`, which cover the instructions `start..end`: an
+/// exception thrown by one of them (a `throw`, `throw_ref` or a call that ends in an uncaught
+/// exception) is matched against `catches` in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handler {
+    /// The first covered instruction.
+    pub start: u32,
+    /// One past the last covered instruction.
+    pub end: u32,
+    /// The clauses, in the order the `try_table` lists them.
+    pub catches: Box<[CatchClause]>,
+}
+
+/// One catch clause: which exceptions it takes and where their values go.
+///
+/// A backend that catches writes the exception's payload (for a tag clause) and then, for a
+/// `_ref` clause, the `exnref` to the slots `dst..dst + slots`, and continues at `target`
+/// (which moves them on to the clause's label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatchClause {
+    /// The tag index this clause catches, or `None` for `catch_all`/`catch_all_ref`.
+    pub tag: Option<u32>,
+    /// Whether the `exnref` follows the payload (`catch_ref`, `catch_all_ref`).
+    pub with_ref: bool,
+    /// The first slot the values go to.
+    pub dst: Slot,
+    /// How many slots the values take (the payload's, plus one for the `exnref`).
+    pub slots: u16,
+    /// The instruction to continue at.
+    pub target: Target,
+}
+
+impl IrFunc {
+    /// The handler clauses that apply to an exception raised at instruction `pc`, innermost
+    /// `try_table` first.
+    pub fn catches_at(&self, pc: usize) -> impl Iterator<Item = &CatchClause> {
+        let pc = pc as u64;
+        self.handlers
+            .iter()
+            .filter(move |h| u64::from(h.start) <= pc && pc < u64::from(h.end))
+            .flat_map(|h| h.catches.iter())
+    }
 }
 
 impl fmt::Display for IrFunc {
@@ -45,6 +92,19 @@ impl fmt::Display for IrFunc {
         }
         for (i, instr) in self.instrs.iter().enumerate() {
             writeln!(f, "  {i:4}: {instr}")?;
+        }
+        for h in self.handlers.iter() {
+            write!(f, "  try @{}..@{}:", h.start, h.end)?;
+            for c in h.catches.iter() {
+                let kind = if c.with_ref { "catch_ref" } else { "catch" };
+                match c.tag {
+                    Some(t) => write!(f, " {kind} tag={t}")?,
+                    None => write!(f, " {kind} all")?,
+                }
+                write!(f, " -> {}x{} {}", c.dst, c.slots, c.target)?;
+                f.write_str(";")?;
+            }
+            writeln!(f)?;
         }
         Ok(())
     }

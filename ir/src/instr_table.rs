@@ -39,6 +39,8 @@ macro_rules! for_each_instr {
             other CallRef { base: Slot, callee: Slot } "call_ref";
             other ReturnCallRef { base: Slot, callee: Slot, params: u16 } "return_call_ref";
             other RefAsNonNull { src: Slot } "ref.as_non_null";
+            other Throw { base: Slot, tag: u32 } "throw";
+            other ThrowRef { exn: Slot } "throw_ref";
             branch_cmp BrI32Eq { lhs: Slot, rhs: Slot, target: Target } "br_i32.eq";
             branch_cmp BrI32Ne { lhs: Slot, rhs: Slot, target: Target } "br_i32.ne";
             branch_cmp BrI32LtS { lhs: Slot, rhs: Slot, target: Target } "br_i32.lt_s";

@@ -30,7 +30,7 @@ pub mod serialize;
 mod translate;
 
 pub use fuel::fuel_cost;
-pub use func::{slots_of, IrFunc};
+pub use func::{slots_of, CatchClause, Handler, IrFunc};
 pub use instr::{Instr, Slot, Target};
 pub use module::{translate_module, translate_module_with, TranslatedModule};
 pub use translate::{FuncTranslator, TranslateError, TranslateOptions};

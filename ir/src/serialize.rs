@@ -13,8 +13,9 @@
 //! `copy_many` windows fit the frame, every branch target is an instruction of the function,
 //! `br_table` is followed by its `len + 1` `br`s, the function cannot run off its end, every
 //! function, global, table, memory, type, data and element index is in range for the module,
-//! lanes are in range for their shape, `v128` constant indices are in the pool and shuffle
-//! masks pick one of 32 lanes. It does not type-check: the translator's output is well typed,
+//! lanes are in range for their shape, `v128` constant indices are in the pool, shuffle
+//! masks pick one of 32 lanes, and `try_table` handlers cover and land on instructions of the
+//! function, write their values inside the frame and name tags of the module. It does not type-check: the translator's output is well typed,
 //! and a serialized artefact is protected against accidental corruption by its checksum.
 
 use alloc::format;
@@ -24,7 +25,7 @@ use core::fmt;
 
 use strata_decoder::{HeapType, RefType, ValType};
 
-use crate::func::{slots_of, IrFunc};
+use crate::func::{slots_of, CatchClause, Handler, IrFunc};
 use crate::instr::{Instr, Slot, Target};
 
 /// Why bytes could not be decoded.
@@ -380,6 +381,7 @@ pub enum Space {
     Type,
     Data,
     Elem,
+    Tag,
     V128Const,
 }
 
@@ -481,6 +483,8 @@ pub const fn rule(shape: &str, text: &str, field: &str, ty: &str) -> Rule {
         Rule::Index(Space::Data)
     } else if str_eq(field, "elem") {
         Rule::Index(Space::Elem)
+    } else if str_eq(field, "tag") {
+        Rule::Index(Space::Tag)
     } else if str_eq(field, "mask") || (str_eq(field, "index") && str_eq(ty, "u32")) {
         Rule::Index(Space::V128Const)
     } else if str_eq(field, "lane") {
@@ -594,6 +598,19 @@ pub fn encode_func(func: &IrFunc, w: &mut Writer) {
     for instr in func.instrs.iter() {
         encode_instr(instr, w);
     }
+    w.len(func.handlers.len());
+    for h in func.handlers.iter() {
+        w.u32(h.start);
+        w.u32(h.end);
+        w.len(h.catches.len());
+        for c in h.catches.iter() {
+            w.u32(c.tag.unwrap_or(u32::MAX));
+            w.u8(u8::from(c.with_ref));
+            w.u16(c.dst.0);
+            w.u16(c.slots);
+            w.u32(c.target.0);
+        }
+    }
 }
 
 /// Decodes a function written by [`encode_func`]. The result is *not* verified: run
@@ -610,6 +627,10 @@ pub fn decode_func(r: &mut Reader<'_>) -> Result<IrFunc, DecodeError> {
     let v128_consts = (0..n).map(|_| r.u128()).collect::<Result<_, _>>()?;
     let n = r.count(2)?;
     let instrs = (0..n).map(|_| decode_instr(r)).collect::<Result<_, _>>()?;
+    let n = r.count(12)?;
+    let handlers = (0..n)
+        .map(|_| decode_handler(r))
+        .collect::<Result<_, _>>()?;
     Ok(IrFunc {
         func_index,
         instrs,
@@ -619,6 +640,30 @@ pub fn decode_func(r: &mut Reader<'_>) -> Result<IrFunc, DecodeError> {
         local_slots,
         frame_slots,
         local_types,
+        handlers,
+    })
+}
+
+fn decode_handler(r: &mut Reader<'_>) -> Result<Handler, DecodeError> {
+    let start = r.u32()?;
+    let end = r.u32()?;
+    let n = r.count(13)?;
+    let catches = (0..n)
+        .map(|_| {
+            let tag = r.u32()?;
+            Ok(CatchClause {
+                tag: (tag != u32::MAX).then_some(tag),
+                with_ref: r.bool()?,
+                dst: Slot(r.u16()?),
+                slots: r.u16()?,
+                target: Target(r.u32()?),
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Handler {
+        start,
+        end,
+        catches,
     })
 }
 
@@ -637,6 +682,8 @@ pub struct ModuleShape<'a> {
     pub datas: u32,
     /// Element segments.
     pub elems: u32,
+    /// Tags (imported and defined).
+    pub tags: u32,
     /// For each type index, whether it is a function type (`call_indirect` needs one).
     pub func_types: &'a [bool],
 }
@@ -706,6 +753,7 @@ impl FuncCx<'_> {
                     Space::Type => (m.func_types.len() as u64, "type"),
                     Space::Data => (m.datas.into(), "data segment"),
                     Space::Elem => (m.elems.into(), "element segment"),
+                    Space::Tag => (m.tags.into(), "tag"),
                     Space::V128Const => (self.func.v128_consts.len() as u64, "v128 constant"),
                 };
                 if v >= len {
@@ -776,6 +824,8 @@ fn verify_body(cx: &FuncCx<'_>) -> Result<(), VerifyError> {
             Instr::Return {}
             | Instr::Br { .. }
             | Instr::Unreachable {}
+            | Instr::Throw { .. }
+            | Instr::ThrowRef { .. }
             | Instr::ReturnCall { .. }
             | Instr::ReturnCallIndirect { .. }
             | Instr::ReturnCallRef { .. },
@@ -823,6 +873,33 @@ fn verify_body(cx: &FuncCx<'_>) -> Result<(), VerifyError> {
             _ => {}
         }
     }
+    verify_handlers(cx)
+}
+
+/// Every handler covers instructions of the function, and every clause lands on one with its
+/// values inside the frame and (when the module is known) names one of its tags.
+fn verify_handlers(cx: &FuncCx<'_>) -> Result<(), VerifyError> {
+    let func = cx.func;
+    let n = func.instrs.len() as u64;
+    for (i, h) in func.handlers.iter().enumerate() {
+        let fail = |m: &str| Err(cx.fail(None, format!("handler {i}: {m}")));
+        if h.start > h.end || u64::from(h.end) > n {
+            return fail("covers instructions outside the function");
+        }
+        for c in h.catches.iter() {
+            if u64::from(c.target.0) >= n {
+                return fail("lands outside the function");
+            }
+            if u32::from(c.dst.0) + u32::from(c.slots) > u32::from(func.frame_slots) {
+                return fail("writes outside the frame");
+            }
+            if let (Some(tag), Some(m)) = (c.tag, cx.module) {
+                if tag >= m.tags {
+                    return fail("names a tag the module does not have");
+                }
+            }
+        }
+    }
     Ok(())
 }
 
@@ -842,6 +919,7 @@ mod tests {
             local_slots: 1,
             frame_slots: frame,
             local_types: Box::new([ValType::I32]),
+            handlers: Box::new([]),
         }
     }
 
@@ -853,6 +931,7 @@ mod tests {
             memories: 1,
             datas: 0,
             elems: 0,
+            tags: 0,
             func_types: &[true],
         }
     }

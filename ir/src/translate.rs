@@ -18,10 +18,10 @@
 
 use alloc::vec::Vec;
 
-use strata_decoder::{BlockType, FuncType, MemArg, Operator, ValType};
+use strata_decoder::{BlockType, Catch, FuncType, MemArg, Operator, TryTable, ValType};
 use strata_validator::{FrameKind, FuncConsumer, OperatorContext};
 
-use crate::func::{slots_of, IrFunc};
+use crate::func::{slots_of, CatchClause, Handler, IrFunc};
 use crate::instr::{Instr, Slot, Target};
 
 /// Where an operand's value is.
@@ -70,6 +70,8 @@ struct Control {
     results: Vec<ValType>,
     /// True if the construct was entered in unreachable code: it emits nothing.
     dead: bool,
+    /// For `try_table`: its first body instruction and its catch clauses.
+    try_table: Option<(u32, Vec<CatchClause>)>,
 }
 
 /// Why a function could not be translated although it is valid.
@@ -123,6 +125,8 @@ pub struct FuncTranslator {
     fuse_barrier: usize,
     error: Option<TranslateError>,
     result: Option<IrFunc>,
+    /// Handlers of the `try_table`s ended so far (inner ones end, so come, first).
+    handlers: Vec<Handler>,
 }
 
 impl FuncTranslator {
@@ -562,6 +566,7 @@ impl FuncTranslator {
             params,
             results,
             dead,
+            try_table: None,
         });
     }
 
@@ -609,6 +614,58 @@ impl FuncTranslator {
         }
     }
 
+    /// `try_table`: a block whose body is covered by a handler. Each catch clause lands on a
+    /// pad, emitted before the body and jumped over on entry, that branches to the clause's
+    /// label; the backend writes the caught values straight to that label's slots.
+    fn op_try_table(&mut self, table: &TryTable<'_>, ctx: &OperatorContext<'_>) {
+        let (params, results) = self.block_types(ctx, table.ty);
+        let dead = !ctx.was_reachable();
+        if dead {
+            return self.enter(FrameKind::TryTable, params, results, dead);
+        }
+        self.preserve_locals(None);
+        self.materialize_top(params.len());
+        let body = self.new_label();
+        self.emit_branch(Instr::Br { target: Target(0) }, body);
+        let mut catches = Vec::new();
+        for catch in table.catches() {
+            let (tag, label, with_ref) = match catch {
+                Catch::One { tag, label } => (Some(tag), label, false),
+                Catch::OneRef { tag, label } => (Some(tag), label, true),
+                Catch::All { label } => (None, label, false),
+                Catch::AllRef { label } => (None, label, true),
+            };
+            // Catch labels are counted from outside the `try_table`.
+            let c = self.control_at(label);
+            let (base, _) = self.branch_dest(c);
+            let payload = tag
+                .and_then(|t| ctx.types().tag(t))
+                .and_then(|t| ctx.func_type(t.func_type))
+                .map_or(0, param_slots);
+            let slots = payload + u32::from(with_ref);
+            self.note_slots(u32::from(base) + slots);
+            catches.push(CatchClause {
+                tag,
+                with_ref,
+                dst: Slot(base),
+                slots: slots.min(u32::from(u16::MAX)) as u16,
+                target: Target(self.here()),
+            });
+            if self.controls[c].kind == FrameKind::Function {
+                self.emit(Instr::Return {});
+            } else {
+                let label = self.controls[c].label;
+                self.emit_branch(Instr::Br { target: Target(0) }, label);
+            }
+        }
+        self.bind_label(body);
+        self.enter(FrameKind::TryTable, params, results, dead);
+        let start = self.here();
+        if let Some(c) = self.controls.last_mut() {
+            c.try_table = Some((start, catches));
+        }
+    }
+
     fn op_else(&mut self, ctx: &OperatorContext<'_>) {
         let Some(c) = self.controls.len().checked_sub(1) else {
             return;
@@ -637,9 +694,17 @@ impl FuncTranslator {
     }
 
     fn op_end(&mut self, ctx: &OperatorContext<'_>) {
-        let Some(ctrl) = self.controls.pop() else {
+        let Some(mut ctrl) = self.controls.pop() else {
             return;
         };
+        if let Some((start, catches)) = ctrl.try_table.take() {
+            // The body ends here: the copies of a fall-through below cannot throw.
+            self.handlers.push(Handler {
+                start,
+                end: self.here(),
+                catches: catches.into_boxed_slice(),
+            });
+        }
         if ctrl.kind == FrameKind::Function {
             if ctx.was_reachable() {
                 self.controls.push(ctrl);
@@ -968,6 +1033,7 @@ impl FuncTranslator {
             O::Loop { blockty } => return self.op_block(FrameKind::Loop, blockty, ctx),
             O::If { blockty } => return self.op_if(blockty, ctx),
             O::Else {} => return self.op_else(ctx),
+            O::TryTable { table } => return self.op_try_table(&table, ctx),
             O::End {} => return self.op_end(ctx),
             _ => {}
         }
@@ -989,6 +1055,22 @@ impl FuncTranslator {
             O::Return {} => {
                 let depth = self.controls.len() as u32 - 1;
                 self.branch(depth);
+            }
+            O::Throw { tag } => {
+                let Some(ty) = ctx
+                    .types()
+                    .tag(tag)
+                    .and_then(|t| ctx.func_type(t.func_type))
+                else {
+                    return;
+                };
+                let base = self.call(ty);
+                self.emit(Instr::Throw { base, tag });
+            }
+            O::ThrowRef {} => {
+                let exn = self.pop();
+                let exn = self.slot_of(exn);
+                self.emit(Instr::ThrowRef { exn });
             }
             O::Call { func } => {
                 let Some(ty) = ctx.types().func_type_of(func) else {
@@ -1930,6 +2012,7 @@ impl FuncConsumer for FuncTranslator {
         self.stack.clear();
         self.controls.clear();
         self.labels.clear();
+        self.handlers.clear();
         self.local_slot.clear();
         self.local_types.clear();
         self.fuse_barrier = 0;
@@ -1958,6 +2041,7 @@ impl FuncConsumer for FuncTranslator {
             params: Vec::new(),
             results: ty.results().to_vec(),
             dead: false,
+            try_table: None,
         });
         self.fuel_at = None;
         if self.options.interruptible {
@@ -1985,7 +2069,13 @@ impl FuncConsumer for FuncTranslator {
         let len = self.here();
         let ends_in_jump = matches!(
             self.instrs.last(),
-            Some(Instr::Return {} | Instr::Br { .. } | Instr::Unreachable {})
+            Some(
+                Instr::Return {}
+                    | Instr::Br { .. }
+                    | Instr::Unreachable {}
+                    | Instr::Throw { .. }
+                    | Instr::ThrowRef { .. }
+            )
         );
         if !ends_in_jump || self.labels.iter().any(|l| l.bound == Some(len)) {
             self.emit(Instr::Unreachable {});
@@ -2000,6 +2090,7 @@ impl FuncConsumer for FuncTranslator {
             local_slots: self.local_slots,
             frame_slots: frame,
             local_types: core::mem::take(&mut self.local_types).into_boxed_slice(),
+            handlers: core::mem::take(&mut self.handlers).into_boxed_slice(),
         });
     }
 }

@@ -181,6 +181,15 @@ impl core::fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
+/// Whether `f` has a `try_table` or throws (exception handling is not compiled yet).
+fn uses_exceptions(f: &IrFunc) -> bool {
+    !f.handlers.is_empty()
+        || f
+            .instrs
+            .iter()
+            .any(|i| matches!(i, Instr::Throw { .. } | Instr::ThrowRef { .. }))
+}
+
 /// Compiles the defined functions `funcs` of a module with `num_imported` imported functions,
 /// with explicit bounds checks.
 pub fn compile(funcs: &[Arc<IrFunc>], num_imported: u32) -> Result<CompiledModule, CompileError> {
@@ -200,6 +209,12 @@ pub fn compile_with(
         let _ = bounds;
         false
     };
+    if let Some(f) = funcs.iter().find(|f| uses_exceptions(f)) {
+        return Err(CompileError(alloc::format!(
+            "function {} throws or catches exceptions, which only the interpreter runs yet",
+            f.func_index
+        )));
+    }
     let mut ops = Assembler::new().map_err(|e| CompileError(e.to_string()))?;
     let labels: Vec<DynamicLabel> = funcs.iter().map(|_| ops.new_dynamic_label()).collect();
     let mut entries = Vec::with_capacity(funcs.len());

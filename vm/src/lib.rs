@@ -64,7 +64,7 @@ pub use limiter::{
     ResourceLimiter, DEFAULT_INSTANCE_LIMIT, DEFAULT_MEMORY_LIMIT, DEFAULT_TABLE_LIMIT,
 };
 pub use memory::{LinearMemory, MemoryConfig, MemoryError, MemoryStrategy, MemoryValue};
-pub use reference::{ExternAddr, FuncAddr, RawRef};
+pub use reference::{ExnAddr, ExternAddr, FuncAddr, RawRef};
 pub use segment::{DataSegment, ElementSegment};
 pub use table::{Table, TableError};
 pub use trap::{FrameInfo, Trap, TrapCode};
@@ -83,5 +83,5 @@ pub use instance::{
 pub use module_info::{ConstExpr, ConstOp, ModuleInfo, Unsupported, UnsupportedConstExpr};
 pub use store::{
     DataAddr, ElemAddr, ExternVal, FuncEntity, FuncKind, GlobalAddr, InstanceAddr, InterruptFlag,
-    MemoryAddr, SigId, StoreConfig, StoreInner, TableAddr, TagAddr, TagEntity,
+    ExnEntity, MemoryAddr, SigId, StoreConfig, StoreInner, TableAddr, TagAddr, TagEntity,
 };

@@ -17,6 +17,14 @@ pub struct FuncAddr(u32);
 #[repr(transparent)]
 pub struct ExternAddr(u32);
 
+/// The store-wide address of an exception object (the spec's *exnaddr*): what an `exnref`
+/// points to.
+///
+/// Every index but `u32::MAX` is valid, so that `index + 1` always fits a [`RawRef`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(transparent)]
+pub struct ExnAddr(u32);
+
 macro_rules! addr_impl {
     ($name:ident, $what:literal) => {
         impl $name {
@@ -48,6 +56,7 @@ macro_rules! addr_impl {
 
 addr_impl!(FuncAddr, "function");
 addr_impl!(ExternAddr, "extern object");
+addr_impl!(ExnAddr, "exception");
 
 /// A reference as tables and frame slots hold it: 0 is null, anything else is an address plus one.
 ///
@@ -107,6 +116,23 @@ impl RawRef {
         match self.0 {
             0 => None,
             n => Some(ExternAddr(n - 1)),
+        }
+    }
+
+    /// An exception reference (`None` is null).
+    pub const fn from_exn(addr: Option<ExnAddr>) -> Self {
+        match addr {
+            // `ExnAddr` excludes `u32::MAX`, so this cannot overflow.
+            Some(a) => RawRef(a.0 + 1),
+            None => RawRef::NULL,
+        }
+    }
+
+    /// This reference read as an exception reference (`None` for null).
+    pub const fn to_exn(self) -> Option<ExnAddr> {
+        match self.0 {
+            0 => None,
+            n => Some(ExnAddr(n - 1)),
         }
     }
 }

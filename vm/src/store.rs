@@ -19,7 +19,7 @@ use strata_ir::IrFunc;
 use crate::global::Global;
 use crate::instance::InstanceData;
 use crate::memory::{LinearMemory, MemoryConfig};
-use crate::reference::FuncAddr;
+use crate::reference::{ExnAddr, FuncAddr};
 use crate::segment::{DataSegment, ElementSegment};
 use crate::table::Table;
 use crate::value::UntypedVal;
@@ -97,6 +97,16 @@ pub enum ExternVal {
 pub struct TagEntity {
     /// The tag's interned type.
     pub sig: SigId,
+}
+
+/// An exception object: the tag it was thrown with and its payload, one slot per 8 bytes of
+/// the tag's parameters (as frame slots hold them). It lives as long as the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExnEntity {
+    /// The tag the exception was thrown with.
+    pub tag: TagAddr,
+    /// The payload, as slots.
+    pub payload: Box<[UntypedVal]>,
 }
 
 /// Marks, in a canonical recursion group, a reference to the `n`th type of the group itself.
@@ -296,6 +306,9 @@ pub struct StoreInner {
     pub globals: Vec<Global>,
     /// Exception tags, by [`TagAddr`].
     pub tags: Vec<TagEntity>,
+    /// Exception objects, by [`ExnAddr`] (never freed before the store: strata has no
+    /// collector yet, so every `throw` costs its payload until the store is dropped).
+    pub exns: Vec<ExnEntity>,
     /// Data segments, by [`DataAddr`].
     pub datas: Vec<DataSegment>,
     /// Element segments, by [`ElemAddr`].
@@ -406,6 +419,13 @@ impl StoreInner {
     pub fn push_tag(&mut self, sig: SigId) -> TagAddr {
         self.tags.push(TagEntity { sig });
         TagAddr(self.tags.len() as u32 - 1)
+    }
+
+    /// Adds an exception object; `None` once the store holds `ExnAddr::MAX_INDEX + 1` of them.
+    pub fn push_exn(&mut self, exn: ExnEntity) -> Option<ExnAddr> {
+        let addr = ExnAddr::new(u32::try_from(self.exns.len()).ok()?)?;
+        self.exns.push(exn);
+        Some(addr)
     }
 
     /// The instance at `addr`.

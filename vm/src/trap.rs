@@ -71,6 +71,10 @@ trap_codes! {
     UnalignedAtomic => "unaligned atomic",
     /// An exception reached the host without being caught.
     UncaughtException => "uncaught exception",
+    /// `throw_ref` on a null `exnref`.
+    NullExceptionReference => "null exception reference",
+    /// A `throw` found the store already holding as many exceptions as it can address.
+    TooManyExceptions => "too many exceptions",
     /// The fuel budget ran out.
     OutOfFuel => "all fuel consumed by WebAssembly",
     /// The embedder interrupted execution (epoch deadline).
@@ -242,6 +246,8 @@ mod tests {
             (TrapCode::CastFailure, "cast failure"),
             (TrapCode::UnalignedAtomic, "unaligned atomic"),
             (TrapCode::UncaughtException, "uncaught exception"),
+            (TrapCode::NullExceptionReference, "null exception reference"),
+            (TrapCode::TooManyExceptions, "too many exceptions"),
             (TrapCode::OutOfFuel, "all fuel consumed by WebAssembly"),
             (TrapCode::Interrupted, "interrupted"),
         ];

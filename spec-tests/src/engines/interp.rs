@@ -112,6 +112,7 @@ fn exec_error(e: Error) -> ExecError {
         Error::Trap(t) if t.code() == TrapCode::StackOverflow => {
             ExecError::Exhaustion(t.code().message().into())
         }
+        Error::Trap(t) if t.code() == TrapCode::UncaughtException => ExecError::Exception,
         Error::Trap(t) => ExecError::Trap(t.code().message().into()),
         Error::Link(m) => ExecError::Link(m),
         Error::Unsupported(m) => ExecError::Unsupported(m),
