@@ -82,6 +82,8 @@ enum Cmp {
     V128(u128),
     FuncRef(Option<String>),
     ExternRef(Option<String>),
+    /// Whether the `exnref` is non-null (addresses differ between engines only by allocation order).
+    ExnRef(bool),
 }
 
 fn cmp(v: &Val) -> Cmp {
@@ -93,6 +95,7 @@ fn cmp(v: &Val) -> Cmp {
         Val::V128(x) => Cmp::V128(x),
         Val::FuncRef(r) => Cmp::FuncRef(r.map(|a| format!("{a:?}"))),
         Val::ExternRef(r) => Cmp::ExternRef(r.map(|a| format!("{a:?}"))),
+        Val::ExnRef(r) => Cmp::ExnRef(r.is_some()),
     }
 }
 

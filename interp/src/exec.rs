@@ -799,7 +799,8 @@ fn unwind(rg: &mut Regs, cx: &mut Cx<'_>, exn: ExnAddr) -> Flow {
             let n = payload.len();
             let dst = cx.base + c.dst.index();
             // The verifier checked `dst + slots` is inside the frame, which the stack holds.
-            if usize::from(c.slots) != n + usize::from(c.with_ref) || c.target.index() >= code.instrs.len()
+            if usize::from(c.slots) != n + usize::from(c.with_ref)
+                || c.target.index() >= code.instrs.len()
             {
                 cx.exit = Exit::Invalid;
                 return Flow::Exit;

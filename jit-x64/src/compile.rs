@@ -184,8 +184,7 @@ impl std::error::Error for CompileError {}
 /// Whether `f` has a `try_table` or throws (exception handling is not compiled yet).
 fn uses_exceptions(f: &IrFunc) -> bool {
     !f.handlers.is_empty()
-        || f
-            .instrs
+        || f.instrs
             .iter()
             .any(|i| matches!(i, Instr::Throw { .. } | Instr::ThrowRef { .. }))
 }

@@ -63,17 +63,17 @@ impl Default for Config {
 }
 
 impl Config {
-    /// The proposals enabled by default: WebAssembly 2.0 and the 3.0 proposals both engines run
+    /// The proposals enabled by default: WebAssembly 2.0 and the 3.0 proposals the engines run
     /// (tail calls, typed function references, multiple memories, extended constant
-    /// expressions, relaxed SIMD). Not in it: exception handling (tags link, but `throw` and
-    /// `try_table` are refused at compile time) and GC (refused), and memory64
+    /// expressions, relaxed SIMD, exception handling). Not in it: GC (refused) and memory64
     /// (addresses above 4 GiB are not handled yet: enable it explicitly only for testing).
     pub const DEFAULT_FEATURES: Features = Features::WASM2
         .union(Features::TAIL_CALL)
         .union(Features::FUNCTION_REFERENCES)
         .union(Features::MULTI_MEMORY)
         .union(Features::EXTENDED_CONST)
-        .union(Features::RELAXED_SIMD);
+        .union(Features::RELAXED_SIMD)
+        .union(Features::EXCEPTIONS);
 
     /// The default configuration: the interpreter, [`Config::DEFAULT_FEATURES`].
     pub fn new() -> Self {

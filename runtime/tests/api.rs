@@ -404,29 +404,3 @@ fn callers_see_and_set_fuel() {
     let err = run.call(&mut store, ()).unwrap_err();
     assert!(err.to_string().contains("fuel is not enabled"), "{err}");
 }
-
-#[test]
-fn throwing_and_catching_are_unsupported_not_a_panic() {
-    let mut config = strata_runtime::Config::new();
-    config.features(strata_runtime::Features::WASM3);
-    let engine = Engine::new(&config);
-    // Tags alone compile (tags_and_type_identity.rs links them); `throw` and `try_table` are
-    // refused with the operator's name.
-    for (src, op) in [
-        (
-            r#"(module (tag $e (param i32)) (func (throw $e (i32.const 1))))"#,
-            "throw",
-        ),
-        (
-            r#"(module (func (block $l (try_table (catch_all $l)))))"#,
-            "try_table",
-        ),
-    ] {
-        let err = Module::new(&engine, &wat(src)).unwrap_err();
-        assert!(matches!(err, Error::Compile(_)), "{err}");
-        assert!(
-            err.to_string().contains(&format!("unsupported: {op}")),
-            "{err}"
-        );
-    }
-}

@@ -5,9 +5,9 @@
 //! zero-extended, and readers ignore the bits above their width. Floats are kept as raw bits so
 //! NaN payloads survive. A `v128` takes two adjacent slots, low 64 bits first.
 
-use crate::reference::{ExternAddr, FuncAddr, RawRef};
+use crate::reference::{ExnAddr, ExternAddr, FuncAddr, RawRef};
 use core::fmt;
-use strata_decoder::{HeapType, Ieee32, Ieee64, ValType};
+use strata_decoder::{HeapType, Ieee32, Ieee64, RefType, ValType};
 
 /// One untyped 8-byte slot of an interpreter frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -185,11 +185,14 @@ pub enum Val {
     FuncRef(Option<FuncAddr>),
     /// An `externref` (`None` is null).
     ExternRef(Option<ExternAddr>),
+    /// An `exnref`, a caught exception (`None` is null). The address is only meaningful in the
+    /// store whose code produced it.
+    ExnRef(Option<ExnAddr>),
 }
 
 impl Val {
     /// The value's type. References report the nullable top type of their hierarchy
-    /// (`funcref`, `externref`).
+    /// (`funcref`, `externref`, `exnref`).
     pub fn ty(&self) -> ValType {
         match self {
             Val::I32(_) => ValType::I32,
@@ -199,6 +202,10 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FUNCREF,
             Val::ExternRef(_) => ValType::EXTERNREF,
+            Val::ExnRef(_) => ValType::Ref(RefType {
+                nullable: true,
+                heap: HeapType::Exn,
+            }),
         }
     }
 
@@ -231,6 +238,10 @@ impl Val {
                 None => r.nullable && matches!(r.heap, HeapType::Extern | HeapType::NoExtern),
                 Some(_) => r.heap == HeapType::Extern,
             },
+            (Val::ExnRef(e), ValType::Ref(r)) => match e {
+                None => r.nullable && exn_family(r.heap),
+                Some(_) => r.heap == HeapType::Exn,
+            },
             _ => false,
         }
     }
@@ -246,6 +257,7 @@ impl Val {
             Val::V128(v) => UntypedVal::from_v128(v),
             Val::FuncRef(f) => one(RawRef::from_func(f).into()),
             Val::ExternRef(e) => one(RawRef::from_extern(e).into()),
+            Val::ExnRef(e) => one(RawRef::from_exn(e).into()),
         }
     }
 
@@ -253,7 +265,8 @@ impl Val {
     ///
     /// Reference types map by heap type: the `func` hierarchy (including concrete type indices,
     /// which are function types until GC lands) to [`Val::FuncRef`], the `extern` hierarchy to
-    /// [`Val::ExternRef`]. Other heap types return `None` for now.
+    /// [`Val::ExternRef`], the `exn` hierarchy to [`Val::ExnRef`]. Other heap types (GC's)
+    /// return `None` for now.
     pub fn from_slots(ty: ValType, slots: [UntypedVal; 2]) -> Option<Val> {
         let s = slots[0];
         Some(match ty {
@@ -266,9 +279,14 @@ impl Val {
             ValType::Ref(r) if matches!(r.heap, HeapType::Extern | HeapType::NoExtern) => {
                 Val::ExternRef(s.to_raw_ref().to_extern())
             }
+            ValType::Ref(r) if exn_family(r.heap) => Val::ExnRef(s.to_raw_ref().to_exn()),
             ValType::Ref(_) => return None,
         })
     }
+}
+
+fn exn_family(heap: HeapType) -> bool {
+    matches!(heap, HeapType::Exn | HeapType::NoExn)
 }
 
 fn func_family(heap: HeapType) -> bool {
@@ -371,6 +389,8 @@ impl fmt::Display for Val {
             Val::FuncRef(None) => f.write_str("(ref.null func)"),
             Val::ExternRef(Some(a)) => write!(f, "(ref.extern {a})"),
             Val::ExternRef(None) => f.write_str("(ref.null extern)"),
+            Val::ExnRef(Some(a)) => write!(f, "(ref.exn {a})"),
+            Val::ExnRef(None) => f.write_str("(ref.null exn)"),
         }
     }
 }
@@ -379,7 +399,6 @@ impl fmt::Display for Val {
 mod tests {
     use super::*;
     use alloc::string::ToString;
-    use strata_decoder::RefType;
 
     #[test]
     fn untyped_is_eight_bytes() {
@@ -442,6 +461,8 @@ mod tests {
             Val::FuncRef(None),
             Val::ExternRef(ExternAddr::new(0)),
             Val::ExternRef(None),
+            Val::ExnRef(ExnAddr::new(3)),
+            Val::ExnRef(None),
         ];
         for v in vals {
             assert_eq!(Val::from_slots(v.ty(), v.to_slots()), Some(v), "{v}");
@@ -466,6 +487,14 @@ mod tests {
         assert!(!Val::FuncRef(None).matches(ValType::EXTERNREF));
         assert!(!Val::ExternRef(None).matches(ValType::FUNCREF));
         assert!(!Val::I32(0).matches(ValType::I64));
+        let nullexn = ValType::Ref(RefType {
+            nullable: true,
+            heap: HeapType::NoExn,
+        });
+        assert!(Val::ExnRef(None).matches(nullexn));
+        assert!(!Val::ExnRef(ExnAddr::new(0)).matches(nullexn));
+        assert!(!Val::ExnRef(None).matches(ValType::FUNCREF));
+        assert!(!Val::FuncRef(None).matches(nullexn));
         let anyref = ValType::Ref(RefType {
             nullable: true,
             heap: HeapType::Any,
@@ -506,6 +535,8 @@ mod tests {
         );
         assert_eq!(Val::FuncRef(FuncAddr::new(3)).to_string(), "(ref.func 3)");
         assert_eq!(Val::FuncRef(None).to_string(), "(ref.null func)");
+        assert_eq!(Val::ExnRef(ExnAddr::new(2)).to_string(), "(ref.exn 2)");
+        assert_eq!(Val::ExnRef(None).to_string(), "(ref.null exn)");
         assert_eq!(
             Val::ExternRef(ExternAddr::new(0)).to_string(),
             "(ref.extern 0)"

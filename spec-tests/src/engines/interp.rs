@@ -136,6 +136,14 @@ fn to_val(v: &Value, ty: ValType) -> Result<Val, ExecError> {
             {
                 Val::ExternRef(None)
             }
+            ValType::Ref(r)
+                if matches!(
+                    r.heap,
+                    strata_decoder::HeapType::Exn | strata_decoder::HeapType::NoExn
+                ) =>
+            {
+                Val::ExnRef(None)
+            }
             _ => Val::FuncRef(None),
         },
         Value::Ref(Ref::Extern(n)) => Val::ExternRef(ExternAddr::new(n)),
@@ -150,7 +158,8 @@ fn from_val(v: Val) -> Value {
         Val::F32(x) => Value::F32(x.0),
         Val::F64(x) => Value::F64(x.0),
         Val::V128(x) => Value::V128(x),
-        Val::FuncRef(None) | Val::ExternRef(None) => Value::Ref(Ref::Null),
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => Value::Ref(Ref::Null),
+        Val::ExnRef(Some(_)) => Value::Ref(Ref::Exn),
         Val::FuncRef(Some(_)) => Value::Ref(Ref::Func),
         Val::ExternRef(Some(a)) => Value::Ref(Ref::Extern(a.index())),
     }
