@@ -1585,12 +1585,14 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             set!(dst, UntypedVal::from_u32(pages as u32))
         }
         Instr::MemoryGrow { dst, delta, memory } => {
-            let delta = get!(delta).to_u32();
-            let r = memory!(memory).grow(u64::from(delta), host.limiter());
-            set!(
-                dst,
-                UntypedVal::from_u32(r.map_or(u32::MAX, |old| old as u32))
-            )
+            reload = true;
+            let r = store.memory_grow(inst, memory, get!(delta), host.limiter());
+            set!(dst, r)
+        }
+        Instr::CheckAddr64 { addr, offset } => {
+            if get!(addr).to_u64() > u64::from(u32::MAX) || offset != 0 {
+                trap!(Err(TrapCode::MemoryOutOfBounds));
+            }
         }
         Instr::MemoryFill {
             dst,
@@ -1598,8 +1600,8 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             len,
             memory,
         } => {
-            let (d, v, n) = (get!(dst).to_u32(), get!(value).to_u32(), get!(len).to_u32());
-            trap!(memory!(memory).fill(u64::from(d), v as u8, u64::from(n)))
+            reload = true;
+            trap!(store.memory_fill(inst, memory, get!(dst), get!(value), get!(len)))
         }
         Instr::MemoryCopy {
             dst,
@@ -1608,20 +1610,9 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             dst_memory,
             src_memory,
         } => {
-            let (d, s, n) = (
-                u64::from(get!(dst).to_u32()),
-                u64::from(get!(src).to_u32()),
-                u64::from(get!(len).to_u32()),
-            );
             reload = true;
-            let dm = store.instance(inst).memories[dst_memory as usize].index();
-            let sm = store.instance(inst).memories[src_memory as usize].index();
-            if dm == sm {
-                trap!(store.memories[dm].copy_within(d, s, n))
-            } else {
-                let (dmem, smem) = two_mut(&mut store.memories, dm, sm);
-                trap!(dmem.copy_from(d, smem, s, n))
-            }
+            let (d, s, n) = (get!(dst), get!(src), get!(len));
+            trap!(store.memory_copy(inst, dst_memory.into(), src_memory.into(), d, s, n))
         }
         Instr::MemoryInit {
             dst,
@@ -1630,18 +1621,9 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             memory,
             data,
         } => {
-            let (d, s, n) = (
-                u64::from(get!(dst).to_u32()),
-                u64::from(get!(src).to_u32()),
-                u64::from(get!(len).to_u32()),
-            );
             reload = true;
-            let m = store.instance(inst).memories[memory as usize].index();
-            let seg = store.instance(inst).datas[data as usize].index();
-            let StoreInner {
-                memories, datas, ..
-            } = &mut *store;
-            trap!(memories[m].init(d, datas[seg].bytes(), s, n))
+            let (d, s, n) = (get!(dst), get!(src), get!(len));
+            trap!(store.memory_init(inst, memory.into(), data, d, s, n))
         }
         Instr::DataDrop { data } => {
             let seg = store.instance(inst).datas[data as usize].index();

@@ -61,6 +61,14 @@ macro_rules! define_instrs {
         ///   slot `callee` (which may be inside the argument window: read it first); a null
         ///   reference traps with "null function reference". Validation guarantees its type;
         /// - `RefAsNonNull { src }` traps with "null reference" if `src` is null (the value stays);
+        /// - `CheckAddr64 { addr, offset }` precedes every access to a 64-bit memory: it traps
+        ///   with "out of bounds memory access" unless the 64-bit address in `addr` is below
+        ///   2^32 and `offset` (the high 32 bits of the access's offset) is 0; the access itself
+        ///   then reads `addr` as 32 bits, as for a 32-bit memory (memories are at most 4 GiB);
+        /// - `MemorySize`/`MemoryGrow` on a 64-bit memory read and write 64-bit values
+        ///   (`memory.grow` gives -1 as 64 bits on failure); `MemoryFill`/`MemoryCopy`/
+        ///   `MemoryInit` read 64-bit addresses and lengths where the memory's index type is
+        ///   64-bit (a copy's length only if both memories are);
         /// - `BrTable { index, len }` is followed by `len + 1` `Br` instructions (the last is the
         ///   default); execution continues at entry `min(index, len)`;
         /// - `Return`: the results are already in slots `0..`;

@@ -127,6 +127,9 @@ pub struct FuncTranslator {
     result: Option<IrFunc>,
     /// Handlers of the `try_table`s ended so far (inner ones end, so come, first).
     handlers: Vec<Handler>,
+    /// For each memory of the module, whether it is a 64-bit memory: read from the validator
+    /// at the function's first operator (`None` until then).
+    memory64: Option<Vec<bool>>,
 }
 
 impl FuncTranslator {
@@ -889,7 +892,7 @@ impl FuncTranslator {
         let ptr = self.pop();
         let add = make_add.and_then(|make| Some((make, self.take_address_add(ptr)?)));
         let ptr = self.slot_of(ptr);
-        let Some((memory, offset)) = self.memarg(m) else {
+        let Some((memory, offset)) = self.memarg(m, ptr) else {
             return;
         };
         let dst = self.push_temp(ty);
@@ -938,7 +941,7 @@ impl FuncTranslator {
         if let Some((make_imm, v)) = imm {
             let add = imm_add.and_then(|make| Some((make, self.take_address_add(ptr)?)));
             let p = self.slot_of(ptr);
-            if let Some((memory, offset)) = self.memarg(m) {
+            if let Some((memory, offset)) = self.memarg(m, p) {
                 match add {
                     // A narrow store's constant is its low bits.
                     Some((make, (base, a))) => self.emit(make(base, v as u16, a, memory, offset)),
@@ -952,7 +955,7 @@ impl FuncTranslator {
         // it emits nothing), so that instruction can still be the last one.
         let add = make_add.and_then(|make| Some((make, self.take_address_add(ptr)?)));
         let v = self.slot_of(value);
-        let Some((memory, offset)) = self.memarg(m) else {
+        let Some((memory, offset)) = self.memarg(m, p) else {
             return;
         };
         match add {
@@ -961,14 +964,32 @@ impl FuncTranslator {
         };
     }
 
-    fn memarg(&mut self, m: MemArg) -> Option<(u16, u32)> {
-        match (u16::try_from(m.memory), u32::try_from(m.offset)) {
-            (Ok(mem), Ok(off)) => Some((mem, off)),
-            _ => {
-                self.fail(TranslateError::Unsupported("64-bit memory offsets"));
-                None
-            }
+    /// The memory index and offset of an access through address `ptr`. An access to a 64-bit
+    /// memory is preceded by a `check_addr64`, which traps unless the address and the offset
+    /// both fit in 32 bits (memories are at most 4 GiB), so backends compute the effective
+    /// address as for a 32-bit memory.
+    fn memarg(&mut self, m: MemArg, ptr: Slot) -> Option<(u16, u32)> {
+        let Ok(memory) = u16::try_from(m.memory) else {
+            self.fail(TranslateError::Unsupported("memory index above 65535"));
+            return None;
+        };
+        let is_64 = self.is_memory64(m.memory);
+        if is_64 {
+            self.emit(Instr::CheckAddr64 {
+                addr: ptr,
+                offset: (m.offset >> 32) as u32,
+            });
         }
+        // A 32-bit memory's offset fits in 32 bits (the validator checked it).
+        Some((memory, m.offset as u32))
+    }
+
+    /// Whether memory `index` is a 64-bit memory.
+    fn is_memory64(&self, index: u32) -> bool {
+        self.memory64
+            .as_ref()
+            .and_then(|m| m.get(index as usize).copied())
+            .unwrap_or(false)
     }
 
     fn call(&mut self, ty: &FuncType) -> Slot {
@@ -1287,13 +1308,13 @@ impl FuncTranslator {
                 self.emit(Instr::RefFunc { dst, func });
             }
             O::MemorySize { mem } => {
-                let dst = self.push_temp(I32);
+                let dst = self.push_temp(if self.is_memory64(mem) { I64 } else { I32 });
                 self.emit(Instr::MemorySize { dst, memory: mem });
             }
             O::MemoryGrow { mem } => {
                 let delta = self.pop();
                 let delta = self.slot_of(delta);
-                let dst = self.push_temp(I32);
+                let dst = self.push_temp(if self.is_memory64(mem) { I64 } else { I32 });
                 self.emit(Instr::MemoryGrow {
                     dst,
                     delta,
@@ -1765,7 +1786,7 @@ impl FuncTranslator {
         let ptr = self.pop();
         let p = self.slot_of(ptr);
         let s = self.slot_of(src);
-        let Some((memory, offset)) = self.memarg(m) else {
+        let Some((memory, offset)) = self.memarg(m, p) else {
             return;
         };
         let dst = self.push_temp(ValType::V128);
@@ -1777,7 +1798,7 @@ impl FuncTranslator {
         let ptr = self.pop();
         let p = self.slot_of(ptr);
         let v = self.slot_of(value);
-        let Some((memory, offset)) = self.memarg(m) else {
+        let Some((memory, offset)) = self.memarg(m, p) else {
             return;
         };
         self.emit(make(p, v, memory, lane, offset));
@@ -2013,6 +2034,7 @@ impl FuncConsumer for FuncTranslator {
         self.controls.clear();
         self.labels.clear();
         self.handlers.clear();
+        self.memory64 = None;
         self.local_slot.clear();
         self.local_types.clear();
         self.fuse_barrier = 0;
@@ -2052,6 +2074,10 @@ impl FuncConsumer for FuncTranslator {
     }
 
     fn operator(&mut self, op: &Operator<'_>, _offset: usize, ctx: &OperatorContext<'_>) {
+        if self.memory64.is_none() {
+            let memories = ctx.types().memories().iter();
+            self.memory64 = Some(memories.map(|m| m.memory64).collect());
+        }
         if self.error.is_none() {
             if self.options.fuel && ctx.was_reachable() {
                 self.charge(crate::fuel::fuel_cost(op));

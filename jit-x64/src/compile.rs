@@ -488,6 +488,21 @@ impl FuncCompiler<'_> {
         }
     }
 
+    /// `check_addr64`: traps unless the 64-bit address in `addr` is below 2^32 and the access's
+    /// offset has no high bits, so the access after it reads the address as 32 bits.
+    fn check_addr64(&mut self, addr: Slot, offset_high: u32) {
+        let oob = self.trap(TrapCode::MemoryOutOfBounds);
+        if offset_high != 0 {
+            x!(self.ops ; jmp =>oob);
+            return;
+        }
+        x!(self.ops
+            ; mov rax, QWORD [rbx + d(addr)]
+            ; shr rax, 32
+            ; jnz =>oob
+        );
+    }
+
     /// Calls the slow helper for instruction `pc`; traps if it fails.
     fn slow(&mut self, pc: usize) {
         let packed = (i64::from(self.local) << 32) | pc as i64;
@@ -2153,6 +2168,8 @@ impl FuncCompiler<'_> {
                     x!(self.ops ; mov QWORD [r14 + rax + a], value);
                 }
             }
+
+            I::CheckAddr64 { addr, offset } => self.check_addr64(addr, offset),
 
             // SIMD natively where `simd.rs` has a sequence (and the CPU the features); everything
             // else runs in Rust, one instruction at a time.

@@ -29,10 +29,7 @@ pub(crate) fn grow(
 ) {
     match instr {
         Instr::MemoryGrow { dst, delta, memory } => {
-            let delta = frame[delta.index()].to_u32();
-            let m = store.instance(inst).memories[memory as usize].index();
-            let r = store.memories[m].grow(u64::from(delta), limiter);
-            frame[dst.index()] = UntypedVal::from_u32(r.map_or(u32::MAX, |old| old as u32));
+            frame[dst.index()] = store.memory_grow(inst, memory, frame[delta.index()], limiter);
         }
         Instr::TableGrow {
             dst,
@@ -243,8 +240,7 @@ pub(crate) fn exec(
             len,
             memory,
         } => {
-            let (d, v, n) = (get!(dst).to_u32(), get!(value).to_u32(), get!(len).to_u32());
-            trap!(memory!(memory).fill(u64::from(d), v as u8, u64::from(n)))
+            trap!(store.memory_fill(inst, memory, get!(dst), get!(value), get!(len)))
         }
         I::MemoryCopy {
             dst,
@@ -253,19 +249,8 @@ pub(crate) fn exec(
             dst_memory,
             src_memory,
         } => {
-            let (d, s, n) = (
-                u64::from(get!(dst).to_u32()),
-                u64::from(get!(src).to_u32()),
-                u64::from(get!(len).to_u32()),
-            );
-            let dm = store.instance(inst).memories[dst_memory as usize].index();
-            let sm = store.instance(inst).memories[src_memory as usize].index();
-            if dm == sm {
-                trap!(store.memories[dm].copy_within(d, s, n))
-            } else {
-                let (dmem, smem) = two_mut(&mut store.memories, dm, sm);
-                trap!(dmem.copy_from(d, smem, s, n))
-            }
+            let (d, s, n) = (get!(dst), get!(src), get!(len));
+            trap!(store.memory_copy(inst, dst_memory.into(), src_memory.into(), d, s, n))
         }
         I::MemoryInit {
             dst,
@@ -274,17 +259,8 @@ pub(crate) fn exec(
             memory,
             data,
         } => {
-            let (d, s, n) = (
-                u64::from(get!(dst).to_u32()),
-                u64::from(get!(src).to_u32()),
-                u64::from(get!(len).to_u32()),
-            );
-            let m = store.instance(inst).memories[memory as usize].index();
-            let seg = store.instance(inst).datas[data as usize].index();
-            let StoreInner {
-                memories, datas, ..
-            } = &mut *store;
-            trap!(memories[m].init(d, datas[seg].bytes(), s, n))
+            let (d, s, n) = (get!(dst), get!(src), get!(len));
+            trap!(store.memory_init(inst, memory.into(), data, d, s, n))
         }
         I::DataDrop { data } => {
             let seg = store.instance(inst).datas[data as usize].index();

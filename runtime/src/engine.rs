@@ -66,7 +66,8 @@ impl Config {
     /// The proposals enabled by default: WebAssembly 2.0 and the 3.0 proposals the engines run
     /// (tail calls, typed function references, multiple memories, extended constant
     /// expressions, relaxed SIMD, exception handling). Not in it: GC (refused) and memory64
-    /// (addresses above 4 GiB are not handled yet: enable it explicitly only for testing).
+    /// (64-bit memories work up to 4 GiB, but 64-bit tables do not yet: enable it explicitly
+    /// for modules that need only the former).
     pub const DEFAULT_FEATURES: Features = Features::WASM2
         .union(Features::TAIL_CALL)
         .union(Features::FUNCTION_REFERENCES)

@@ -45,7 +45,8 @@ impl Suite {
     ///
     /// `v1`, `v2`, `v3` and `latest` are the spec versions (judged with [`Features::WASM1`],
     /// [`Features::WASM2`], [`Features::WASM3`] and [`Features::WASM3`]); `simd` is the SIMD
-    /// proposal's folder, judged with [`Features::WASM2`]; every other proposal folder
+    /// proposal's folder, judged with [`Features::WASM2`], and `memory64` with
+    /// [`Features::WASM2`] plus [`Features::MEMORY64`]; every other proposal folder
     /// (`gc`, `tail-call`, ...) is judged with [`Features::WASM3`].
     pub fn by_name(name: &str) -> Result<Suite, String> {
         let (source, features) = match name {
@@ -54,6 +55,11 @@ impl Suite {
             "v3" => (Source::Spec(SpecVersion::V3), Features::WASM3),
             "latest" => (Source::Spec(SpecVersion::Latest), Features::WASM3),
             "simd" => (Source::Proposal(Proposal::Simd), Features::WASM2),
+            // The folder predates multi-memory: its binary tests expect a zero memory index byte.
+            "memory64" => (
+                Source::Proposal(Proposal::Memory64),
+                Features::WASM2.union(Features::MEMORY64),
+            ),
             _ => match Proposal::from_str(name) {
                 Ok(p) => (Source::Proposal(p), Features::WASM3),
                 Err(()) => {

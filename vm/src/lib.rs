@@ -74,6 +74,7 @@ pub use value::{UntypedVal, Val};
 pub use strata_decoder::{GlobalType, MemoryType, RefType, TableType, ValType};
 
 pub mod instance;
+mod memory_ops;
 pub mod module_info;
 pub mod store;
 

@@ -27,6 +27,7 @@ mod reserved;
 pub use access::MemoryValue;
 
 use crate::limiter::ResourceLimiter;
+use crate::value::UntypedVal;
 use core::fmt;
 use heap::HeapBuffer;
 use strata_decoder::MemoryType;
@@ -155,9 +156,11 @@ pub struct LinearMemory {
 fn index_max_pages(memory64: bool, page_size_log2: u32) -> u64 {
     match (memory64, page_size_log2) {
         (false, 16) => MAX_PAGES_32,
-        (true, 16) => MAX_PAGES_64,
+        // Backends compute addresses of 64-bit memories in 32 bits after checking the high
+        // ones (`check_addr64` in the IR), so they, too, stop at 4 GiB for now.
+        (true, 16) => MAX_PAGES_32,
         (false, _) => u64::from(u32::MAX),
-        (true, _) => u64::MAX,
+        (true, _) => u64::from(u32::MAX),
     }
 }
 
@@ -269,6 +272,31 @@ impl LinearMemory {
     /// The memory's declared type.
     pub fn ty(&self) -> MemoryType {
         self.ty
+    }
+
+    /// Whether this is a 64-bit memory (`i64` addresses, sizes and lengths).
+    pub fn is_64(&self) -> bool {
+        self.ty.memory64
+    }
+
+    /// An address, length or `memory.grow` delta operand of this memory's index type, read from
+    /// a frame slot (an `i32` one zero-extended).
+    pub fn index_operand(&self, v: UntypedVal) -> u64 {
+        if self.is_64() {
+            v.to_u64()
+        } else {
+            u64::from(v.to_u32())
+        }
+    }
+
+    /// `memory.grow`'s result of this memory's index type: the old size in pages, or -1 if
+    /// `grown` is `None`.
+    pub fn grow_result(&self, grown: Option<u64>) -> UntypedVal {
+        match (grown, self.is_64()) {
+            (Some(old), _) => UntypedVal::from_u64(old),
+            (None, true) => UntypedVal::from_u64(u64::MAX),
+            (None, false) => UntypedVal::from_u32(u32::MAX),
+        }
     }
 
     /// The page size in bytes (64 KiB unless the custom-page-sizes proposal chose 1).

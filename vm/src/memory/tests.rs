@@ -262,11 +262,28 @@ fn memory64_uses_heap_by_default_and_checks_bounds() {
     let mut mem = LinearMemory::new(ty, &MemoryConfig::default(), None).unwrap();
     assert!(!mem.is_reserved());
     assert!(!mem.guard_covers(0, 1));
-    assert_eq!(mem.max_pages(), MAX_PAGES_64);
+    // Capped at 4 GiB until backends address more (the spec's index limit is 2^48 pages).
+    assert_eq!(mem.max_pages(), MAX_PAGES_32);
     assert_eq!(mem.load::<u8>(1 << 40, 0), Err(TrapCode::MemoryOutOfBounds));
     assert_eq!(mem.store::<u8>(PAGE - 1, 0, 1), Ok(()));
     assert_eq!(mem.grow(MAX_PAGES_64, None), None);
+    assert_eq!(mem.grow(MAX_PAGES_32, None), None);
     assert_eq!(mem.grow(1, None), Some(1));
+}
+
+#[test]
+fn operands_and_grow_results_follow_the_index_type() {
+    let all_ones = UntypedVal::from_u64(u64::MAX);
+    let mut ty = mem_ty(1, None);
+    let mem32 = LinearMemory::new(ty, &MemoryConfig::default(), None).unwrap();
+    ty.memory64 = true;
+    let mem64 = LinearMemory::new(ty, &MemoryConfig::default(), None).unwrap();
+    assert!(!mem32.is_64() && mem64.is_64());
+    assert_eq!(mem32.index_operand(all_ones), u64::from(u32::MAX));
+    assert_eq!(mem64.index_operand(all_ones), u64::MAX);
+    assert_eq!(mem32.grow_result(None).to_u64(), u64::from(u32::MAX));
+    assert_eq!(mem64.grow_result(None), all_ones);
+    assert_eq!(mem64.grow_result(Some(3)).to_u64(), 3);
 }
 
 #[test]
