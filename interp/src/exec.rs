@@ -37,7 +37,7 @@ use alloc::vec::Vec;
 use core::ptr;
 
 use strata_ir::{Instr, IrFunc, Slot};
-use strata_vm::store::{slot_counts, two_mut};
+use strata_vm::store::slot_counts;
 use strata_vm::{
     ExnAddr, ExnEntity, FrameInfo, FuncAddr, FuncKind, InstanceAddr, MemoryValue, RawRef,
     ResourceLimiter, StoreInner, Trap, TrapCode, UntypedVal,
@@ -1090,11 +1090,6 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             mstore!($m, addr, $off, $ty, get!($value).$to() as $ty)
         }};
     }
-    macro_rules! table_addr {
-        ($t:expr) => {
-            store.instance(inst).tables[$t as usize].index()
-        };
-    }
     // ---- simd: a `v128` is two slots, low half first; the lane semantics are in `simd` ----
     macro_rules! get128 {
         ($s:expr) => {{
@@ -1492,36 +1487,23 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             set!(dst, UntypedVal::from_raw_ref(RawRef::from(f)))
         }
         Instr::TableGet { dst, index, table } => {
-            let t = table_addr!(table);
-            let r = trap!(store.tables[t].get(u64::from(get!(index).to_u32())));
-            set!(dst, UntypedVal::from_raw_ref(r))
+            let r = trap!(store.table_get(inst, table, get!(index)));
+            set!(dst, r)
         }
         Instr::TableSet {
             index,
             value,
             table,
-        } => {
-            let t = table_addr!(table);
-            let (i, v) = (get!(index).to_u32(), get!(value).to_raw_ref());
-            trap!(store.tables[t].set(u64::from(i), v))
-        }
-        Instr::TableSize { dst, table } => {
-            let t = table_addr!(table);
-            set!(dst, UntypedVal::from_u32(store.tables[t].size() as u32))
-        }
+        } => trap!(store.table_set(inst, table, get!(index), get!(value))),
+        Instr::TableSize { dst, table } => set!(dst, store.table_size(inst, table)),
         Instr::TableGrow {
             dst,
             init,
             delta,
             table,
         } => {
-            let t = table_addr!(table);
-            let (init, delta) = (get!(init).to_raw_ref(), get!(delta).to_u32());
-            let r = store.tables[t].grow(u64::from(delta), init, host.limiter());
-            set!(
-                dst,
-                UntypedVal::from_u32(r.map_or(u32::MAX, |old| old as u32))
-            )
+            let r = store.table_grow(inst, table, get!(init), get!(delta), host.limiter());
+            set!(dst, r)
         }
         Instr::TableFill {
             index,
@@ -1529,13 +1511,8 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             len,
             table,
         } => {
-            let t = table_addr!(table);
-            let (i, v, n) = (
-                get!(index).to_u32(),
-                get!(value).to_raw_ref(),
-                get!(len).to_u32(),
-            );
-            trap!(store.tables[t].fill(u64::from(i), v, u64::from(n)))
+            let (i, v, n) = (get!(index), get!(value), get!(len));
+            trap!(store.table_fill(inst, table, i, v, n))
         }
         Instr::TableCopy {
             dst,
@@ -1544,18 +1521,8 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             dst_table,
             src_table,
         } => {
-            let (d, s) = (table_addr!(dst_table), table_addr!(src_table));
-            let (di, si, n) = (
-                u64::from(get!(dst).to_u32()),
-                u64::from(get!(src).to_u32()),
-                u64::from(get!(len).to_u32()),
-            );
-            if d == s {
-                trap!(store.tables[d].copy_within(di, si, n))
-            } else {
-                let (dt, st) = two_mut(&mut store.tables, d, s);
-                trap!(dt.copy_from(di, st, si, n))
-            }
+            let (d, s, n) = (get!(dst), get!(src), get!(len));
+            trap!(store.table_copy(inst, dst_table, src_table, d, s, n))
         }
         Instr::TableInit {
             dst,
@@ -1564,15 +1531,8 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             table,
             elem,
         } => {
-            let t = table_addr!(table);
-            let e = store.instance(inst).elems[elem as usize].index();
-            let (di, si, n) = (
-                u64::from(get!(dst).to_u32()),
-                u64::from(get!(src).to_u32()),
-                u64::from(get!(len).to_u32()),
-            );
-            let StoreInner { tables, elems, .. } = &mut *store;
-            trap!(tables[t].init(di, elems[e].elements(), si, n))
+            let (d, s, n) = (get!(dst), get!(src), get!(len));
+            trap!(store.table_init(inst, table, elem, d, s, n))
         }
         Instr::ElemDrop { elem } => {
             let e = store.instance(inst).elems[elem as usize].index();
@@ -1588,6 +1548,11 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             reload = true;
             let r = store.memory_grow(inst, memory, get!(delta), host.limiter());
             set!(dst, r)
+        }
+        Instr::CheckIndex64 { index } => {
+            if get!(index).to_u64() > u64::from(u32::MAX) {
+                trap!(Err(TrapCode::UndefinedElement));
+            }
         }
         Instr::CheckAddr64 { addr, offset } => {
             if get!(addr).to_u64() > u64::from(u32::MAX) || offset != 0 {

@@ -65,6 +65,10 @@ macro_rules! define_instrs {
         ///   with "out of bounds memory access" unless the 64-bit address in `addr` is below
         ///   2^32 and `offset` (the high 32 bits of the access's offset) is 0; the access itself
         ///   then reads `addr` as 32 bits, as for a 32-bit memory (memories are at most 4 GiB);
+        /// - `CheckIndex64 { index }` precedes `call_indirect`/`return_call_indirect` through a
+        ///   64-bit table: it traps with "undefined element" unless `index` is below 2^32
+        ///   (tables hold at most `u32::MAX` elements), so the call reads it as 32 bits; the
+        ///   other table instructions read their operands with the table's index type;
         /// - `MemorySize`/`MemoryGrow` on a 64-bit memory read and write 64-bit values
         ///   (`memory.grow` gives -1 as 64 bits on failure); `MemoryFill`/`MemoryCopy`/
         ///   `MemoryInit` read 64-bit addresses and lengths where the memory's index type is

@@ -115,6 +115,7 @@ macro_rules! for_each_instr {
             other MemorySize { dst: Slot, memory: u32 } "memory.size";
             other MemoryGrow { dst: Slot, delta: Slot, memory: u32 } "memory.grow";
             other CheckAddr64 { addr: Slot, offset: u32 } "check_addr64";
+            other CheckIndex64 { index: Slot } "check_index64";
             other MemoryFill { dst: Slot, value: Slot, len: Slot, memory: u32 } "memory.fill";
             other MemoryCopy { dst: Slot, src: Slot, len: Slot, dst_memory: u16, src_memory: u16 } "memory.copy";
             other MemoryInit { dst: Slot, src: Slot, len: Slot, memory: u16, data: u32 } "memory.init";

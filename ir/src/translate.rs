@@ -984,6 +984,13 @@ impl FuncTranslator {
         Some((memory, m.offset as u32))
     }
 
+    /// Before an indirect call through a 64-bit table: a `check_index64` of `index`.
+    fn check_table_index(&mut self, ctx: &OperatorContext<'_>, table: u32, index: Slot) {
+        if table_index_type(ctx, table) == ValType::I64 {
+            self.emit(Instr::CheckIndex64 { index });
+        }
+    }
+
     /// Whether memory `index` is a 64-bit memory.
     fn is_memory64(&self, index: u32) -> bool {
         self.memory64
@@ -1109,6 +1116,7 @@ impl FuncTranslator {
                 // callee's frame (which starts at `base`) overwrites it.
                 let index = self.pop();
                 let index = self.slot_of(index);
+                self.check_table_index(ctx, table, index);
                 let base = self.call(ty);
                 self.emit(Instr::CallIndirect {
                     base,
@@ -1131,6 +1139,7 @@ impl FuncTranslator {
                 };
                 let index = self.pop();
                 let index = self.slot_of(index);
+                self.check_table_index(ctx, table, index);
                 let (base, params) = self.tail_call(ty);
                 self.emit(Instr::ReturnCallIndirect {
                     base,
@@ -1236,7 +1245,7 @@ impl FuncTranslator {
                 });
             }
             O::TableSize { table } => {
-                let dst = self.push_temp(I32);
+                let dst = self.push_temp(table_index_type(ctx, table));
                 self.emit(Instr::TableSize { dst, table });
             }
             O::TableGrow { table } => {
@@ -1244,7 +1253,7 @@ impl FuncTranslator {
                 let init = self.pop();
                 let init = self.slot_of(init);
                 let delta = self.slot_of(delta);
-                let dst = self.push_temp(I32);
+                let dst = self.push_temp(table_index_type(ctx, table));
                 self.emit(Instr::TableGrow {
                     dst,
                     init,
@@ -2022,6 +2031,14 @@ fn fuse_compare(last: Instr, cond: Slot, negate: bool, target: Target) -> Option
         Instr::I64GeSImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI64GeSImm, BrI64LtSImm),
         Instr::I64GeUImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI64GeUImm, BrI64LtUImm),
         _ => None,
+    }
+}
+
+/// The index type of table `table`: `i64` for a 64-bit table.
+fn table_index_type(ctx: &OperatorContext<'_>, table: u32) -> ValType {
+    match ctx.types().table(table) {
+        Some(t) if t.table64 => ValType::I64,
+        _ => ValType::I32,
     }
 }
 

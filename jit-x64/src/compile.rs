@@ -2170,6 +2170,14 @@ impl FuncCompiler<'_> {
             }
 
             I::CheckAddr64 { addr, offset } => self.check_addr64(addr, offset),
+            I::CheckIndex64 { index } => {
+                let undefined = self.trap(TrapCode::UndefinedElement);
+                x!(self.ops
+                    ; mov rax, QWORD [rbx + d(index)]
+                    ; shr rax, 32
+                    ; jnz =>undefined
+                );
+            }
 
             // SIMD natively where `simd.rs` has a sequence (and the CPU the features); everything
             // else runs in Rust, one instruction at a time.

@@ -6,7 +6,6 @@
 use strata_interp::ops;
 use strata_ir::{Instr, IrFunc, Slot};
 
-use strata_vm::store::two_mut;
 use strata_vm::{InstanceAddr, StoreInner, TrapCode, UntypedVal};
 
 /// What the slow path did.
@@ -37,13 +36,8 @@ pub(crate) fn grow(
             delta,
             table,
         } => {
-            let t = store.instance(inst).tables[table as usize].index();
-            let (init, delta) = (
-                frame[init.index()].to_raw_ref(),
-                frame[delta.index()].to_u32(),
-            );
-            let r = store.tables[t].grow(u64::from(delta), init, limiter);
-            frame[dst.index()] = UntypedVal::from_u32(r.map_or(u32::MAX, |old| old as u32));
+            let (init, delta) = (frame[init.index()], frame[delta.index()]);
+            frame[dst.index()] = store.table_grow(inst, table, init, delta, limiter);
         }
         _ => unreachable!("only grow instructions"),
     }
@@ -137,11 +131,6 @@ pub(crate) fn exec(
             trap!(memory!($m).store(addr, u64::from($off), $v))
         }};
     }
-    macro_rules! table_addr {
-        ($t:expr) => {
-            store.instance(inst).tables[$t as usize].index()
-        };
-    }
     use Instr as I;
     match instr {
         I::ConsumeFuel { amount } => match store.fuel.checked_sub(u64::from(amount)) {
@@ -156,36 +145,23 @@ pub(crate) fn exec(
 
         // ---- tables ----
         I::TableGet { dst, index, table } => {
-            let t = table_addr!(table);
-            let r = trap!(store.tables[t].get(u64::from(get!(index).to_u32())));
-            set!(dst, UntypedVal::from_raw_ref(r))
+            let r = trap!(store.table_get(inst, table, get!(index)));
+            set!(dst, r)
         }
         I::TableSet {
             index,
             value,
             table,
-        } => {
-            let t = table_addr!(table);
-            let (i, v) = (get!(index).to_u32(), get!(value).to_raw_ref());
-            trap!(store.tables[t].set(u64::from(i), v))
-        }
-        I::TableSize { dst, table } => {
-            let t = table_addr!(table);
-            set!(dst, UntypedVal::from_u32(store.tables[t].size() as u32))
-        }
+        } => trap!(store.table_set(inst, table, get!(index), get!(value))),
+        I::TableSize { dst, table } => set!(dst, store.table_size(inst, table)),
         I::TableFill {
             index,
             value,
             len,
             table,
         } => {
-            let t = table_addr!(table);
-            let (i, v, n) = (
-                get!(index).to_u32(),
-                get!(value).to_raw_ref(),
-                get!(len).to_u32(),
-            );
-            trap!(store.tables[t].fill(u64::from(i), v, u64::from(n)))
+            let (i, v, n) = (get!(index), get!(value), get!(len));
+            trap!(store.table_fill(inst, table, i, v, n))
         }
         I::TableCopy {
             dst,
@@ -194,18 +170,8 @@ pub(crate) fn exec(
             dst_table,
             src_table,
         } => {
-            let (d, s) = (table_addr!(dst_table), table_addr!(src_table));
-            let (di, si, n) = (
-                u64::from(get!(dst).to_u32()),
-                u64::from(get!(src).to_u32()),
-                u64::from(get!(len).to_u32()),
-            );
-            if d == s {
-                trap!(store.tables[d].copy_within(di, si, n))
-            } else {
-                let (dt, st) = two_mut(&mut store.tables, d, s);
-                trap!(dt.copy_from(di, st, si, n))
-            }
+            let (d, s, n) = (get!(dst), get!(src), get!(len));
+            trap!(store.table_copy(inst, dst_table, src_table, d, s, n))
         }
         I::TableInit {
             dst,
@@ -214,15 +180,8 @@ pub(crate) fn exec(
             table,
             elem,
         } => {
-            let t = table_addr!(table);
-            let e = store.instance(inst).elems[elem as usize].index();
-            let (di, si, n) = (
-                u64::from(get!(dst).to_u32()),
-                u64::from(get!(src).to_u32()),
-                u64::from(get!(len).to_u32()),
-            );
-            let StoreInner { tables, elems, .. } = &mut *store;
-            trap!(tables[t].init(di, elems[e].elements(), si, n))
+            let (d, s, n) = (get!(dst), get!(src), get!(len));
+            trap!(store.table_init(inst, table, elem, d, s, n))
         }
         I::ElemDrop { elem } => {
             let e = store.instance(inst).elems[elem as usize].index();

@@ -65,16 +65,16 @@ impl Default for Config {
 impl Config {
     /// The proposals enabled by default: WebAssembly 2.0 and the 3.0 proposals the engines run
     /// (tail calls, typed function references, multiple memories, extended constant
-    /// expressions, relaxed SIMD, exception handling). Not in it: GC (refused) and memory64
-    /// (64-bit memories work up to 4 GiB, but 64-bit tables do not yet: enable it explicitly
-    /// for modules that need only the former).
+    /// expressions, relaxed SIMD, exception handling, and 64-bit memories and tables, which
+    /// stop at 4 GiB and `u32::MAX` elements). Not in it: GC (refused).
     pub const DEFAULT_FEATURES: Features = Features::WASM2
         .union(Features::TAIL_CALL)
         .union(Features::FUNCTION_REFERENCES)
         .union(Features::MULTI_MEMORY)
         .union(Features::EXTENDED_CONST)
         .union(Features::RELAXED_SIMD)
-        .union(Features::EXCEPTIONS);
+        .union(Features::EXCEPTIONS)
+        .union(Features::MEMORY64);
 
     /// The default configuration: the interpreter, [`Config::DEFAULT_FEATURES`].
     pub fn new() -> Self {

@@ -1,11 +1,11 @@
-//! 64-bit memories on every engine: addresses at or above 4 GiB and offsets with high bits trap
-//! instead of wrapping to 32 bits, `memory.grow` fails with a 64-bit -1, and the bulk
-//! instructions take 64-bit addresses and lengths.
+//! 64-bit memories and tables on every engine: addresses and indices at or above 2^32 and
+//! offsets with high bits trap instead of wrapping to 32 bits, `memory.grow`/`table.grow` fail
+//! with a 64-bit -1, and the bulk instructions take 64-bit addresses and lengths.
 
 mod common;
 
 use common::{on_all, wat};
-use strata_runtime::{Config, Engine, Features, Linker, Module, Store, Val};
+use strata_runtime::{Config, Engine, Linker, Module, Store, Val};
 
 const SRC: &str = r#"
 (module
@@ -18,16 +18,26 @@ const SRC: &str = r#"
   (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0)))
   (func (export "size") (result i64) (memory.size))
   (func (export "fill") (param i64 i32 i64) (memory.fill (local.get 0) (local.get 1) (local.get 2)))
-  (func (export "copy") (param i64 i64 i64) (memory.copy (local.get 0) (local.get 1) (local.get 2))))
+  (func (export "copy") (param i64 i64 i64) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+
+  (type $ret (func (result i32)))
+  (table $t i64 2 3 funcref)
+  (elem (table $t) (i64.const 0) func $seven)
+  (func $seven (result i32) (i32.const 7))
+  (func (export "call") (param i64) (result i32) (call_indirect $t (type $ret) (local.get 0)))
+  (func (export "tail_call") (param i64) (result i32)
+    (return_call_indirect $t (type $ret) (local.get 0)))
+  (func (export "is_null") (param i64) (result i32) (ref.is_null (table.get $t (local.get 0))))
+  (func (export "table_grow") (param i64) (result i64) (table.grow $t (ref.null func) (local.get 0)))
+  (func (export "table_size") (result i64) (table.size $t))
+  (func (export "table_fill") (param i64 i64) (table.fill $t (local.get 0) (ref.null func) (local.get 1))))
 "#;
 
 /// What each call gave: its result, or the trap's message.
 fn outcomes(calls: &[(&str, &[Val])]) -> Vec<Result<Option<Val>, String>> {
     on_all(|backend| {
         let mut config = Config::new();
-        config
-            .backend(backend)
-            .features(Config::DEFAULT_FEATURES | Features::MEMORY64);
+        config.backend(backend).features(Config::DEFAULT_FEATURES);
         let engine = Engine::new(&config);
         let module = Module::new(&engine, &wat(SRC)).unwrap();
         let mut store = Store::new(&engine, ());
@@ -107,6 +117,37 @@ fn grow_size_and_bulk_operands_are_64_bit() {
             Ok(None),
             Ok(Some(Val::I32(9))),
             Err(OOB.into()),
+        ]
+    );
+}
+
+#[test]
+fn table_indices_are_64_bit() {
+    let got = outcomes(&[
+        ("call", &[Val::I64(0)]),
+        // 2^32 wraps to element 0 if read as 32 bits: it must trap.
+        ("call", &[Val::I64(1 << 32)]),
+        ("tail_call", &[Val::I64(1 << 32)]),
+        ("is_null", &[Val::I64(1 << 32)]),
+        ("table_grow", &[Val::I64(1 << 32)]),
+        ("table_grow", &[Val::I64(1)]),
+        ("table_size", &[]),
+        ("table_fill", &[Val::I64(0), Val::I64((1 << 32) + 1)]),
+        ("call", &[Val::I64(0)]),
+    ]);
+    assert_eq!(
+        got,
+        [
+            Ok(Some(Val::I32(7))),
+            Err("undefined element".into()),
+            Err("undefined element".into()),
+            Err("out of bounds table access".into()),
+            Ok(Some(Val::I64(-1))),
+            Ok(Some(Val::I64(2))),
+            Ok(Some(Val::I64(3))),
+            Err("out of bounds table access".into()),
+            // The fill above wrote nothing.
+            Ok(Some(Val::I32(7))),
         ]
     );
 }

@@ -77,6 +77,7 @@ pub mod instance;
 mod memory_ops;
 pub mod module_info;
 pub mod store;
+mod table_ops;
 
 pub use instance::{
     instantiate, instantiate_limited, InstanceData, Instantiated, InstantiationError,

@@ -64,6 +64,9 @@ impl Table {
         if ty.limits.min > max || max > index_max {
             return Err(TableError::InvalidLimits);
         }
+        // Backends check a 64-bit table's indices against 2^32 before reading them as 32 bits
+        // (`check_index64` in the IR), so tables stop at `u32::MAX` elements whatever their type.
+        let max = max.min(u64::from(u32::MAX));
         if let Some(limiter) = limiter {
             if !limiter.table_growing(0, ty.limits.min, ty.limits.max) {
                 return Err(TableError::LimiterRefused);
@@ -83,6 +86,11 @@ impl Table {
     /// The table's declared type.
     pub fn ty(&self) -> TableType {
         self.ty
+    }
+
+    /// Whether this is a 64-bit table (`i64` indices, sizes and lengths).
+    pub fn is_64(&self) -> bool {
+        self.ty.table64
     }
 
     /// The element type.

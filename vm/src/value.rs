@@ -28,6 +28,26 @@ impl UntypedVal {
         self.0
     }
 
+    /// The slot as an address, index, length or grow delta of a memory or table whose index
+    /// type is `i64` (`wide`) or `i32` (zero-extended).
+    pub const fn to_index(self, wide: bool) -> u64 {
+        if wide {
+            self.0
+        } else {
+            self.0 as u32 as u64
+        }
+    }
+
+    /// `memory.grow`'s or `table.grow`'s result for an index type `i64` (`wide`) or `i32`: the
+    /// old size, or -1 if `grown` is `None`.
+    pub const fn grow_result(grown: Option<u64>, wide: bool) -> Self {
+        match (grown, wide) {
+            (Some(old), _) => UntypedVal(old),
+            (None, true) => UntypedVal(u64::MAX),
+            (None, false) => UntypedVal(u32::MAX as u64),
+        }
+    }
+
     /// An `i32`, zero-extended.
     pub const fn from_i32(v: i32) -> Self {
         UntypedVal(v as u32 as u64)

@@ -282,21 +282,13 @@ impl LinearMemory {
     /// An address, length or `memory.grow` delta operand of this memory's index type, read from
     /// a frame slot (an `i32` one zero-extended).
     pub fn index_operand(&self, v: UntypedVal) -> u64 {
-        if self.is_64() {
-            v.to_u64()
-        } else {
-            u64::from(v.to_u32())
-        }
+        v.to_index(self.is_64())
     }
 
     /// `memory.grow`'s result of this memory's index type: the old size in pages, or -1 if
     /// `grown` is `None`.
     pub fn grow_result(&self, grown: Option<u64>) -> UntypedVal {
-        match (grown, self.is_64()) {
-            (Some(old), _) => UntypedVal::from_u64(old),
-            (None, true) => UntypedVal::from_u64(u64::MAX),
-            (None, false) => UntypedVal::from_u32(u32::MAX),
-        }
+        UntypedVal::grow_result(grown, self.is_64())
     }
 
     /// The page size in bytes (64 KiB unless the custom-page-sizes proposal chose 1).
