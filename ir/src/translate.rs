@@ -18,7 +18,7 @@
 
 use alloc::vec::Vec;
 
-use strata_decoder::{BlockType, Catch, FuncType, MemArg, Operator, TryTable, ValType};
+use strata_decoder::{BlockType, Catch, FuncType, MemArg, Operator, RefType, TryTable, ValType};
 use strata_validator::{FrameKind, FuncConsumer, OperatorContext};
 
 use crate::func::{slots_of, CatchClause, Handler, IrFunc};
@@ -128,8 +128,10 @@ pub struct FuncTranslator {
     /// Handlers of the `try_table`s ended so far (inner ones end, so come, first).
     handlers: Vec<Handler>,
     /// For each memory of the module, whether it is a 64-bit memory: read from the validator
-    /// at the function's first operator (`None` until then).
-    memory64: Option<Vec<bool>>,
+    /// at each function's first operator (the buffer is reused).
+    memory64: Vec<bool>,
+    /// Whether `memory64` was read for the current function.
+    memory64_read: bool,
 }
 
 impl FuncTranslator {
@@ -991,12 +993,19 @@ impl FuncTranslator {
         }
     }
 
+    /// Records which memories are 64-bit (once per function, at its first operator).
+    #[cold]
+    #[inline(never)]
+    fn read_memory_types(&mut self, ctx: &OperatorContext<'_>) {
+        self.memory64.clear();
+        let memories = ctx.types().memories().iter();
+        self.memory64.extend(memories.map(|m| m.memory64));
+        self.memory64_read = true;
+    }
+
     /// Whether memory `index` is a 64-bit memory.
     fn is_memory64(&self, index: u32) -> bool {
-        self.memory64
-            .as_ref()
-            .and_then(|m| m.get(index as usize).copied())
-            .unwrap_or(false)
+        self.memory64.get(index as usize) == Some(&true)
     }
 
     fn call(&mut self, ty: &FuncType) -> Slot {
@@ -1296,23 +1305,16 @@ impl FuncTranslator {
             O::ElemDrop { elem } => {
                 self.emit(Instr::ElemDrop { elem });
             }
-            O::RefNull { .. } => {
-                let ty = ctx
-                    .pushed()
-                    .first()
-                    .copied()
-                    .flatten()
-                    .unwrap_or(ValType::FUNCREF);
+            O::RefNull { heap } => {
+                let ty = ValType::Ref(RefType {
+                    nullable: true,
+                    heap,
+                });
                 self.push(Value::Const(0), ty);
             }
             O::RefIsNull {} => self.unary(|dst, src| Instr::RefIsNull { dst, src }, I32),
             O::RefFunc { func } => {
-                let ty = ctx
-                    .pushed()
-                    .first()
-                    .copied()
-                    .flatten()
-                    .unwrap_or(ValType::FUNCREF);
+                let ty = ctx.types().ref_func_type(func);
                 let dst = self.push_temp(ty);
                 self.emit(Instr::RefFunc { dst, func });
             }
@@ -2043,6 +2045,9 @@ fn table_index_type(ctx: &OperatorContext<'_>, table: u32) -> ValType {
 }
 
 impl FuncConsumer for FuncTranslator {
+    /// The translator types its operands itself: the validator need not record them.
+    const RECORD_TYPES: bool = false;
+
     fn begin_function(&mut self, func_index: u32, ty: &FuncType, locals: &[ValType]) {
         self.func_index = func_index;
         self.instrs.clear();
@@ -2051,7 +2056,7 @@ impl FuncConsumer for FuncTranslator {
         self.controls.clear();
         self.labels.clear();
         self.handlers.clear();
-        self.memory64 = None;
+        self.memory64_read = false;
         self.local_slot.clear();
         self.local_types.clear();
         self.fuse_barrier = 0;
@@ -2090,10 +2095,10 @@ impl FuncConsumer for FuncTranslator {
         self.fuse_barrier = self.instrs.len();
     }
 
+    #[inline]
     fn operator(&mut self, op: &Operator<'_>, _offset: usize, ctx: &OperatorContext<'_>) {
-        if self.memory64.is_none() {
-            let memories = ctx.types().memories().iter();
-            self.memory64 = Some(memories.map(|m| m.memory64).collect());
+        if !self.memory64_read {
+            self.read_memory_types(ctx);
         }
         if self.error.is_none() {
             if self.options.fuel && ctx.was_reachable() {

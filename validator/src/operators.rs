@@ -345,7 +345,7 @@ impl<C: FuncConsumer> Checker<'_, C> {
                 if !m.is_declared_func(func) {
                     bail!(self.offset, "undeclared function reference");
                 }
-                self.push(ref_func_type(m, type_index));
+                self.push(m.ref_func_type_of(type_index));
             }
             O::RefAsNonNull {} => {
                 let r = self.pop_ref()?;
@@ -682,19 +682,6 @@ impl<'a, C: FuncConsumer> Checker<'a, C> {
 
 /// `ref.func`'s result: a non-null reference to the function's type with typed function
 /// references, `funcref` before them.
-fn ref_func_type(m: &crate::ModuleTypes, type_index: u32) -> ValType {
-    if m.features
-        .contains(strata_decoder::Features::FUNCTION_REFERENCES)
-    {
-        ValType::Ref(RefType {
-            nullable: false,
-            heap: HeapType::Concrete(type_index),
-        })
-    } else {
-        ValType::FUNCREF
-    }
-}
-
 fn non_null(r: RefType) -> ValType {
     ValType::Ref(RefType {
         nullable: false,

@@ -66,6 +66,26 @@ impl ModuleTypes {
         self.func_type(self.func_type_index(func_index)?)
     }
 
+    /// The type `ref.func` of a function of type `type_index` pushes: `(ref $t)` with typed
+    /// function references, plain `funcref` without.
+    pub fn ref_func_type_of(&self, type_index: u32) -> ValType {
+        if self.features.contains(Features::FUNCTION_REFERENCES) {
+            ValType::Ref(RefType {
+                nullable: false,
+                heap: HeapType::Concrete(type_index),
+            })
+        } else {
+            ValType::FUNCREF
+        }
+    }
+
+    /// The type `ref.func $func` pushes (`funcref` if `func` is out of range, which validation
+    /// rejects).
+    pub fn ref_func_type(&self, func: u32) -> ValType {
+        self.func_type_index(func)
+            .map_or(ValType::FUNCREF, |t| self.ref_func_type_of(t))
+    }
+
     /// The type of table `index`.
     #[inline]
     pub fn table(&self, index: u32) -> Option<&TableType> {
