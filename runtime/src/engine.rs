@@ -65,8 +65,8 @@ impl Default for Config {
 impl Config {
     /// The proposals enabled by default: WebAssembly 2.0 and the 3.0 proposals both engines run
     /// (tail calls, typed function references, multiple memories, extended constant
-    /// expressions, relaxed SIMD). Not in it: exception handling (tags link, but `throw` and
-    /// `try_table` are refused at compile time) and GC (refused), and memory64
+    /// expressions, relaxed SIMD). Not in it: exception handling (both engines run it; opt-in
+    /// because exception objects are only freed with the store) and GC (refused), and memory64
     /// (addresses above 4 GiB are not handled yet: enable it explicitly only for testing).
     pub const DEFAULT_FEATURES: Features = Features::WASM2
         .union(Features::TAIL_CALL)
