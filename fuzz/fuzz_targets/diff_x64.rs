@@ -17,8 +17,8 @@ use std::sync::OnceLock;
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use strata_runtime::{
-    Backend, Config, Engine, Error, Extern, Features, Instance, Linker, Module, Store,
-    StoreLimits, StoreLimitsBuilder, Val,
+    Backend, Config, Engine, Error, Extern, Features, Instance, Linker, Module, Store, StoreLimits,
+    StoreLimitsBuilder, Val,
 };
 
 /// Fuel for the start function and for each call.
@@ -62,6 +62,8 @@ fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Confi
     c.sign_extension_ops_enabled = true;
     c.relaxed_simd_enabled = false;
     c.exceptions_enabled = u.arbitrary()?;
+    // At least one tag, so `throw` and the catch clauses have one to name.
+    c.min_tags = usize::from(c.exceptions_enabled);
     c.gc_enabled = false;
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;
