@@ -1,6 +1,7 @@
 //! Differential: a random valid module (wasm-smith, restricted to what strata runs: WebAssembly
-//! 2.0 with SIMD, bulk memory, reference types and multi-value; no imports) behaves the same on
-//! the interpreter and on the x64 JIT.
+//! 2.0 with SIMD, bulk memory, reference types and multi-value, tail calls, extended constants
+//! and, in half the modules, exception handling; no imports) behaves the same on the
+//! interpreter and on the x64 JIT.
 //!
 //! Both engines meter fuel (deterministic and identical on both, which also bounds the run
 //! time). Compared: whether the module compiles and instantiates (and the trap code if the start
@@ -16,7 +17,7 @@ use std::sync::OnceLock;
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use strata_runtime::{
-    Backend, Config, Engine, Error, Extern, Instance, Linker, Module, Store, StoreLimits,
+    Backend, Config, Engine, Error, Extern, Features, Instance, Linker, Module, Store, StoreLimits,
     StoreLimitsBuilder, Val,
 };
 
@@ -32,13 +33,17 @@ fn engine(backend: Backend) -> &'static Engine {
     };
     cell.get_or_init(|| {
         let mut config = Config::new();
-        config.backend(backend).consume_fuel(true);
+        config
+            .backend(backend)
+            .features(Config::DEFAULT_FEATURES | Features::EXCEPTIONS)
+            .consume_fuel(true);
         Engine::new(&config)
     })
 }
 
 /// What wasm-smith may generate: strata's default feature set (WebAssembly 2.0 plus tail calls,
-/// multi-memory and extended constants; not relaxed SIMD, whose results may differ).
+/// multi-memory and extended constants; not relaxed SIMD, whose results may differ) and, in
+/// half the modules, exception handling (`throw`, `throw_ref`, `try_table`).
 fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Config> {
     let mut c = wasm_smith::Config::default();
     c.max_imports = 0;
@@ -56,7 +61,9 @@ fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Confi
     c.saturating_float_to_int_enabled = true;
     c.sign_extension_ops_enabled = true;
     c.relaxed_simd_enabled = false;
-    c.exceptions_enabled = false;
+    c.exceptions_enabled = u.arbitrary()?;
+    // At least one tag, so `throw` and the catch clauses have one to name.
+    c.min_tags = usize::from(c.exceptions_enabled);
     c.gc_enabled = false;
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;

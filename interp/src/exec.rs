@@ -759,7 +759,7 @@ fn throw(rg: &mut Regs, cx: &mut Cx<'_>, b: usize, tag: u32) -> Flow {
         payload: payload.into(),
     };
     match store.push_exn(exn) {
-        Some(exn) => unwind(rg, cx, exn),
+        Some(exn) => unwind(rg, cx, exn, true),
         None => {
             cx.exit = Exit::Trap(TrapCode::TooManyExceptions);
             Flow::Exit
@@ -770,24 +770,28 @@ fn throw(rg: &mut Regs, cx: &mut Cx<'_>, b: usize, tag: u32) -> Flow {
 /// Unwinds with exception `exn`, raised by the instruction before `rg.ip`: from the running
 /// frame outwards, the first catch clause that takes it (see [`IrFunc::catches_at`]) gets its
 /// values and runs; frames without one are left. An exception no frame of this activation
-/// catches ends it with "uncaught exception".
+/// catches ends it with "uncaught exception", with the frames left as they were when it was
+/// raised (so the backtrace starts at the thrower, as on x64). A `fresh` exception (made by
+/// this `throw`) that ends with no `exnref` to it is freed.
 #[cold]
 #[inline(never)]
-fn unwind(rg: &mut Regs, cx: &mut Cx<'_>, exn: ExnAddr) -> Flow {
+fn unwind(rg: &mut Regs, cx: &mut Cx<'_>, exn: ExnAddr, fresh: bool) -> Flow {
     let Some(thrown) = cx.store.exns.get(exn.index() as usize) else {
         cx.exit = Exit::Invalid;
         return Flow::Exit;
     };
     let thrown_tag = thrown.tag;
     // The raising instruction: the running one, then each caller's call instruction (a frame
-    // record keeps the instruction after the call).
-    let mut ip = rg.ip;
+    // record keeps the instruction after the call). `left` frames records are to be left.
+    let (mut code, mut instrs, mut inst, mut base, mut ip) =
+        (cx.code, cx.instrs, cx.inst, cx.base, rg.ip);
+    let mut left = 0;
     loop {
-        let pc = (ip as usize - cx.instrs as usize) / core::mem::size_of::<Instr>() - 1;
-        // SAFETY: the running function's code lives as long as the store (module documentation).
-        let code: &IrFunc = unsafe { &*cx.code };
-        let tags = &cx.store.instance(cx.inst).tags;
-        let caught = code.catches_at(pc).find(|c| match c.tag {
+        let pc = (ip as usize - instrs as usize) / core::mem::size_of::<Instr>() - 1;
+        // SAFETY: a frame's code lives as long as the store (module documentation).
+        let func: &IrFunc = unsafe { &*code };
+        let tags = &cx.store.instance(inst).tags;
+        let caught = func.catches_at(pc).find(|c| match c.tag {
             None => true,
             Some(t) => tags.get(t as usize) == Some(&thrown_tag),
         });
@@ -797,10 +801,10 @@ fn unwind(rg: &mut Regs, cx: &mut Cx<'_>, exn: ExnAddr) -> Flow {
                 None => &[],
             };
             let n = payload.len();
-            let dst = cx.base + c.dst.index();
+            let dst = base + c.dst.index();
             // The verifier checked `dst + slots` is inside the frame, which the stack holds.
             if usize::from(c.slots) != n + usize::from(c.with_ref)
-                || c.target.index() >= code.instrs.len()
+                || c.target.index() >= func.instrs.len()
             {
                 cx.exit = Exit::Invalid;
                 return Flow::Exit;
@@ -808,25 +812,37 @@ fn unwind(rg: &mut Regs, cx: &mut Cx<'_>, exn: ExnAddr) -> Flow {
             cx.stack[dst..dst + n].copy_from_slice(payload);
             if c.with_ref {
                 cx.stack[dst + n] = UntypedVal::from_raw_ref(RawRef::from_exn(Some(exn)));
+            } else if fresh {
+                cx.store.release_exn(exn);
             }
-            // SAFETY: `target` is an instruction of the running function (checked above).
-            rg.ip = unsafe { cx.instrs.add(c.target.index()) };
-            rg.fp = cx.fp(cx.base);
+            let keep = cx.frames.len() - left;
+            cx.frames.truncate(keep);
+            cx.code = code;
+            cx.instrs = instrs;
+            cx.base = base;
+            if inst != cx.inst {
+                cx.inst = inst;
+                (rg.mem, rg.mem_len) = mem0(cx.store, inst);
+            }
+            // SAFETY: `target` is an instruction of the catching function (checked above).
+            rg.ip = unsafe { instrs.add(c.target.index()) };
+            rg.fp = cx.fp(base);
             return Flow::Continue;
         }
-        let Some(f) = cx.frames.pop() else {
+        let Some(f) = cx.frames.len().checked_sub(left + 1).map(|i| &cx.frames[i]) else {
+            if fresh {
+                cx.store.release_exn(exn);
+            }
             cx.exit = Exit::Trap(TrapCode::UncaughtException);
             return Flow::Exit;
         };
-        cx.code = f.code;
+        code = f.code;
         // SAFETY: a frame's code lives as long as the store (module documentation).
-        cx.instrs = unsafe { (*f.code).instrs.as_ptr() };
-        cx.base = f.base;
-        if f.instance != cx.inst {
-            cx.inst = f.instance;
-            (rg.mem, rg.mem_len) = mem0(cx.store, f.instance);
-        }
+        instrs = unsafe { (*f.code).instrs.as_ptr() };
+        base = f.base;
+        inst = f.instance;
         ip = f.ip;
+        left += 1;
     }
 }
 
@@ -1277,7 +1293,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         Instr::ThrowRef { exn } => {
             let exn = get!(exn).to_raw_ref().to_exn();
             let exn = trap!(exn.ok_or(TrapCode::NullExceptionReference));
-            return unwind(rg, cx, exn);
+            return unwind(rg, cx, exn, false);
         }
         Instr::BrI32Eq { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_i32, |a, b| a == b)

@@ -55,6 +55,13 @@
 //! shared trap exit, which records the trap and the backtrace (walking `rbp`) and unwinds to the
 //! trampoline (`rsp = entry_rsp`); no Rust frame is ever unwound through.
 //!
+//! ## Exceptions
+//!
+//! `throw` and `throw_ref` go through the spill door and jump to the shared throw stub; the
+//! unwinder (`exn.rs`) maps each frame's return address to its call with the function's table
+//! of call sites and lands in the catching function's landing pad, which reloads memory 0 and
+//! the pinned slots and jumps to the clause's code. Calls carry no extra code for it.
+//!
 //! SIMD instructions have SSE4.1 sequences in `simd.rs` when the CPU has the features.
 //! Instructions without an inline sequence (bulk memory, tables, rounding, trapping
 //! conversions, SIMD without SSE4.1, other memories than 0) call the `slow` helper, which runs
@@ -72,6 +79,9 @@ use strata_vm::TrapCode;
 
 use crate::context::{helper, off::*};
 
+/// One function's wasm call sites: (return address offset from the entry, instruction index).
+pub(crate) type CallSites = Box<[(u32, u32)]>;
+
 /// A module's machine code: every defined function, in one executable buffer.
 pub struct CompiledModule {
     /// The code's entry in the fault handler's list (guarded code only); dropped before `buf`.
@@ -88,6 +98,13 @@ pub struct CompiledModule {
     ends: Box<[AssemblyOffset]>,
     /// Per function, where each IR instruction's code starts (from the function's entry).
     instr_starts: Box<[Box<[u32]>]>,
+    /// Per function, its wasm call sites: (return address offset from the entry, the call's
+    /// instruction index), ascending. The throw helper maps a caller's return address to its
+    /// `call` with it (`exn.rs`).
+    pub(crate) call_sites: Box<[CallSites]>,
+    /// Per function with `try_table` handlers, its landing pad's offset from the entry (see
+    /// [`FuncCompiler::landing_pad`]); `u32::MAX` for the others.
+    landings: Box<[u32]>,
     funcs: Box<[Arc<IrFunc>]>,
 }
 
@@ -117,6 +134,43 @@ impl CompiledModule {
     /// starts. An instruction that emits nothing starts where the next one does.
     pub fn instr_starts(&self, local: usize) -> &[u32] {
         &self.instr_starts[local]
+    }
+
+    /// Whether `addr` lies in this module's code.
+    pub(crate) fn contains(&self, addr: usize) -> bool {
+        let start = self.buf.as_ptr() as usize;
+        addr >= start && addr - start < self.buf.len()
+    }
+
+    /// How many functions the module imports (defined function `local` has index
+    /// `num_imported + local`).
+    pub(crate) fn num_imported(&self) -> u32 {
+        self.num_imported
+    }
+
+    /// The IR of defined function `local`.
+    pub(crate) fn func(&self, local: usize) -> &Arc<IrFunc> {
+        &self.funcs[local]
+    }
+
+    /// The instruction index of the wasm call of defined function `local` whose return address
+    /// is `ret` (an absolute address), if `ret` is one.
+    pub(crate) fn call_at(&self, local: usize, ret: usize) -> Option<usize> {
+        let off = u32::try_from(ret.checked_sub(self.entry(local))?).ok()?;
+        let sites = &self.call_sites[local];
+        let i = sites.binary_search_by_key(&off, |&(o, _)| o).ok()?;
+        Some(sites[i].1 as usize)
+    }
+
+    /// The absolute addresses of defined function `local`'s landing pad and of the code of its
+    /// instruction `pc` (a catch clause's target), if it has handlers.
+    pub(crate) fn landing(&self, local: usize, pc: usize) -> Option<(usize, usize)> {
+        let pad = *self.landings.get(local)?;
+        let start = *self.instr_starts.get(local)?.get(pc)?;
+        (pad != u32::MAX).then(|| {
+            let entry = self.entry(local);
+            (entry + pad as usize, entry + start as usize)
+        })
     }
 
     /// Total machine code bytes.
@@ -181,14 +235,6 @@ impl core::fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
-/// Whether `f` has a `try_table` or throws (exception handling is not compiled yet).
-fn uses_exceptions(f: &IrFunc) -> bool {
-    !f.handlers.is_empty()
-        || f.instrs
-            .iter()
-            .any(|i| matches!(i, Instr::Throw { .. } | Instr::ThrowRef { .. }))
-}
-
 /// Compiles the defined functions `funcs` of a module with `num_imported` imported functions,
 /// with explicit bounds checks.
 pub fn compile(funcs: &[Arc<IrFunc>], num_imported: u32) -> Result<CompiledModule, CompileError> {
@@ -208,24 +254,20 @@ pub fn compile_with(
         let _ = bounds;
         false
     };
-    if let Some(f) = funcs.iter().find(|f| uses_exceptions(f)) {
-        return Err(CompileError(alloc::format!(
-            "function {} throws or catches exceptions, which only the interpreter runs yet",
-            f.func_index
-        )));
-    }
     let mut ops = Assembler::new().map_err(|e| CompileError(e.to_string()))?;
     let labels: Vec<DynamicLabel> = funcs.iter().map(|_| ops.new_dynamic_label()).collect();
     let mut entries = Vec::with_capacity(funcs.len());
     let mut ends = Vec::with_capacity(funcs.len());
     let mut instr_starts = Vec::with_capacity(funcs.len());
+    let mut call_sites = Vec::with_capacity(funcs.len());
+    let mut landings = Vec::with_capacity(funcs.len());
     let popcnt = std::is_x86_feature_detected!("popcnt");
     let cross_instance_tail_calls = tail::may_tail_call_across_instances(funcs, num_imported);
     let simd = simd::Features::detect();
     for (i, f) in funcs.iter().enumerate() {
         let entry = ops.offset();
         entries.push(entry);
-        let starts = FuncCompiler {
+        let out = FuncCompiler {
             ops: &mut ops,
             func: f,
             local: i as u32,
@@ -243,9 +285,15 @@ pub fn compile_with(
             regs_on: true,
             cross_instance_tail_calls,
             guarded,
+            pc: 0,
+            call_sites: Vec::new(),
+            landing: None,
         }
         .compile(labels[i]);
-        instr_starts.push(starts.iter().map(|s| (s.0 - entry.0) as u32).collect());
+        let rel = |o: AssemblyOffset| (o.0 - entry.0) as u32;
+        instr_starts.push(out.starts.iter().map(|&s| rel(s)).collect());
+        call_sites.push(out.call_sites.iter().map(|&(o, pc)| (rel(o), pc)).collect());
+        landings.push(out.landing.map_or(u32::MAX, rel));
         ends.push(ops.offset());
     }
     let buf = ops
@@ -264,6 +312,8 @@ pub fn compile_with(
         entries: entries.into_boxed_slice(),
         ends: ends.into_boxed_slice(),
         instr_starts: instr_starts.into_boxed_slice(),
+        call_sites: call_sites.into_boxed_slice(),
+        landings: landings.into_boxed_slice(),
         funcs: funcs.to_vec().into_boxed_slice(),
     })
 }
@@ -306,6 +356,22 @@ struct FuncCompiler<'a> {
     cross_instance_tail_calls: bool,
     /// Memory-0 accesses within the guard region are not checked ([`Bounds::Guard`]).
     guarded: bool,
+    /// The instruction being emitted.
+    pc: usize,
+    /// Each wasm call's return address and instruction index (see `CompiledModule`).
+    call_sites: Vec<(AssemblyOffset, u32)>,
+    /// The landing pad, if the function has handlers.
+    landing: Option<AssemblyOffset>,
+}
+
+/// What [`FuncCompiler::compile`] leaves besides the code.
+struct FuncOutput {
+    /// Where each IR instruction's code starts, then where the out-of-line code starts.
+    starts: Vec<AssemblyOffset>,
+    /// See [`FuncCompiler::call_sites`].
+    call_sites: Vec<(AssemblyOffset, u32)>,
+    /// See [`FuncCompiler::landing`].
+    landing: Option<AssemblyOffset>,
 }
 
 macro_rules! x {
@@ -351,8 +417,9 @@ impl FuncCompiler<'_> {
         self.targets[t.index()].expect("branch target has a label")
     }
 
-    /// Compiles the function; returns where each IR instruction's code starts.
-    fn compile(mut self, entry: DynamicLabel) -> Vec<AssemblyOffset> {
+    /// Compiles the function; returns where each IR instruction's code starts, its call sites
+    /// and its landing pad.
+    fn compile(mut self, entry: DynamicLabel) -> FuncOutput {
         let f = self.func;
         let n = f.instrs.len();
         self.targets = (0..=n).map(|_| None).collect();
@@ -364,6 +431,13 @@ impl FuncCompiler<'_> {
             }
             if let Instr::BrTable { .. } = i {
                 self.targets[pc + 1] = Some(self.ops.new_dynamic_label());
+            }
+        }
+        // Catch clauses' targets are entered from the landing pad: give them a label, so that
+        // no instruction is fused across them and their code starts where `instr_starts` says.
+        for c in f.handlers.iter().flat_map(|h| h.catches.iter()) {
+            if let Some(t @ None) = self.targets.get_mut(c.target.index()) {
+                *t = Some(self.ops.new_dynamic_label());
             }
         }
         self.choose_pins();
@@ -391,8 +465,34 @@ impl FuncCompiler<'_> {
         starts.push(self.ops.offset());
         x!(self.ops; jmp =>l);
         self.stubs();
+        if !f.handlers.is_empty() {
+            self.landing_pad();
+        }
         self.simd_consts();
-        starts
+        FuncOutput {
+            starts,
+            call_sites: self.call_sites,
+            landing: self.landing,
+        }
+    }
+
+    /// Where a caught exception enters this function (the throw stub jumps here with `rbp`,
+    /// `rsp`, `rbx` and `r13` of this frame restored and the caught values in the frame):
+    /// reloads memory 0 and every pinned slot from the frame, then jumps to the clause's code.
+    /// Every raising instruction (`throw`, `throw_ref`, calls) went through the spill door, so
+    /// the frame held every pinned slot when it raised.
+    fn landing_pad(&mut self) {
+        self.landing = Some(self.ops.offset());
+        self.reload_memory();
+        self.reload_all();
+        x!(self.ops; jmp QWORD [r12 + CTX_EXN_TARGET]);
+    }
+
+    /// Records that the code just emitted ends with a `call` of a wasm function (or of the
+    /// host stub) made by the current instruction.
+    fn call_site(&mut self) {
+        let at = self.ops.offset();
+        self.call_sites.push((at, self.pc as u32));
     }
 
     fn prologue(&mut self, entry: DynamicLabel) {
@@ -570,8 +670,9 @@ impl FuncCompiler<'_> {
             x!(self.ops
                 ; lea rbx, [rbx + b]
                 ; call =>l
-                ; lea rbx, [rbx - b]
             );
+            self.call_site();
+            x!(self.ops; lea rbx, [rbx - b]);
             if self.cross_instance_tail_calls {
                 x!(self.ops; mov r13, [rbp - 8]);
             }
@@ -582,6 +683,9 @@ impl FuncCompiler<'_> {
                 ; lea rbx, [rbx + b]
                 ; mov r13, [rax + e + FUNC_DATA]
                 ; call QWORD [rax + e + FUNC_CODE]
+            );
+            self.call_site();
+            x!(self.ops
                 ; lea rbx, [rbx - b]
                 ; mov r13, [rbp - 8]
             );
@@ -633,6 +737,9 @@ impl FuncCompiler<'_> {
             ; lea rbx, [rbx + b]
             ; mov r13, [rax + FUNC_DATA]
             ; call QWORD [rax + FUNC_CODE]
+        );
+        self.call_site();
+        x!(self.ops
             ; lea rbx, [rbx - b]
             ; mov r13, [rbp - 8]
         );
@@ -670,6 +777,7 @@ impl FuncCompiler<'_> {
     /// register-aware run with every pinned slot spilled to the frame before and reloaded
     /// after, so `instr_mem` (and anything added to it) only ever sees the frame.
     fn instr(&mut self, pc: usize, instr: Instr, next: Option<Instr>) -> usize {
+        self.pc = pc;
         if let Some(n) = self.instr_xmm(instr, next) {
             return n;
         }
@@ -1019,6 +1127,14 @@ impl FuncCompiler<'_> {
                 params,
             } => self.return_call_ref(base, callee, params),
             I::RefAsNonNull { src } => self.ref_as_non_null(src),
+            // The spill door stored every pinned slot; the stub and helper do the rest.
+            I::Throw { .. } | I::ThrowRef { .. } => {
+                let packed = (i64::from(self.local) << 32) | pc as i64;
+                x!(self.ops
+                    ; mov rcx, QWORD packed
+                    ; jmp QWORD [r12 + CTX_THROW_COMMON]
+                );
+            }
             I::BrI32Eq { lhs, rhs, target } => br32!(je, lhs, rhs, target),
             I::BrI32Ne { lhs, rhs, target } => br32!(jne, lhs, rhs, target),
             I::BrI32LtS { lhs, rhs, target } => br32!(jl, lhs, rhs, target),

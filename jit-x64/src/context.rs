@@ -27,8 +27,11 @@ pub(crate) mod helper {
     pub const TRAP: usize = 2;
     /// `host(ctx, func_addr, frame, caller_rsp) -> status`: calls a host function.
     pub const HOST: usize = 3;
+    /// `throw(ctx, rbx, rbp, func << 32 | pc) -> status`: raises the exception of `throw` or
+    /// `throw_ref` instruction `pc` and finds its handler (`exn.rs`); 0 when one catches.
+    pub const THROW: usize = 4;
     /// How many helpers there are.
-    pub const COUNT: usize = 4;
+    pub const COUNT: usize = 5;
 }
 
 /// Statuses helpers return and trap stubs pass to the trap exit: 0 is success, `code + 1` a
@@ -97,6 +100,18 @@ pub(crate) struct VmContext {
     pub helpers: [usize; helper::COUNT],
     /// The host stub's address (tail calls compare a callee's code with it).
     pub host_stub: usize,
+    /// The shared throw stub (in the stub buffer): `throw` and `throw_ref` jump to it with
+    /// `rcx = func << 32 | pc`.
+    pub throw_common: usize,
+    /// Where a caught exception resumes, set by the throw helper: the catching function's
+    /// landing pad, which reloads its registers and jumps to [`Self::exn_target`].
+    pub exn_pad: usize,
+    /// The catch clause's code (its `target` instruction in the catching function).
+    pub exn_target: usize,
+    /// The catching frame's `rbp`.
+    pub exn_rbp: usize,
+    /// The catching frame's `rbx` (frame base).
+    pub exn_rbx: usize,
     // ---- Rust only below ----
     /// The store.
     pub store: *mut StoreInner,
@@ -181,6 +196,11 @@ pub(crate) mod off {
     pub const CTX_TRAP_COMMON: i32 = offset_of!(VmContext, trap_common) as i32;
     pub const CTX_HELPERS: i32 = offset_of!(VmContext, helpers) as i32;
     pub const CTX_HOST_STUB: i32 = offset_of!(VmContext, host_stub) as i32;
+    pub const CTX_THROW_COMMON: i32 = offset_of!(VmContext, throw_common) as i32;
+    pub const CTX_EXN_PAD: i32 = offset_of!(VmContext, exn_pad) as i32;
+    pub const CTX_EXN_TARGET: i32 = offset_of!(VmContext, exn_target) as i32;
+    pub const CTX_EXN_RBP: i32 = offset_of!(VmContext, exn_rbp) as i32;
+    pub const CTX_EXN_RBX: i32 = offset_of!(VmContext, exn_rbx) as i32;
 
     pub const INST_MEM0: i32 = offset_of!(VmInstance, mem0) as i32;
     pub const INST_FUNCS: i32 = offset_of!(VmInstance, funcs) as i32;

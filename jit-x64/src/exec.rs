@@ -128,6 +128,11 @@ pub fn invoke<H: Host>(
         trap_common: stubs.trap_common(),
         helpers: [0; helper::COUNT],
         host_stub: stubs.host(),
+        throw_common: stubs.throw_common(),
+        exn_pad: 0,
+        exn_target: 0,
+        exn_rbp: 0,
+        exn_rbx: 0,
         store,
         jit,
         host_data: (&mut adapter as *mut HostAdapter<'_, H>).cast(),
@@ -141,6 +146,7 @@ pub fn invoke<H: Host>(
     ctx.helpers[helper::GROW] = grow_helper as *const () as usize;
     ctx.helpers[helper::TRAP] = record_trap as *const () as usize;
     ctx.helpers[helper::HOST] = host_helper as *const () as usize;
+    ctx.helpers[helper::THROW] = crate::exn::throw_helper as *const () as usize;
     ctx.stack_end = ctx.stack.as_ptr_range().end as usize;
     let frame = ctx.stack.as_mut_ptr().cast::<u64>();
 

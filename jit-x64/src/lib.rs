@@ -22,6 +22,8 @@
 //! - `stubs`: the trampoline from Rust, the trap exit, the host-call stub.
 //! - `exec`: [`invoke`] and the helpers JIT code calls (`slow` path, value-stack growth, host
 //!   calls, trap recording).
+//! - `exn`: `throw` and `throw_ref`: the helper that makes the exception and unwinds this
+//!   activation's frames to the catching one (nothing is spent on the path that does not throw).
 //! - `store`: the JIT's tables in the store, synchronised at every entry and after host calls;
 //!   it picks the guarded or the explicitly checked variant of a module per instance.
 //! - `signals` (Linux): the SIGSEGV/SIGBUS handler that turns an out-of-bounds access of
@@ -43,6 +45,8 @@ pub mod compile;
 mod context;
 #[cfg(all(target_arch = "x86_64", unix))]
 mod exec;
+#[cfg(all(target_arch = "x86_64", unix))]
+mod exn;
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 mod signals;
 #[cfg(all(target_arch = "x86_64", unix))]
@@ -85,6 +89,8 @@ pub fn enable(store: &mut strata_vm::StoreInner) {
     store::JitStore::sync(store);
 }
 
+#[cfg(all(test, target_arch = "x86_64", unix))]
+mod exn_tests;
 #[cfg(all(test, target_arch = "x86_64", target_os = "linux"))]
 mod guard_tests;
 #[cfg(all(test, target_arch = "x86_64", unix))]

@@ -171,6 +171,11 @@ impl JitStore {
         ptr
     }
 
+    /// The compiled module (one the store's functions run) whose code holds `addr`.
+    pub(crate) fn module_at(&self, addr: usize) -> Option<&Arc<CompiledModule>> {
+        self.modules.values().find(|m| m.contains(addr))
+    }
+
     /// Refreshes memory and table descriptors (after a grow).
     pub(crate) fn refresh_descriptors(&mut self, store: &mut StoreInner) {
         while self.memories.len() < store.memories.len() {

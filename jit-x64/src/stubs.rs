@@ -1,5 +1,6 @@
 //! Code shared by every module, assembled once per process: the entry trampoline from Rust,
-//! the trap exit, the host-call stub and the stub for functions without x64 code.
+//! the trap exit, the host-call stub, the throw stub and the stub for functions without x64
+//! code.
 
 use std::sync::OnceLock;
 
@@ -20,6 +21,7 @@ pub(crate) struct Stubs {
     trap_common: AssemblyOffset,
     host: AssemblyOffset,
     unsupported: AssemblyOffset,
+    throw_common: AssemblyOffset,
 }
 
 impl Stubs {
@@ -124,6 +126,34 @@ impl Stubs {
             ; mov rdx, rbp
             ; jmp ->trap_common
         );
+        // The throw stub, jumped to by `throw` and `throw_ref` (after storing every pinned slot
+        // to the frame) with rcx = func << 32 | pc and rsp = rbp - 16 (16-byte aligned, the
+        // frame as the prologue left it). The helper makes or reads the exception and searches
+        // this activation's frames (`exn.rs`); if one catches, it has written the caught values
+        // to that frame and left where to resume in the context: the catching frame's rbp (its
+        // rsp is rbp - 16, its instance at [rbp - 8]) and rbx, and its landing pad, which
+        // reloads memory 0 and the pinned slots and jumps to the clause's code. Otherwise the
+        // status is a trap ("uncaught exception", ...) raised from the throwing frame, so the
+        // backtrace starts at the thrower.
+        let throw_common = ops.offset();
+        dynasm!(ops
+            ; .arch x64
+            ; mov rdi, r12
+            ; mov rsi, rbx
+            ; mov rdx, rbp
+            ; call QWORD [r12 + helpers + 8 * helper::THROW as i32]
+            ; test eax, eax
+            ; jnz >fail
+            ; mov rbp, [r12 + CTX_EXN_RBP]
+            ; mov rbx, [r12 + CTX_EXN_RBX]
+            ; lea rsp, [rbp - 16]
+            ; mov r13, [rbp - 8]
+            ; jmp QWORD [r12 + CTX_EXN_PAD]
+            ; fail:
+            ; mov esi, eax
+            ; mov rdx, rbp
+            ; jmp ->trap_common
+        );
         let buf = ops.finalize().expect("finalize the JIT stubs");
         #[cfg(target_os = "linux")]
         crate::signals::set_oob_stub(buf.ptr(oob) as usize);
@@ -133,6 +163,7 @@ impl Stubs {
             trap_common,
             host,
             unsupported,
+            throw_common,
         }
     }
 
@@ -152,6 +183,11 @@ impl Stubs {
     /// The host stub's address.
     pub(crate) fn host(&self) -> usize {
         self.buf.ptr(self.host) as usize
+    }
+
+    /// The throw stub's address.
+    pub(crate) fn throw_common(&self) -> usize {
+        self.buf.ptr(self.throw_common) as usize
     }
 
     /// The unsupported-function stub's address.

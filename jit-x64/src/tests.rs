@@ -16,9 +16,10 @@ fn wat(src: &str) -> Vec<u8> {
     m.encode().unwrap()
 }
 
-fn module(src: &str) -> Arc<ModuleInfo> {
+pub(crate) fn module(src: &str) -> Arc<ModuleInfo> {
     let bytes = wat(src);
-    let m = strata_decoder::decode(&bytes, Features::default()).unwrap();
+    let features = Features::default() | Features::EXCEPTIONS | Features::TAIL_CALL;
+    let m = strata_decoder::decode(&bytes, features).unwrap();
     let t = strata_ir::translate_module(&m).unwrap();
     Arc::new(ModuleInfo::new(&m, t.funcs).unwrap())
 }
@@ -47,7 +48,7 @@ impl Host for TestHost {
 }
 
 /// A store with `src` instantiated (imports: `env.double`, `env.fail`, in that order if used).
-fn instance(src: &str, jit: bool) -> (StoreInner, InstanceAddr) {
+pub(crate) fn instance(src: &str, jit: bool) -> (StoreInner, InstanceAddr) {
     let info = module(src);
     let mut store = StoreInner::new(StoreConfig::default());
     if jit {
@@ -77,9 +78,9 @@ fn export(store: &StoreInner, inst: InstanceAddr, name: &str) -> FuncAddr {
     }
 }
 
-type Outcome = Result<Vec<u64>, Error<&'static str>>;
+pub(crate) type Outcome = Result<Vec<u64>, Error<&'static str>>;
 
-fn call(
+pub(crate) fn call(
     store: &mut StoreInner,
     inst: InstanceAddr,
     name: &str,
@@ -103,7 +104,7 @@ fn call(
 }
 
 /// Runs every call on both engines (fresh stores) and checks they agree; returns x64's.
-fn both(src: &str, calls: &[(&str, &[u64])]) -> Vec<Outcome> {
+pub(crate) fn both(src: &str, calls: &[(&str, &[u64])]) -> Vec<Outcome> {
     let (mut js, ji) = instance(src, true);
     let (mut is, ii) = instance(src, false);
     calls

@@ -330,8 +330,8 @@ impl ExternRef {
 
 /// An exception tag: a handle into its [`Store`](crate::Store). Each tag is a fresh identity
 /// with a function type (the exception's payload is the type's parameters); a module that
-/// imports a tag matches one of an equivalent type. (Throwing and catching exceptions are not
-/// implemented yet: modules using `throw` or `try_table` are refused at compile time.)
+/// imports a tag matches one of an equivalent type. `throw` and `try_table` match exceptions
+/// by tag identity, on both engines (exceptions are on by default).
 ///
 /// ```
 /// use strata_runtime::{Engine, FuncType, Store, Tag, ValType};

@@ -404,3 +404,35 @@ fn callers_see_and_set_fuel() {
     let err = run.call(&mut store, ()).unwrap_err();
     assert!(err.to_string().contains("fuel is not enabled"), "{err}");
 }
+
+#[test]
+fn throwing_and_catching_compile_and_run_on_every_backend() {
+    // `throw` and `try_table` used to be refused at compile time; both engines run them now
+    // (runtime/tests/exceptions.rs has the semantics).
+    let mut backends = vec![strata_runtime::Backend::Interp];
+    if strata_runtime::Backend::X64_AVAILABLE {
+        backends.push(strata_runtime::Backend::X64);
+    }
+    for backend in backends {
+        let mut config = strata_runtime::Config::new();
+        config
+            .backend(backend)
+            .features(strata_runtime::Features::WASM3);
+        let engine = Engine::new(&config);
+        let m = Module::new(
+            &engine,
+            &wat(r#"(module (tag $e (param i32))
+                 (func (export "f") (result i32)
+                   (block $l (result i32)
+                     (try_table (catch $e $l) (throw $e (i32.const 41)))
+                     (i32.const 0))
+                   (i32.const 1)
+                   (i32.add)))"#),
+        )
+        .unwrap_or_else(|e| panic!("{backend:?}: {e}"));
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+        let f = instance.get_typed_func::<(), i32>(&store, "f").unwrap();
+        assert_eq!(f.call(&mut store, ()).unwrap(), 42, "{backend:?}");
+    }
+}

@@ -428,6 +428,15 @@ impl StoreInner {
         Some(addr)
     }
 
+    /// Frees exception `exn` if it is the newest one: for a backend whose `throw` made it and
+    /// whose unwinding ended with no `exnref` to it (a catch clause without `_ref`, or no
+    /// catch at all), so code that throws and catches in a loop does not grow the store.
+    pub fn release_exn(&mut self, exn: ExnAddr) {
+        if self.exns.len() == exn.index() as usize + 1 {
+            self.exns.pop();
+        }
+    }
+
     /// The instance at `addr`.
     #[inline]
     pub fn instance(&self, addr: InstanceAddr) -> &InstanceData {
