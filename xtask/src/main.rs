@@ -20,7 +20,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [args]
 
 commands:
-  test       cargo fmt --check, clippy -D warnings, cargo test, spec-run (v1, v2, simd)
+  test       cargo fmt --check, clippy -D warnings, cargo test, spec-run (v1, v2, simd, v3, memory64, exceptions)
   bench      strata vs wasmi and wasmtime (builds bench/peers): [--filter NAME] [--quick] [--help]
   spec-run   run the official spec suite:";
 

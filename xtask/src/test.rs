@@ -4,8 +4,8 @@
 //! 2. `cargo clippy --workspace --all-targets -- -D warnings`
 //! 3. `cargo build --no-default-features` of the crates that must build on `no_std` + `alloc`
 //! 4. `cargo test --workspace`
-//! 5. spec-run, in-process: v1, v2 and simd on the x86_64 JIT (where it is built), then on
-//!    the interpreter (whose summary closes the output)
+//! 5. spec-run, in-process: v1, v2, simd, v3, memory64 and exceptions on the x86_64 JIT (where
+//!    it is built), then on the interpreter (whose summary closes the output)
 //!
 //! Progress and errors go to stderr, so stdout ends with the spec summary.
 
@@ -23,6 +23,10 @@ enum Action {
     /// The spec harness on these suites with this engine.
     SpecRun(EngineKind, &'static [&'static str]),
 }
+
+/// The spec suites the gate runs on each engine: WebAssembly 1.0, 2.0 and 3.0, and the
+/// proposal folders for features on by default whose tests 3.0's folder does not have.
+const GATE_SUITES: &[&str] = &["v1", "v2", "simd", "v3", "memory64", "exceptions"];
 
 /// The gate's steps, in order: a name and what it runs.
 const STEPS: &[(&str, Action)] = &[
@@ -60,12 +64,9 @@ const STEPS: &[(&str, Action)] = &[
     ("test", Action::Cargo(&["test", "--workspace"])),
     (
         "spec-run-x64",
-        Action::SpecRun(EngineKind::X64, &["v1", "v2", "simd"]),
+        Action::SpecRun(EngineKind::X64, GATE_SUITES),
     ),
-    (
-        "spec-run",
-        Action::SpecRun(EngineKind::Interp, &["v1", "v2", "simd"]),
-    ),
+    ("spec-run", Action::SpecRun(EngineKind::Interp, GATE_SUITES)),
 ];
 
 /// Runs every step; takes no arguments.
