@@ -86,6 +86,34 @@ impl fmt::Display for ValidationError {
     }
 }
 
+/// An [`Error`] in a box: what the per-operator checks return, so that their `Result`s fit in
+/// two registers and the happy path moves no 40-byte error around. Converted back at
+/// [`FuncValidator::validate`](crate::FuncValidator::validate).
+#[derive(Debug)]
+pub(crate) struct Fail(pub(crate) alloc::boxed::Box<Error>);
+
+impl From<Error> for Fail {
+    #[cold]
+    #[inline(never)]
+    fn from(e: Error) -> Self {
+        Fail(alloc::boxed::Box::new(e))
+    }
+}
+
+impl From<DecodeError> for Fail {
+    #[cold]
+    #[inline(never)]
+    fn from(e: DecodeError) -> Self {
+        Fail(alloc::boxed::Box::new(Error::Malformed(e)))
+    }
+}
+
+impl From<Fail> for Error {
+    fn from(f: Fail) -> Self {
+        *f.0
+    }
+}
+
 /// Builds an [`Error::Invalid`] at `offset` from format arguments (cold path).
 #[cold]
 #[inline(never)]
@@ -96,7 +124,7 @@ pub(crate) fn invalid(offset: usize, args: fmt::Arguments<'_>) -> Error {
 /// `return Err(invalid!(offset, "fmt", args..))` shorthand.
 macro_rules! bail {
     ($offset:expr, $($arg:tt)*) => {
-        return Err($crate::error::invalid($offset, format_args!($($arg)*)))
+        return Err($crate::error::invalid($offset, format_args!($($arg)*)).into())
     };
 }
 pub(crate) use bail;

@@ -8,7 +8,7 @@ use core::marker::PhantomData;
 use strata_decoder::{BlockType, DecodeError, DecodeErrorKind, FuncType, FunctionBody, ValType};
 
 use crate::consumer::{Frame, FrameKind, FuncConsumer, OperatorContext};
-use crate::error::{bail, Error};
+use crate::error::{bail, Error, Fail};
 use crate::resources::ModuleTypes;
 
 /// The most locals (parameters included) a function may have. Bounds the memory a body can make
@@ -50,7 +50,7 @@ impl FuncValidator {
         consumer: &mut C,
     ) -> Result<(), Error> {
         self.run(types, func_index, body, consumer)
-            .map_err(|e| match e {
+            .map_err(|e| match *e.0 {
                 Error::Invalid(v) => Error::Invalid(v.in_func(func_index)),
                 e => e,
             })
@@ -62,7 +62,7 @@ impl FuncValidator {
         func_index: u32,
         body: &FunctionBody<'_>,
         consumer: &mut C,
-    ) -> Result<(), Error> {
+    ) -> Result<(), Fail> {
         let Some(type_index) = types.func_type_index(func_index) else {
             bail!(body.offset, "unknown function {func_index}");
         };
@@ -118,7 +118,7 @@ impl FuncValidator {
             consumer.operator(&op, offset, &ctx);
         }
         if !reader.eof() {
-            return Err(Error::Malformed(DecodeError::new(
+            return Err(Fail::from(DecodeError::new(
                 DecodeErrorKind::EndOpcodeExpected,
                 reader.offset(),
             )));
@@ -132,7 +132,7 @@ impl FuncValidator {
         types: &ModuleTypes,
         ty: &FuncType,
         body: &FunctionBody<'_>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), Fail> {
         self.locals.clear();
         self.locals.extend_from_slice(ty.params());
         let total = u64::from(body.num_locals) + ty.params().len() as u64;
@@ -204,7 +204,7 @@ impl<C: FuncConsumer> Checker<'_, C> {
 
     /// Pops any operand; `None` when popping from the polymorphic stack of unreachable code.
     #[inline]
-    pub(crate) fn pop(&mut self) -> Result<Option<ValType>, Error> {
+    pub(crate) fn pop(&mut self) -> Result<Option<ValType>, Fail> {
         let frame = self.frame();
         let (height, unreachable) = (frame.height, frame.unreachable);
         let v = if self.s.operands.len() == height {
@@ -223,7 +223,7 @@ impl<C: FuncConsumer> Checker<'_, C> {
 
     /// Pops an operand that must match `expected`.
     #[inline]
-    pub(crate) fn pop_expect(&mut self, expected: ValType) -> Result<Option<ValType>, Error> {
+    pub(crate) fn pop_expect(&mut self, expected: ValType) -> Result<Option<ValType>, Fail> {
         let height = self.frame().height;
         if self.s.operands.len() > height {
             if let Some(Some(top)) = self.s.operands.last() {
@@ -252,7 +252,7 @@ impl<C: FuncConsumer> Checker<'_, C> {
 
     /// Pops operands matching `ts` (last type first).
     #[inline]
-    pub(crate) fn pop_types(&mut self, ts: &[ValType]) -> Result<(), Error> {
+    pub(crate) fn pop_types(&mut self, ts: &[ValType]) -> Result<(), Fail> {
         for &t in ts.iter().rev() {
             self.pop_expect(t)?;
         }
@@ -260,7 +260,7 @@ impl<C: FuncConsumer> Checker<'_, C> {
     }
 
     /// Pops a reference of any type; `Err` if the top is not a reference.
-    pub(crate) fn pop_ref(&mut self) -> Result<Option<strata_decoder::RefType>, Error> {
+    pub(crate) fn pop_ref(&mut self) -> Result<Option<strata_decoder::RefType>, Fail> {
         match self.pop()? {
             None => Ok(None),
             Some(ValType::Ref(r)) => Ok(Some(r)),
@@ -273,21 +273,23 @@ impl<C: FuncConsumer> Checker<'_, C> {
 
     #[cold]
     #[inline(never)]
-    fn empty_stack(&self, expected: Option<ValType>) -> Error {
+    fn empty_stack(&self, expected: Option<ValType>) -> Fail {
         match expected {
             Some(t) => crate::error::invalid(
                 self.offset,
                 format_args!("type mismatch: expected {t} but nothing on stack"),
-            ),
+            )
+            .into(),
             None => crate::error::invalid(
                 self.offset,
                 format_args!("type mismatch: expected a value but nothing on stack"),
-            ),
+            )
+            .into(),
         }
     }
 
     /// Enters a control frame of `kind` whose parameters are already on the stack.
-    pub(crate) fn push_ctrl(&mut self, kind: FrameKind, ty: BlockType) -> Result<(), Error> {
+    pub(crate) fn push_ctrl(&mut self, kind: FrameKind, ty: BlockType) -> Result<(), Fail> {
         let m = self.m;
         let params = crate::consumer::block_params(m, &ty);
         let params_owned = ty;
@@ -305,7 +307,7 @@ impl<C: FuncConsumer> Checker<'_, C> {
     }
 
     /// Leaves the innermost frame: its results must be exactly what is left above its height.
-    pub(crate) fn pop_ctrl(&mut self) -> Result<Frame, Error> {
+    pub(crate) fn pop_ctrl(&mut self) -> Result<Frame, Fail> {
         let frame = *self.frame();
         let m = self.m;
         self.pop_types(frame.results(m))?;
@@ -335,7 +337,7 @@ impl<C: FuncConsumer> Checker<'_, C> {
 
     /// The frame a branch to `depth` targets.
     #[inline]
-    pub(crate) fn label(&self, depth: u32) -> Result<Frame, Error> {
+    pub(crate) fn label(&self, depth: u32) -> Result<Frame, Fail> {
         let n = self.s.controls.len();
         match n.checked_sub(depth as usize + 1) {
             Some(i) => Ok(self.s.controls[i]),

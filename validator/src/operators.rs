@@ -7,7 +7,7 @@ use strata_decoder::{
 };
 
 use crate::consumer::{block_params, FrameKind, FuncConsumer};
-use crate::error::{bail, Error};
+use crate::error::{bail, Fail};
 use crate::func::Checker;
 use crate::sigs::{simple_sig, Sig};
 
@@ -21,7 +21,7 @@ const EXNREF_NON_NULL: ValType = ValType::Ref(RefType {
 impl<C: FuncConsumer> Checker<'_, C> {
     /// Applies `op`'s typing rule to the stacks.
     #[inline]
-    pub(crate) fn op(&mut self, op: &Operator<'_>) -> Result<(), Error> {
+    pub(crate) fn op(&mut self, op: &Operator<'_>) -> Result<(), Fail> {
         if let Some(sig) = simple_sig(op) {
             return self.apply(sig);
         }
@@ -29,13 +29,13 @@ impl<C: FuncConsumer> Checker<'_, C> {
     }
 
     #[inline]
-    fn apply(&mut self, sig: &Sig) -> Result<(), Error> {
+    fn apply(&mut self, sig: &Sig) -> Result<(), Fail> {
         self.pop_types(sig.params)?;
         self.push_types(sig.results);
         Ok(())
     }
 
-    fn special(&mut self, op: &Operator<'_>) -> Result<(), Error> {
+    fn special(&mut self, op: &Operator<'_>) -> Result<(), Fail> {
         use Operator as O;
         let m = self.m;
         match *op {
@@ -421,10 +421,10 @@ impl<C: FuncConsumer> Checker<'_, C> {
         Ok(())
     }
 
-    fn check_block_type(&self, ty: BlockType) -> Result<(), Error> {
+    fn check_block_type(&self, ty: BlockType) -> Result<(), Fail> {
         match ty {
             BlockType::Empty => Ok(()),
-            BlockType::Value(t) => self.m.check_val_type(t, self.offset),
+            BlockType::Value(t) => Ok(self.m.check_val_type(t, self.offset)?),
             BlockType::FuncType(i) => {
                 let Some(f) = self.m.func_type(i) else {
                     bail!(self.offset, "unknown type {i}");
@@ -443,7 +443,7 @@ impl<C: FuncConsumer> Checker<'_, C> {
     }
 
     /// Checks that the top of the stack matches `ts` without consuming it (for `br_table`).
-    fn check_and_restore(&mut self, ts: &[ValType]) -> Result<(), Error> {
+    fn check_and_restore(&mut self, ts: &[ValType]) -> Result<(), Fail> {
         let mut tmp = core::mem::take(&mut self.s.scratch);
         tmp.clear();
         for &t in ts.iter().rev() {
@@ -456,7 +456,7 @@ impl<C: FuncConsumer> Checker<'_, C> {
         Ok(())
     }
 
-    fn select(&mut self) -> Result<(), Error> {
+    fn select(&mut self) -> Result<(), Fail> {
         self.pop_expect(I32)?;
         let t1 = self.pop()?;
         let t2 = self.pop()?;
@@ -488,7 +488,7 @@ impl<C: FuncConsumer> Checker<'_, C> {
         }
     }
 
-    fn local(&self, index: u32) -> Result<ValType, Error> {
+    fn local(&self, index: u32) -> Result<ValType, Fail> {
         match self.s.locals.get(index as usize) {
             Some(&t) => Ok(t),
             None => bail!(self.offset, "unknown local {index}"),
@@ -497,28 +497,28 @@ impl<C: FuncConsumer> Checker<'_, C> {
 }
 
 impl<'a, C: FuncConsumer> Checker<'a, C> {
-    fn func_of(&self, func: u32) -> Result<&'a FuncType, Error> {
+    fn func_of(&self, func: u32) -> Result<&'a FuncType, Fail> {
         match self.m.func_type_of(func) {
             Some(t) => Ok(t),
             None => bail!(self.offset, "unknown function {func}"),
         }
     }
 
-    fn type_at(&self, type_index: u32) -> Result<&'a FuncType, Error> {
+    fn type_at(&self, type_index: u32) -> Result<&'a FuncType, Fail> {
         match self.m.func_type(type_index) {
             Some(t) => Ok(t),
             None => bail!(self.offset, "unknown type {type_index}"),
         }
     }
 
-    fn call(&mut self, ty: &FuncType) -> Result<(), Error> {
+    fn call(&mut self, ty: &FuncType) -> Result<(), Fail> {
         self.pop_types(ty.params())?;
         self.push_types(ty.results());
         Ok(())
     }
 
     /// Checks `call_indirect`'s immediates, pops the table index and returns the signature.
-    fn call_indirect(&mut self, type_index: u32, table: u32) -> Result<&'a FuncType, Error> {
+    fn call_indirect(&mut self, type_index: u32, table: u32) -> Result<&'a FuncType, Fail> {
         let (a, e) = self.table(table)?;
         if !self.m.matches(e, ValType::FUNCREF) {
             bail!(
@@ -532,7 +532,7 @@ impl<'a, C: FuncConsumer> Checker<'a, C> {
     }
 
     /// Checks `call_ref`'s immediate and pops the function reference.
-    fn call_ref(&mut self, type_index: u32) -> Result<&'a FuncType, Error> {
+    fn call_ref(&mut self, type_index: u32) -> Result<&'a FuncType, Fail> {
         let ty = self.type_at(type_index)?;
         self.pop_expect(ValType::Ref(RefType {
             nullable: true,
@@ -542,7 +542,7 @@ impl<'a, C: FuncConsumer> Checker<'a, C> {
     }
 
     /// A tail call: the callee's results must match the caller's.
-    fn return_call(&mut self, ty: &FuncType) -> Result<(), Error> {
+    fn return_call(&mut self, ty: &FuncType) -> Result<(), Fail> {
         let m = self.m;
         let f = self.s.controls[0];
         let mine = f.results(m);
@@ -558,14 +558,14 @@ impl<'a, C: FuncConsumer> Checker<'a, C> {
         Ok(())
     }
 
-    fn tag_type(&self, tag: u32) -> Result<&'a FuncType, Error> {
+    fn tag_type(&self, tag: u32) -> Result<&'a FuncType, Fail> {
         match self.m.tag(tag) {
             Some(t) => self.type_at(t.func_type),
             None => bail!(self.offset, "unknown tag {tag}"),
         }
     }
 
-    fn check_catch(&mut self, catch: Catch) -> Result<(), Error> {
+    fn check_catch(&mut self, catch: Catch) -> Result<(), Fail> {
         let m = self.m;
         let (tag, label, with_ref) = match catch {
             Catch::One { tag, label } => (Some(tag), label, false),
@@ -593,7 +593,7 @@ impl<'a, C: FuncConsumer> Checker<'a, C> {
     }
 
     /// Checks a memory index; returns the memory's address type.
-    fn memory(&self, mem: u32) -> Result<ValType, Error> {
+    fn memory(&self, mem: u32) -> Result<ValType, Fail> {
         match self.m.memory(mem) {
             Some(t) if t.memory64 => Ok(I64),
             Some(_) => Ok(I32),
@@ -601,7 +601,7 @@ impl<'a, C: FuncConsumer> Checker<'a, C> {
         }
     }
 
-    fn memarg(&self, memarg: MemArg, natural_log2: u32) -> Result<ValType, Error> {
+    fn memarg(&self, memarg: MemArg, natural_log2: u32) -> Result<ValType, Fail> {
         let a = self.memory(memarg.memory)?;
         if memarg.align > natural_log2 {
             bail!(self.offset, "alignment must not be larger than natural");
@@ -612,26 +612,26 @@ impl<'a, C: FuncConsumer> Checker<'a, C> {
         Ok(a)
     }
 
-    fn load(&mut self, memarg: MemArg, natural_log2: u32, t: ValType) -> Result<(), Error> {
+    fn load(&mut self, memarg: MemArg, natural_log2: u32, t: ValType) -> Result<(), Fail> {
         let a = self.memarg(memarg, natural_log2)?;
         self.pop_expect(a)?;
         self.push(t);
         Ok(())
     }
 
-    fn store(&mut self, memarg: MemArg, natural_log2: u32, t: ValType) -> Result<(), Error> {
+    fn store(&mut self, memarg: MemArg, natural_log2: u32, t: ValType) -> Result<(), Fail> {
         let a = self.memarg(memarg, natural_log2)?;
         self.pop_types(&[a, t])
     }
 
-    fn lane(&self, lane: u8, lanes: u8) -> Result<(), Error> {
+    fn lane(&self, lane: u8, lanes: u8) -> Result<(), Fail> {
         if lane >= lanes {
             bail!(self.offset, "invalid lane index");
         }
         Ok(())
     }
 
-    fn load_lane(&mut self, memarg: MemArg, natural_log2: u32, lane: u8) -> Result<(), Error> {
+    fn load_lane(&mut self, memarg: MemArg, natural_log2: u32, lane: u8) -> Result<(), Fail> {
         let a = self.memarg(memarg, natural_log2)?;
         self.lane(lane, 16 >> natural_log2)?;
         self.pop_types(&[a, V128])?;
@@ -639,20 +639,20 @@ impl<'a, C: FuncConsumer> Checker<'a, C> {
         Ok(())
     }
 
-    fn store_lane(&mut self, memarg: MemArg, natural_log2: u32, lane: u8) -> Result<(), Error> {
+    fn store_lane(&mut self, memarg: MemArg, natural_log2: u32, lane: u8) -> Result<(), Fail> {
         let a = self.memarg(memarg, natural_log2)?;
         self.lane(lane, 16 >> natural_log2)?;
         self.pop_types(&[a, V128])
     }
 
-    fn extract_lane(&mut self, lane: u8, lanes: u8, t: ValType) -> Result<(), Error> {
+    fn extract_lane(&mut self, lane: u8, lanes: u8, t: ValType) -> Result<(), Fail> {
         self.lane(lane, lanes)?;
         self.pop_expect(V128)?;
         self.push(t);
         Ok(())
     }
 
-    fn replace_lane(&mut self, lane: u8, lanes: u8, t: ValType) -> Result<(), Error> {
+    fn replace_lane(&mut self, lane: u8, lanes: u8, t: ValType) -> Result<(), Fail> {
         self.lane(lane, lanes)?;
         self.pop_types(&[V128, t])?;
         self.push(V128);
@@ -660,9 +660,9 @@ impl<'a, C: FuncConsumer> Checker<'a, C> {
     }
 
     /// Checks a data segment index (`memory.init`, `data.drop`): needs the data count section.
-    fn data_segment(&self, data: u32) -> Result<(), Error> {
+    fn data_segment(&self, data: u32) -> Result<(), Fail> {
         match self.m.data_count {
-            None => Err(Error::Malformed(DecodeError::new(
+            None => Err(Fail::from(DecodeError::new(
                 DecodeErrorKind::DataCountRequired,
                 self.offset,
             ))),
@@ -672,7 +672,7 @@ impl<'a, C: FuncConsumer> Checker<'a, C> {
     }
 
     /// Checks a table index; returns the table's index type and element type.
-    fn table(&self, table: u32) -> Result<(ValType, ValType), Error> {
+    fn table(&self, table: u32) -> Result<(ValType, ValType), Fail> {
         match self.m.table(table) {
             Some(t) => Ok((if t.table64 { I64 } else { I32 }, ValType::Ref(t.element))),
             None => bail!(self.offset, "unknown table {table}"),
