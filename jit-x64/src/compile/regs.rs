@@ -180,6 +180,377 @@ fn br_cmp(i: &Instr) -> Option<(bool, Slot, Rhs, Cc, strata_ir::Target)> {
     })
 }
 
+/// A memory access's kind: the load's extension or the store's width (constant stores carry
+/// their value).
+#[derive(Clone, Copy)]
+enum Mem {
+    Ld32,
+    Ld64,
+    Ld8S32,
+    Ld8U,
+    Ld16S32,
+    Ld16U,
+    Ld8S64,
+    Ld16S64,
+    Ld32S64,
+    St32,
+    St64,
+    St8,
+    St16,
+    StImm32(i32),
+    StImm64(i32),
+    StImm8(u16),
+    StImm16(u16),
+}
+
+/// A scalar load or store, plain or `_add`: `(kind, dst or value, ptr, imm, memory, offset)`,
+/// with `imm` 0 for the plain forms (the `_add` forms address `u32(ptr + imm) + offset`).
+/// Constant stores name no value slot: `ptr` stands in for it.
+fn mem_access(i: &Instr) -> Option<(Mem, Slot, Slot, i32, u16, u32)> {
+    use Instr as I;
+    use Mem as M;
+    Some(match *i {
+        I::I32Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        }
+        | I::F32Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        }
+        | I::I64Load32U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld32, dst, ptr, 0, memory, offset),
+        I::I64Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        }
+        | I::F64Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld64, dst, ptr, 0, memory, offset),
+        I::I32Load8S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld8S32, dst, ptr, 0, memory, offset),
+        I::I32Load8U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        }
+        | I::I64Load8U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld8U, dst, ptr, 0, memory, offset),
+        I::I32Load16S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld16S32, dst, ptr, 0, memory, offset),
+        I::I32Load16U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        }
+        | I::I64Load16U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld16U, dst, ptr, 0, memory, offset),
+        I::I64Load8S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld8S64, dst, ptr, 0, memory, offset),
+        I::I64Load16S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld16S64, dst, ptr, 0, memory, offset),
+        I::I64Load32S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld32S64, dst, ptr, 0, memory, offset),
+        I::I32LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        }
+        | I::F32LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        }
+        | I::I64Load32UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld32, dst, ptr, imm, memory, offset),
+        I::I64LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        }
+        | I::F64LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld64, dst, ptr, imm, memory, offset),
+        I::I32Load8SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld8S32, dst, ptr, imm, memory, offset),
+        I::I32Load8UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        }
+        | I::I64Load8UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld8U, dst, ptr, imm, memory, offset),
+        I::I32Load16SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld16S32, dst, ptr, imm, memory, offset),
+        I::I32Load16UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        }
+        | I::I64Load16UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld16U, dst, ptr, imm, memory, offset),
+        I::I64Load8SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld8S64, dst, ptr, imm, memory, offset),
+        I::I64Load16SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld16S64, dst, ptr, imm, memory, offset),
+        I::I64Load32SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld32S64, dst, ptr, imm, memory, offset),
+        I::I32Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        }
+        | I::F32Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        }
+        | I::I64Store32 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::St32, value, ptr, 0, memory, offset),
+        I::I64Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        }
+        | I::F64Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::St64, value, ptr, 0, memory, offset),
+        I::I32Store8 {
+            ptr,
+            value,
+            memory,
+            offset,
+        }
+        | I::I64Store8 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::St8, value, ptr, 0, memory, offset),
+        I::I32Store16 {
+            ptr,
+            value,
+            memory,
+            offset,
+        }
+        | I::I64Store16 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::St16, value, ptr, 0, memory, offset),
+        I::I32StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        }
+        | I::F32StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        }
+        | I::I64Store32Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => (M::St32, value, ptr, imm, memory, offset),
+        I::I64StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        }
+        | I::F64StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => (M::St64, value, ptr, imm, memory, offset),
+        I::I32Store8Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        }
+        | I::I64Store8Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => (M::St8, value, ptr, imm, memory, offset),
+        I::I32Store16Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        }
+        | I::I64Store16Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => (M::St16, value, ptr, imm, memory, offset),
+        I::I32StoreImm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::StImm32(value), ptr, ptr, 0, memory, offset),
+        I::I64StoreImm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::StImm64(value), ptr, ptr, 0, memory, offset),
+        I::I32Store8Imm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::StImm8(value as u16), ptr, ptr, 0, memory, offset),
+        I::I32Store16Imm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::StImm16(value as u16), ptr, ptr, 0, memory, offset),
+        I::I32Store8ImmAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => (M::StImm8(value), ptr, ptr, imm, memory, offset),
+        I::I32Store16ImmAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => (M::StImm16(value), ptr, ptr, imm, memory, offset),
+        _ => return None,
+    })
+}
+
 /// Calls `f` with every slot field of `i` (for `v128` operands, the first of the two slots).
 pub(super) fn for_each_slot(i: &Instr, mut f: impl FnMut(Slot)) {
     macro_rules! visit {
@@ -205,34 +576,10 @@ fn is_aware(i: &Instr, popcnt: bool) -> bool {
     if int_cmp(i).is_some() || br_cmp(i).is_some() {
         return true;
     }
+    if let Some((.., memory, _)) = mem_access(i) {
+        return memory == 0;
+    }
     match *i {
-        I::I32Load { memory, .. }
-        | I::I64Load { memory, .. }
-        | I::F32Load { memory, .. }
-        | I::F64Load { memory, .. }
-        | I::I32Load8S { memory, .. }
-        | I::I32Load8U { memory, .. }
-        | I::I32Load16S { memory, .. }
-        | I::I32Load16U { memory, .. }
-        | I::I64Load8S { memory, .. }
-        | I::I64Load8U { memory, .. }
-        | I::I64Load16S { memory, .. }
-        | I::I64Load16U { memory, .. }
-        | I::I64Load32S { memory, .. }
-        | I::I64Load32U { memory, .. }
-        | I::I32Store { memory, .. }
-        | I::F32Store { memory, .. }
-        | I::I64Store { memory, .. }
-        | I::F64Store { memory, .. }
-        | I::I32Store8 { memory, .. }
-        | I::I64Store8 { memory, .. }
-        | I::I32Store16 { memory, .. }
-        | I::I64Store16 { memory, .. }
-        | I::I64Store32 { memory, .. }
-        | I::I32StoreImm { memory, .. }
-        | I::I32Store8Imm { memory, .. }
-        | I::I32Store16Imm { memory, .. }
-        | I::I64StoreImm { memory, .. } => memory == 0,
         I::I32Popcnt { .. } | I::I64Popcnt { .. } => popcnt,
         I::ConsumeFuel { amount } => amount <= i32::MAX as u32,
         I::Unreachable {}
@@ -306,6 +653,10 @@ fn is_aware(i: &Instr, popcnt: bool) -> bool {
         | I::I64ShrUImm { .. }
         | I::I64RotlImm { .. }
         | I::I64RotrImm { .. }
+        | I::I32XorShlImm { .. }
+        | I::I32XorShrUImm { .. }
+        | I::I64XorShlImm { .. }
+        | I::I64XorShrUImm { .. }
         | I::I32WrapI64 { .. }
         | I::I64ExtendI32U { .. }
         | I::I64ExtendI32S { .. }
@@ -654,35 +1005,45 @@ impl FuncCompiler<'_> {
             }};
         }
         macro_rules! load {
-            ($size:expr, $dst:expr, $ptr:expr, $mem:expr, $off:expr, |$a:ident| $($body:tt)*) => {{
+            ($size:expr, $dst:expr, $ptr:expr, $imm:expr, $mem:expr, $off:expr, |$a:ident| $($body:tt)*) => {{
                 if $mem != 0 {
                     return None;
                 }
-                self.get32(RAX, $ptr);
-                let $a = self.address_check($off, $size);
+                let $a = self.address_reg($ptr, $imm, $off, $size);
                 x!(self.ops ; $($body)*);
                 self.put($dst, RCX);
             }};
         }
         macro_rules! store {
-            ($size:expr, $ptr:expr, $value:expr, $mem:expr, $off:expr, |$a:ident| $($body:tt)*) => {{
+            ($size:expr, $ptr:expr, $value:expr, $imm:expr, $mem:expr, $off:expr, |$a:ident| $($body:tt)*) => {{
                 if $mem != 0 {
                     return None;
                 }
-                self.get32(RAX, $ptr);
-                let $a = self.address_check($off, $size);
+                let $a = self.address_reg($ptr, $imm, $off, $size);
                 self.get64(RCX, $value);
                 x!(self.ops ; $($body)*);
             }};
         }
         macro_rules! store_imm {
-            ($size:expr, $ptr:expr, $mem:expr, $off:expr, |$a:ident| $($body:tt)*) => {{
+            ($size:expr, $ptr:expr, $imm:expr, $mem:expr, $off:expr, |$a:ident| $($body:tt)*) => {{
                 if $mem != 0 {
                     return None;
                 }
-                self.get32(RAX, $ptr);
-                let $a = self.address_check($off, $size);
+                let $a = self.address_reg($ptr, $imm, $off, $size);
                 x!(self.ops ; $($body)*);
+            }};
+        }
+        // One xorshift step: `dst = lhs ^ (lhs <op> imm)`.
+        macro_rules! xor_shift {
+            ($wide:expr, $op:ident, $dst:expr, $lhs:expr, $imm:expr) => {{
+                if $wide {
+                    self.get64(RAX, $lhs);
+                    x!(self.ops; mov rcx, rax; $op rcx, ($imm & 63) as i8; xor rax, rcx);
+                } else {
+                    self.get32(RAX, $lhs);
+                    x!(self.ops; mov ecx, eax; $op ecx, ($imm & 31) as i8; xor eax, ecx);
+                }
+                self.put($dst, RAX);
             }};
         }
 
@@ -712,6 +1073,69 @@ impl FuncCompiler<'_> {
             self.cmp_flags(wide, lhs, rhs);
             let l = self.target(target);
             self.jcc(cc, l);
+            return Some(0);
+        }
+        if let Some((kind, val, ptr, imm, memory, offset)) = mem_access(&instr) {
+            use Mem as M;
+            match kind {
+                M::Ld32 => load!(4, val, ptr, imm, memory, offset, |a| mov ecx, [r14 + rax + a]),
+                M::Ld64 => load!(8, val, ptr, imm, memory, offset, |a| mov rcx, [r14 + rax + a]),
+                M::Ld8S32 => {
+                    load!(1, val, ptr, imm, memory, offset, |a| movsx ecx, BYTE [r14 + rax + a])
+                }
+                M::Ld8U => {
+                    load!(1, val, ptr, imm, memory, offset, |a| movzx ecx, BYTE [r14 + rax + a])
+                }
+                M::Ld16S32 => {
+                    load!(2, val, ptr, imm, memory, offset, |a| movsx ecx, WORD [r14 + rax + a])
+                }
+                M::Ld16U => {
+                    load!(2, val, ptr, imm, memory, offset, |a| movzx ecx, WORD [r14 + rax + a])
+                }
+                M::Ld8S64 => {
+                    load!(1, val, ptr, imm, memory, offset, |a| movsx rcx, BYTE [r14 + rax + a])
+                }
+                M::Ld16S64 => {
+                    load!(2, val, ptr, imm, memory, offset, |a| movsx rcx, WORD [r14 + rax + a])
+                }
+                M::Ld32S64 => {
+                    load!(4, val, ptr, imm, memory, offset, |a| movsxd rcx, DWORD [r14 + rax + a])
+                }
+                M::St32 => store!(
+                    4,
+                    ptr,
+                    val,
+                    imm,
+                    memory,
+                    offset,
+                    |a| mov[r14 + rax + a],
+                    ecx
+                ),
+                M::St64 => store!(
+                    8,
+                    ptr,
+                    val,
+                    imm,
+                    memory,
+                    offset,
+                    |a| mov[r14 + rax + a],
+                    rcx
+                ),
+                M::St8 => store!(1, ptr, val, imm, memory, offset, |a| mov[r14 + rax + a], cl),
+                M::St16 => store!(2, ptr, val, imm, memory, offset, |a| mov[r14 + rax + a], cx),
+                M::StImm32(v) => {
+                    store_imm!(4, ptr, imm, memory, offset, |a| mov DWORD [r14 + rax + a], v)
+                }
+                M::StImm64(v) => {
+                    store_imm!(8, ptr, imm, memory, offset, |a| mov QWORD [r14 + rax + a], v)
+                }
+                M::StImm8(v) => {
+                    store_imm!(1, ptr, imm, memory, offset, |a| mov BYTE [r14 + rax + a], v as i8)
+                }
+                M::StImm16(v) => {
+                    store_imm!(2, ptr, imm, memory, offset, |a| mov WORD [r14 + rax + a], v as i16)
+                }
+            }
             return Some(0);
         }
 
@@ -842,171 +1266,6 @@ impl FuncCompiler<'_> {
                 self.put(dst, RAX);
             }
 
-            // ---- memory 0 ----
-            I::I32Load {
-                dst,
-                ptr,
-                memory,
-                offset,
-            }
-            | I::F32Load {
-                dst,
-                ptr,
-                memory,
-                offset,
-            }
-            | I::I64Load32U {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(4, dst, ptr, memory, offset, |a| mov ecx, [r14 + rax + a]),
-            I::I64Load {
-                dst,
-                ptr,
-                memory,
-                offset,
-            }
-            | I::F64Load {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(8, dst, ptr, memory, offset, |a| mov rcx, [r14 + rax + a]),
-            I::I32Load8S {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(1, dst, ptr, memory, offset, |a| movsx ecx, BYTE [r14 + rax + a]),
-            I::I32Load8U {
-                dst,
-                ptr,
-                memory,
-                offset,
-            }
-            | I::I64Load8U {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(1, dst, ptr, memory, offset, |a| movzx ecx, BYTE [r14 + rax + a]),
-            I::I32Load16S {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(2, dst, ptr, memory, offset, |a| movsx ecx, WORD [r14 + rax + a]),
-            I::I32Load16U {
-                dst,
-                ptr,
-                memory,
-                offset,
-            }
-            | I::I64Load16U {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(2, dst, ptr, memory, offset, |a| movzx ecx, WORD [r14 + rax + a]),
-            I::I64Load8S {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(1, dst, ptr, memory, offset, |a| movsx rcx, BYTE [r14 + rax + a]),
-            I::I64Load16S {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(2, dst, ptr, memory, offset, |a| movsx rcx, WORD [r14 + rax + a]),
-            I::I64Load32S {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(4, dst, ptr, memory, offset, |a| movsxd rcx, DWORD [r14 + rax + a]),
-            I::I32Store {
-                ptr,
-                value,
-                memory,
-                offset,
-            }
-            | I::F32Store {
-                ptr,
-                value,
-                memory,
-                offset,
-            }
-            | I::I64Store32 {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store!(4, ptr, value, memory, offset, |a| mov[r14 + rax + a], ecx),
-            I::I64Store {
-                ptr,
-                value,
-                memory,
-                offset,
-            }
-            | I::F64Store {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store!(8, ptr, value, memory, offset, |a| mov[r14 + rax + a], rcx),
-            I::I32Store8 {
-                ptr,
-                value,
-                memory,
-                offset,
-            }
-            | I::I64Store8 {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store!(1, ptr, value, memory, offset, |a| mov[r14 + rax + a], cl),
-            I::I32Store16 {
-                ptr,
-                value,
-                memory,
-                offset,
-            }
-            | I::I64Store16 {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store!(2, ptr, value, memory, offset, |a| mov[r14 + rax + a], cx),
-
-            I::I32StoreImm {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store_imm!(4, ptr, memory, offset, |a| mov DWORD [r14 + rax + a], value),
-            I::I32Store8Imm {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store_imm!(1, ptr, memory, offset, |a| mov BYTE [r14 + rax + a], value as i8),
-            I::I32Store16Imm {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store_imm!(2, ptr, memory, offset, |a| mov WORD [r14 + rax + a], value as i16),
-            I::I64StoreImm {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store_imm!(8, ptr, memory, offset, |a| mov QWORD [r14 + rax + a], value),
-
             // ---- integer ----
             I::I32Clz { dst, src } => {
                 self.get32(RDX, src);
@@ -1104,6 +1363,10 @@ impl FuncCompiler<'_> {
                 x!(self.ops; imul rax, rax, imm);
                 self.put(dst, RAX);
             }
+            I::I32XorShlImm { dst, lhs, imm } => xor_shift!(false, shl, dst, lhs, imm),
+            I::I32XorShrUImm { dst, lhs, imm } => xor_shift!(false, shr, dst, lhs, imm),
+            I::I64XorShlImm { dst, lhs, imm } => xor_shift!(true, shl, dst, lhs, imm),
+            I::I64XorShrUImm { dst, lhs, imm } => xor_shift!(true, shr, dst, lhs, imm),
             I::I32ShlImm { dst, lhs, imm } => shift_imm!(false, shl, dst, lhs, imm),
             I::I32ShrSImm { dst, lhs, imm } => shift_imm!(false, sar, dst, lhs, imm),
             I::I32ShrUImm { dst, lhs, imm } => shift_imm!(false, shr, dst, lhs, imm),
@@ -1261,6 +1524,19 @@ impl FuncCompiler<'_> {
             _ => return None,
         }
         Some(0)
+    }
+
+    /// Leaves `rax` = `u32(ptr + imm)` checked for a memory-0 access of `size` bytes at
+    /// `offset` (see `address_check`) and returns the displacement to use from `r14 + rax`.
+    pub(super) fn address_reg(&mut self, ptr: Slot, imm: i32, offset: u32, size: u32) -> i32 {
+        match (self.loc(ptr), imm) {
+            (Loc::Reg(p), 0) => x!(self.ops; mov eax, Rd(p)),
+            // A 32-bit `lea` wraps and zero-extends, like `i32.add`.
+            (Loc::Reg(p), _) => x!(self.ops; lea eax, [Rq(p) + imm]),
+            (Loc::Mem(o), 0) => x!(self.ops; mov eax, [rbx + o]),
+            (Loc::Mem(o), _) => x!(self.ops; mov eax, [rbx + o]; add eax, imm),
+        }
+        self.address_check(offset, size)
     }
 
     /// `dst = v` for a pinned or in-frame slot.
