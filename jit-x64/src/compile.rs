@@ -666,6 +666,28 @@ impl FuncCompiler<'_> {
                 return n;
             }
         }
+        // SIMD sequences use only `rax`, `rcx` and `xmm0`-`xmm4`, so only the pinned slots the
+        // instruction names need be in the frame before and reloaded after.
+        if self.simd_ctx.features.native && regs::is_simd(&instr) {
+            let (g, xm) = self.named_pins(&instr);
+            self.spill_masked(g, xm);
+            self.regs_on = false;
+            let native = match instr {
+                Instr::Copy128 { dst, src } => {
+                    x!(self.ops
+                        ; movups xmm0, [rbx + d(src)]
+                        ; movups [rbx + d(dst)], xmm0
+                    );
+                    true
+                }
+                _ => self.simd(instr),
+            };
+            self.regs_on = true;
+            if native {
+                self.reload_masked(g, xm);
+                return 0;
+            }
+        }
         self.spill_all();
         self.regs_on = false;
         self.instr_mem(pc, instr);

@@ -551,6 +551,21 @@ fn mem_access(i: &Instr) -> Option<(Mem, Slot, Slot, i32, u16, u32)> {
     })
 }
 
+/// Whether `i` is a SIMD instruction (`simd.rs` emits most of them natively, saving and
+/// restoring only the pinned slots they name).
+pub(super) fn is_simd(i: &Instr) -> bool {
+    macro_rules! simd {
+        ($( $shape:ident $name:ident { $($field:ident : $ty:ty),* } $text:literal ;)*) => {
+            match i {
+                $( Instr::$name { .. } => {
+                    stringify!($shape).as_bytes()[0] == b'v' || $text.starts_with("v128.")
+                } )*
+            }
+        };
+    }
+    matches!(i, Instr::Copy128 { .. } | Instr::ConstV128 { .. }) || strata_ir::for_each_instr!(simd)
+}
+
 /// Calls `f` with every slot field of `i` (for `v128` operands, the first of the two slots).
 pub(super) fn for_each_slot(i: &Instr, mut f: impl FnMut(Slot)) {
     macro_rules! visit {
@@ -724,6 +739,8 @@ impl FuncCompiler<'_> {
             }
         }
         let mut benefit = alloc::vec![0u64; slots];
+        let mut penalty = alloc::vec![0u64; slots];
+        let native_simd = self.simd_ctx.features.native;
         let mut cost = 0u64;
         let mut depth = 0i32;
         let mut weights = alloc::vec::Vec::with_capacity(n);
@@ -733,7 +750,16 @@ impl FuncCompiler<'_> {
             weights.push(w);
             let sync = matches!(i, Instr::Call { .. } | Instr::CallIndirect { .. })
                 || !is_aware(i, self.popcnt);
-            if sync {
+            if sync && native_simd && is_simd(i) {
+                // Only the pinned slots it names are saved and restored around it.
+                for_each_slot(i, |s| {
+                    for t in [usize::from(s.0), usize::from(s.0) + 1] {
+                        if let Some(p) = penalty.get_mut(t) {
+                            *p += 2 * w;
+                        }
+                    }
+                });
+            } else if sync {
                 cost += 2 * w;
             } else {
                 for_each_slot(i, |s| {
@@ -747,7 +773,7 @@ impl FuncCompiler<'_> {
         let mut candidates: alloc::vec::Vec<(u64, u16)> = benefit
             .iter()
             .enumerate()
-            .filter(|&(s, &b)| b > cost && self.xpin[s] == NO_PIN)
+            .filter(|&(s, &b)| b > cost + penalty[s] && self.xpin[s] == NO_PIN)
             .map(|(s, &b)| (b, s as u16))
             .collect();
         candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -776,6 +802,55 @@ impl FuncCompiler<'_> {
             x!(self.ops; mov [rbx + d(s)], Rq(r));
         }
         self.spill_xmm();
+    }
+
+    /// The pinned slots `i` may address, as masks over `pinned` and `xpinned`: each slot it
+    /// names and the one after (a `v128` operand is two slots).
+    pub(super) fn named_pins(&self, i: &Instr) -> (u32, u32) {
+        let (mut g, mut xm) = (0u32, 0u32);
+        for_each_slot(i, |s| {
+            for t in [s.0, s.0.wrapping_add(1)] {
+                if let Some(k) = self.pinned.iter().position(|&(p, _)| p.0 == t) {
+                    g |= 1 << k;
+                }
+                if let Some(k) = self.xpinned.iter().position(|&(p, _)| p.0 == t) {
+                    xm |= 1 << k;
+                }
+            }
+        });
+        (g, xm)
+    }
+
+    /// Stores the pinned slots in masks `g` (over `pinned`) and `xm` (over `xpinned`).
+    pub(super) fn spill_masked(&mut self, g: u32, xm: u32) {
+        for i in 0..self.pinned.len() {
+            let (s, r) = self.pinned[i];
+            if g & (1 << i) != 0 {
+                x!(self.ops; mov [rbx + d(s)], Rq(r));
+            }
+        }
+        for i in 0..self.xpinned.len() {
+            let (s, r) = self.xpinned[i];
+            if xm & (1 << i) != 0 {
+                x!(self.ops; movsd [rbx + d(s)], Rx(r));
+            }
+        }
+    }
+
+    /// Loads the pinned slots in masks `g` and `xm` (as [`Self::spill_masked`]).
+    pub(super) fn reload_masked(&mut self, g: u32, xm: u32) {
+        for i in 0..self.pinned.len() {
+            let (s, r) = self.pinned[i];
+            if g & (1 << i) != 0 {
+                x!(self.ops; mov Rq(r), [rbx + d(s)]);
+            }
+        }
+        for i in 0..self.xpinned.len() {
+            let (s, r) = self.xpinned[i];
+            if xm & (1 << i) != 0 {
+                x!(self.ops; movsd Rx(r), [rbx + d(s)]);
+            }
+        }
     }
 
     /// Loads every pinned slot (`xmm` ones too) from the frame.
