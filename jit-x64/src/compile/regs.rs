@@ -882,6 +882,27 @@ impl FuncCompiler<'_> {
         }
     }
 
+    /// The register to compute `dst` in: its own if pinned, else `scratch`.
+    fn work(&self, dst: Slot, scratch: u8) -> u8 {
+        match self.loc(dst) {
+            Loc::Reg(p) => p,
+            Loc::Mem(_) => scratch,
+        }
+    }
+
+    /// `r = s` as an operand of a 32-bit (`!wide`) or 64-bit operation: nothing when `s` is
+    /// already in `r` (a 32-bit operation ignores and then zeroes the upper half).
+    fn get_op(&mut self, r: u8, s: Slot, wide: bool) {
+        if self.loc(s) == Loc::Reg(r) {
+            return;
+        }
+        if wide {
+            self.get64(r, s);
+        } else {
+            self.get32(r, s);
+        }
+    }
+
     /// `s = r64`.
     pub(super) fn put(&mut self, s: Slot, r: u8) {
         match self.loc(s) {
@@ -983,59 +1004,65 @@ impl FuncCompiler<'_> {
     ) -> Option<usize> {
         use Instr as I;
 
+        // Integer results are computed in the destination's own register when it is pinned
+        // (`work`), else in `rax`, and then stored (`put` is a no-op for the register).
         macro_rules! alu {
-            ($wide:expr, $op:ident, $dst:expr, $lhs:expr, $rhs:expr) => {{
-                if $wide {
-                    self.get64(RAX, $lhs);
-                    match self.loc($rhs) {
-                        Loc::Reg(p) => x!(self.ops; $op rax, Rq(p)),
-                        Loc::Mem(o) => x!(self.ops; $op rax, [rbx + o]),
-                    }
-                } else {
-                    self.get32(RAX, $lhs);
-                    match self.loc($rhs) {
-                        Loc::Reg(p) => x!(self.ops; $op eax, Rd(p)),
-                        Loc::Mem(o) => x!(self.ops; $op eax, [rbx + o]),
+            ($wide:expr, $op:ident, $commutes:expr, $dst:expr, $lhs:expr, $rhs:expr) => {{
+                let (mut lhs, mut rhs) = ($lhs, $rhs);
+                let mut t = self.work($dst, RAX);
+                if t != RAX && self.loc(rhs) == Loc::Reg(t) && self.loc(lhs) != Loc::Reg(t) {
+                    // The destination's register holds `rhs`: swap if the operation commutes.
+                    if $commutes {
+                        core::mem::swap(&mut lhs, &mut rhs);
+                    } else {
+                        t = RAX;
                     }
                 }
-                self.put($dst, RAX);
+                self.get_op(t, lhs, $wide);
+                match (self.loc(rhs), $wide) {
+                    (Loc::Reg(p), true) => x!(self.ops; $op Rq(t), Rq(p)),
+                    (Loc::Mem(o), true) => x!(self.ops; $op Rq(t), [rbx + o]),
+                    (Loc::Reg(p), false) => x!(self.ops; $op Rd(t), Rd(p)),
+                    (Loc::Mem(o), false) => x!(self.ops; $op Rd(t), [rbx + o]),
+                }
+                self.put($dst, t);
             }};
         }
         macro_rules! alu_imm {
             ($wide:expr, $op:ident, $dst:expr, $lhs:expr, $imm:expr) => {{
+                let t = self.work($dst, RAX);
+                self.get_op(t, $lhs, $wide);
                 if $wide {
-                    self.get64(RAX, $lhs);
-                    x!(self.ops; $op rax, $imm);
+                    x!(self.ops; $op Rq(t), $imm);
                 } else {
-                    self.get32(RAX, $lhs);
-                    x!(self.ops; $op eax, $imm);
+                    x!(self.ops; $op Rd(t), $imm);
                 }
-                self.put($dst, RAX);
+                self.put($dst, t);
             }};
         }
         macro_rules! shift {
             ($wide:expr, $op:ident, $dst:expr, $lhs:expr, $rhs:expr) => {{
                 self.get32(RCX, $rhs);
+                let t = self.work($dst, RAX);
+                self.get_op(t, $lhs, $wide);
                 if $wide {
-                    self.get64(RAX, $lhs);
-                    x!(self.ops; $op rax, cl);
+                    x!(self.ops; $op Rq(t), cl);
                 } else {
-                    self.get32(RAX, $lhs);
-                    x!(self.ops; $op eax, cl);
+                    x!(self.ops; $op Rd(t), cl);
                 }
-                self.put($dst, RAX);
+                self.put($dst, t);
             }};
         }
         macro_rules! shift_imm {
             ($wide:expr, $op:ident, $dst:expr, $lhs:expr, $imm:expr) => {{
+                let t = self.work($dst, RAX);
+                self.get_op(t, $lhs, $wide);
                 if $wide {
-                    self.get64(RAX, $lhs);
-                    x!(self.ops; $op rax, ($imm & 63) as i8);
+                    x!(self.ops; $op Rq(t), ($imm & 63) as i8);
                 } else {
-                    self.get32(RAX, $lhs);
-                    x!(self.ops; $op eax, ($imm & 31) as i8);
+                    x!(self.ops; $op Rd(t), ($imm & 31) as i8);
                 }
-                self.put($dst, RAX);
+                self.put($dst, t);
             }};
         }
         macro_rules! fbin {
@@ -1080,22 +1107,29 @@ impl FuncCompiler<'_> {
             }};
         }
         macro_rules! load {
-            ($size:expr, $dst:expr, $ptr:expr, $imm:expr, $mem:expr, $off:expr, |$a:ident| $($body:tt)*) => {{
+            ($size:expr, $dst:expr, $ptr:expr, $imm:expr, $mem:expr, $off:expr, |$a:ident, $t:ident| $($body:tt)*) => {{
                 if $mem != 0 {
                     return None;
                 }
+                let $t = self.work($dst, RCX);
                 let $a = self.address_reg($ptr, $imm, $off, $size);
                 x!(self.ops ; $($body)*);
-                self.put($dst, RCX);
+                self.put($dst, $t);
             }};
         }
         macro_rules! store {
-            ($size:expr, $ptr:expr, $value:expr, $imm:expr, $mem:expr, $off:expr, |$a:ident| $($body:tt)*) => {{
+            ($size:expr, $ptr:expr, $value:expr, $imm:expr, $mem:expr, $off:expr, |$a:ident, $v:ident| $($body:tt)*) => {{
                 if $mem != 0 {
                     return None;
                 }
                 let $a = self.address_reg($ptr, $imm, $off, $size);
-                self.get64(RCX, $value);
+                let $v = match self.loc($value) {
+                    Loc::Reg(p) => p,
+                    Loc::Mem(_) => {
+                        self.get64(RCX, $value);
+                        RCX
+                    }
+                };
                 x!(self.ops ; $($body)*);
             }};
         }
@@ -1153,28 +1187,32 @@ impl FuncCompiler<'_> {
         if let Some((kind, val, ptr, imm, memory, offset)) = mem_access(&instr) {
             use Mem as M;
             match kind {
-                M::Ld32 => load!(4, val, ptr, imm, memory, offset, |a| mov ecx, [r14 + rax + a]),
-                M::Ld64 => load!(8, val, ptr, imm, memory, offset, |a| mov rcx, [r14 + rax + a]),
+                M::Ld32 => {
+                    load!(4, val, ptr, imm, memory, offset, |a, t| mov Rd(t), [r14 + rax + a])
+                }
+                M::Ld64 => {
+                    load!(8, val, ptr, imm, memory, offset, |a, t| mov Rq(t), [r14 + rax + a])
+                }
                 M::Ld8S32 => {
-                    load!(1, val, ptr, imm, memory, offset, |a| movsx ecx, BYTE [r14 + rax + a])
+                    load!(1, val, ptr, imm, memory, offset, |a, t| movsx Rd(t), BYTE [r14 + rax + a])
                 }
                 M::Ld8U => {
-                    load!(1, val, ptr, imm, memory, offset, |a| movzx ecx, BYTE [r14 + rax + a])
+                    load!(1, val, ptr, imm, memory, offset, |a, t| movzx Rd(t), BYTE [r14 + rax + a])
                 }
                 M::Ld16S32 => {
-                    load!(2, val, ptr, imm, memory, offset, |a| movsx ecx, WORD [r14 + rax + a])
+                    load!(2, val, ptr, imm, memory, offset, |a, t| movsx Rd(t), WORD [r14 + rax + a])
                 }
                 M::Ld16U => {
-                    load!(2, val, ptr, imm, memory, offset, |a| movzx ecx, WORD [r14 + rax + a])
+                    load!(2, val, ptr, imm, memory, offset, |a, t| movzx Rd(t), WORD [r14 + rax + a])
                 }
                 M::Ld8S64 => {
-                    load!(1, val, ptr, imm, memory, offset, |a| movsx rcx, BYTE [r14 + rax + a])
+                    load!(1, val, ptr, imm, memory, offset, |a, t| movsx Rq(t), BYTE [r14 + rax + a])
                 }
                 M::Ld16S64 => {
-                    load!(2, val, ptr, imm, memory, offset, |a| movsx rcx, WORD [r14 + rax + a])
+                    load!(2, val, ptr, imm, memory, offset, |a, t| movsx Rq(t), WORD [r14 + rax + a])
                 }
                 M::Ld32S64 => {
-                    load!(4, val, ptr, imm, memory, offset, |a| movsxd rcx, DWORD [r14 + rax + a])
+                    load!(4, val, ptr, imm, memory, offset, |a, t| movsxd Rq(t), DWORD [r14 + rax + a])
                 }
                 M::St32 => store!(
                     4,
@@ -1183,8 +1221,8 @@ impl FuncCompiler<'_> {
                     imm,
                     memory,
                     offset,
-                    |a| mov[r14 + rax + a],
-                    ecx
+                    |a, v| mov[r14 + rax + a],
+                    Rd(v)
                 ),
                 M::St64 => store!(
                     8,
@@ -1193,11 +1231,29 @@ impl FuncCompiler<'_> {
                     imm,
                     memory,
                     offset,
-                    |a| mov[r14 + rax + a],
-                    rcx
+                    |a, v| mov[r14 + rax + a],
+                    Rq(v)
                 ),
-                M::St8 => store!(1, ptr, val, imm, memory, offset, |a| mov[r14 + rax + a], cl),
-                M::St16 => store!(2, ptr, val, imm, memory, offset, |a| mov[r14 + rax + a], cx),
+                M::St8 => store!(
+                    1,
+                    ptr,
+                    val,
+                    imm,
+                    memory,
+                    offset,
+                    |a, v| mov[r14 + rax + a],
+                    Rb(v)
+                ),
+                M::St16 => store!(
+                    2,
+                    ptr,
+                    val,
+                    imm,
+                    memory,
+                    offset,
+                    |a, v| mov[r14 + rax + a],
+                    Rw(v)
+                ),
                 M::StImm32(v) => {
                     store_imm!(4, ptr, imm, memory, offset, |a| mov DWORD [r14 + rax + a], v)
                 }
@@ -1291,8 +1347,12 @@ impl FuncCompiler<'_> {
             // ---- values ----
             I::Copy { dst, src } => {
                 if dst != src {
-                    self.get64(RAX, src);
-                    self.put(dst, RAX);
+                    let t = match self.loc(src) {
+                        Loc::Reg(p) => p,
+                        Loc::Mem(_) => self.work(dst, RAX),
+                    };
+                    self.get64(t, src);
+                    self.put(dst, t);
                 }
             }
             I::ConstI32 { dst, value } => self.const_reg(dst, u64::from(value as u32)),
@@ -1390,18 +1450,18 @@ impl FuncCompiler<'_> {
                 x!(self.ops; popcnt rax, rcx);
                 self.put(dst, RAX);
             }
-            I::I32Add { dst, lhs, rhs } => alu!(false, add, dst, lhs, rhs),
-            I::I32Sub { dst, lhs, rhs } => alu!(false, sub, dst, lhs, rhs),
-            I::I32Mul { dst, lhs, rhs } => alu!(false, imul, dst, lhs, rhs),
-            I::I32And { dst, lhs, rhs } => alu!(false, and, dst, lhs, rhs),
-            I::I32Or { dst, lhs, rhs } => alu!(false, or, dst, lhs, rhs),
-            I::I32Xor { dst, lhs, rhs } => alu!(false, xor, dst, lhs, rhs),
-            I::I64Add { dst, lhs, rhs } => alu!(true, add, dst, lhs, rhs),
-            I::I64Sub { dst, lhs, rhs } => alu!(true, sub, dst, lhs, rhs),
-            I::I64Mul { dst, lhs, rhs } => alu!(true, imul, dst, lhs, rhs),
-            I::I64And { dst, lhs, rhs } => alu!(true, and, dst, lhs, rhs),
-            I::I64Or { dst, lhs, rhs } => alu!(true, or, dst, lhs, rhs),
-            I::I64Xor { dst, lhs, rhs } => alu!(true, xor, dst, lhs, rhs),
+            I::I32Add { dst, lhs, rhs } => alu!(false, add, true, dst, lhs, rhs),
+            I::I32Sub { dst, lhs, rhs } => alu!(false, sub, false, dst, lhs, rhs),
+            I::I32Mul { dst, lhs, rhs } => alu!(false, imul, true, dst, lhs, rhs),
+            I::I32And { dst, lhs, rhs } => alu!(false, and, true, dst, lhs, rhs),
+            I::I32Or { dst, lhs, rhs } => alu!(false, or, true, dst, lhs, rhs),
+            I::I32Xor { dst, lhs, rhs } => alu!(false, xor, true, dst, lhs, rhs),
+            I::I64Add { dst, lhs, rhs } => alu!(true, add, true, dst, lhs, rhs),
+            I::I64Sub { dst, lhs, rhs } => alu!(true, sub, false, dst, lhs, rhs),
+            I::I64Mul { dst, lhs, rhs } => alu!(true, imul, true, dst, lhs, rhs),
+            I::I64And { dst, lhs, rhs } => alu!(true, and, true, dst, lhs, rhs),
+            I::I64Or { dst, lhs, rhs } => alu!(true, or, true, dst, lhs, rhs),
+            I::I64Xor { dst, lhs, rhs } => alu!(true, xor, true, dst, lhs, rhs),
             I::I32DivS { dst, lhs, rhs } => self.div32(dst, lhs, rhs, true, false),
             I::I32DivU { dst, lhs, rhs } => self.div32(dst, lhs, rhs, false, false),
             I::I32RemS { dst, lhs, rhs } => self.div32(dst, lhs, rhs, true, true),
@@ -1429,14 +1489,20 @@ impl FuncCompiler<'_> {
             I::I64OrImm { dst, lhs, imm } => alu_imm!(true, or, dst, lhs, imm),
             I::I64XorImm { dst, lhs, imm } => alu_imm!(true, xor, dst, lhs, imm),
             I::I32MulImm { dst, lhs, imm } => {
-                self.get32(RAX, lhs);
-                x!(self.ops; imul eax, eax, imm);
-                self.put(dst, RAX);
+                let t = self.work(dst, RAX);
+                match self.loc(lhs) {
+                    Loc::Reg(p) => x!(self.ops; imul Rd(t), Rd(p), imm),
+                    Loc::Mem(o) => x!(self.ops; imul Rd(t), [rbx + o], imm),
+                }
+                self.put(dst, t);
             }
             I::I64MulImm { dst, lhs, imm } => {
-                self.get64(RAX, lhs);
-                x!(self.ops; imul rax, rax, imm);
-                self.put(dst, RAX);
+                let t = self.work(dst, RAX);
+                match self.loc(lhs) {
+                    Loc::Reg(p) => x!(self.ops; imul Rq(t), Rq(p), imm),
+                    Loc::Mem(o) => x!(self.ops; imul Rq(t), [rbx + o], imm),
+                }
+                self.put(dst, t);
             }
             I::I32XorShlImm { dst, lhs, imm } => xor_shift!(false, shl, dst, lhs, imm),
             I::I32XorShrUImm { dst, lhs, imm } => xor_shift!(false, shr, dst, lhs, imm),
@@ -1455,13 +1521,17 @@ impl FuncCompiler<'_> {
 
             // ---- conversions and bit tricks ----
             I::I32WrapI64 { dst, src } | I::I64ExtendI32U { dst, src } => {
-                self.get32(RAX, src);
-                self.put(dst, RAX);
+                let t = self.work(dst, RAX);
+                self.get32(t, src);
+                self.put(dst, t);
             }
             I::I64ExtendI32S { dst, src } | I::I64Extend32S { dst, src } => {
-                self.get32(RAX, src);
-                x!(self.ops; movsxd rax, eax);
-                self.put(dst, RAX);
+                let t = self.work(dst, RAX);
+                match self.loc(src) {
+                    Loc::Reg(p) => x!(self.ops; movsxd Rq(t), Rd(p)),
+                    Loc::Mem(o) => x!(self.ops; movsxd Rq(t), DWORD [rbx + o]),
+                }
+                self.put(dst, t);
             }
             I::I32Extend8S { dst, src } => {
                 self.get32(RAX, src);
