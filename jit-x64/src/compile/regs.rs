@@ -890,6 +890,11 @@ impl FuncCompiler<'_> {
         }
     }
 
+    /// Whether slot `s` is in a register now.
+    fn is_reg(&self, s: Slot) -> bool {
+        matches!(self.loc(s), Loc::Reg(_))
+    }
+
     /// `r = s` as an operand of a 32-bit (`!wide`) or 64-bit operation: nothing when `s` is
     /// already in `r` (a 32-bit operation ignores and then zeroes the upper half).
     fn get_op(&mut self, r: u8, s: Slot, wide: bool) {
@@ -953,18 +958,18 @@ impl FuncCompiler<'_> {
         }
     }
 
-    fn setcc_cl(&mut self, cc: Cc) {
+    fn setcc(&mut self, cc: Cc, r: u8) {
         match cc {
-            Cc::E => x!(self.ops; sete cl),
-            Cc::Ne => x!(self.ops; setne cl),
-            Cc::L => x!(self.ops; setl cl),
-            Cc::B => x!(self.ops; setb cl),
-            Cc::G => x!(self.ops; setg cl),
-            Cc::A => x!(self.ops; seta cl),
-            Cc::Le => x!(self.ops; setle cl),
-            Cc::Be => x!(self.ops; setbe cl),
-            Cc::Ge => x!(self.ops; setge cl),
-            Cc::Ae => x!(self.ops; setae cl),
+            Cc::E => x!(self.ops; sete Rb(r)),
+            Cc::Ne => x!(self.ops; setne Rb(r)),
+            Cc::L => x!(self.ops; setl Rb(r)),
+            Cc::B => x!(self.ops; setb Rb(r)),
+            Cc::G => x!(self.ops; setg Rb(r)),
+            Cc::A => x!(self.ops; seta Rb(r)),
+            Cc::Le => x!(self.ops; setle Rb(r)),
+            Cc::Be => x!(self.ops; setbe Rb(r)),
+            Cc::Ge => x!(self.ops; setge Rb(r)),
+            Cc::Ae => x!(self.ops; setae Rb(r)),
         }
     }
 
@@ -975,6 +980,14 @@ impl FuncCompiler<'_> {
             (Loc::Reg(a), Rhs::Imm(v), true) => x!(self.ops; cmp Rq(a), v),
             (Loc::Mem(o), Rhs::Imm(v), false) => x!(self.ops; cmp DWORD [rbx + o], v),
             (Loc::Mem(o), Rhs::Imm(v), true) => x!(self.ops; cmp QWORD [rbx + o], v),
+            (Loc::Mem(o), Rhs::Slot(r), true) if self.is_reg(r) => {
+                let b = self.work(r, RAX);
+                x!(self.ops; cmp QWORD [rbx + o], Rq(b));
+            }
+            (Loc::Mem(o), Rhs::Slot(r), false) if self.is_reg(r) => {
+                let b = self.work(r, RAX);
+                x!(self.ops; cmp DWORD [rbx + o], Rd(b));
+            }
             (l, Rhs::Slot(r), _) => {
                 let a = match l {
                     Loc::Reg(a) => a,
@@ -1172,10 +1185,17 @@ impl FuncCompiler<'_> {
                     return Some(1);
                 }
             }
-            x!(self.ops; xor ecx, ecx);
+            // Into the destination's register when it is pinned and not an operand (the
+            // `xor` must come before the `cmp`).
+            let mut t = self.work(dst, RCX);
+            let operand = |s: Slot| self.loc(s) == Loc::Reg(t);
+            if operand(lhs) || matches!(rhs, Rhs::Slot(r) if operand(r)) {
+                t = RCX;
+            }
+            x!(self.ops; xor Rd(t), Rd(t));
             self.cmp_flags(wide, lhs, rhs);
-            self.setcc_cl(cc);
-            self.put(dst, RCX);
+            self.setcc(cc, t);
+            self.put(dst, t);
             return Some(0);
         }
         if let Some((wide, lhs, rhs, cc, target)) = br_cmp(&instr) {
