@@ -16,7 +16,8 @@
 //!
 //! Instructions that are not register-aware (`instr_mem`: slow-path helpers, SIMD, tables,
 //! bulk memory, calls) run with every pinned slot (`xmm` ones too) stored to the frame before
-//! and loaded back after, so they only ever see the frame; see `regs.rs`. An instruction naming
+//! and loaded back after, so they only ever see the frame; see `regs.rs` (native SIMD sequences
+//! save and restore only the pinned slots they name). An instruction naming
 //! an `xmm`-pinned slot is emitted by `instr_xmm` (`fregs.rs`) or goes through that door.
 //!
 //! ## Frames and calls
@@ -319,6 +320,7 @@ macro_rules! x {
 #[path = "simd.rs"]
 pub(crate) mod simd;
 
+mod bulk;
 mod fregs;
 mod regs;
 use regs::{RAX, RCX, RDX};
@@ -2176,6 +2178,21 @@ impl FuncCompiler<'_> {
                     x!(self.ops ; mov QWORD [r14 + rax + a], value);
                 }
             }
+
+            // Bulk memory on memory 0 of guarded code (a 32-bit memory) inline (`bulk.rs`).
+            I::MemoryFill {
+                dst,
+                value,
+                len,
+                memory: 0,
+            } if self.guarded => self.memory_fill(pc, dst, value, len),
+            I::MemoryCopy {
+                dst,
+                src,
+                len,
+                dst_memory: 0,
+                src_memory: 0,
+            } if self.guarded => self.memory_copy(pc, dst, src, len),
 
             // SIMD natively where `simd.rs` has a sequence (and the CPU the features); everything
             // else runs in Rust, one instruction at a time.

@@ -2,11 +2,11 @@
 //!
 //! IR slots are untyped 8-byte cells, so a slot is an `f64` candidate only when *every*
 //! instruction naming it uses it as an `f64` (arithmetic, `sqrt`, `abs`/`neg`/`copysign`,
-//! comparisons, conversions to and from `f64`, `f64.load`/`f64.store` on memory 0,
-//! `const.f64`), or as either side of a `copy` (untyped: `movq`/`movsd` move all 64 bits), and
-//! at least one of them is a real `f64` use. Anything else naming the slot rules it out. The
-//! choice is loop-weighted like the integer pins (`regs.rs`): a slot is pinned when its
-//! weighted uses outweigh twice the weighted count of instructions that are not
+//! comparisons, conversions to and from `f64`, `f64.load`/`f64.store` and their `_add` forms
+//! on memory 0, `const.f64`), or as either side of a `copy` (untyped: `movq`/`movsd` move all
+//! 64 bits), and at least one of them is a real `f64` use. Anything else naming the slot rules
+//! it out. The choice is loop-weighted like the integer pins (`regs.rs`): a slot is pinned when
+//! its weighted uses outweigh twice the weighted count of instructions that are not
 //! register-aware.
 //!
 //! Correctness does not rest on the classification: [`FuncCompiler::instr`] sends any

@@ -11,7 +11,13 @@
 //! pinned slot stored to the frame) and is followed by [`FuncCompiler::reload_all`] (every
 //! pinned slot loaded back), and while it is emitted `regs_on` is false so slot accessors
 //! address memory. Calls spill and reload the same way; `return` stores the pinned result slots.
-//! Traps need nothing: the frame is not read after one.
+//! Traps need nothing: the frame is not read after one. Native SIMD sequences get a narrower
+//! door ([`FuncCompiler::spill_masked`]): they use only `rax`, `rcx` and `xmm0`-`xmm4`, so only
+//! the pinned slots they name (and the slot after each, a `v128`'s second half) are stored
+//! before and reloaded after.
+//!
+//! Register-aware instructions compute an integer result in the destination's own register
+//! when it is pinned, else in `rax` (then stored).
 
 use strata_ir::{Instr, Slot};
 use strata_vm::TrapCode;
