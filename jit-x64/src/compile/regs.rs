@@ -1164,14 +1164,14 @@ impl FuncCompiler<'_> {
         // One xorshift step: `dst = lhs ^ (lhs <op> imm)`.
         macro_rules! xor_shift {
             ($wide:expr, $op:ident, $dst:expr, $lhs:expr, $imm:expr) => {{
+                let t = self.work($dst, RAX);
+                self.get_op(t, $lhs, $wide);
                 if $wide {
-                    self.get64(RAX, $lhs);
-                    x!(self.ops; mov rcx, rax; $op rcx, ($imm & 63) as i8; xor rax, rcx);
+                    x!(self.ops; mov rcx, Rq(t); $op rcx, ($imm & 63) as i8; xor Rq(t), rcx);
                 } else {
-                    self.get32(RAX, $lhs);
-                    x!(self.ops; mov ecx, eax; $op ecx, ($imm & 31) as i8; xor eax, ecx);
+                    x!(self.ops; mov ecx, Rd(t); $op ecx, ($imm & 31) as i8; xor Rd(t), ecx);
                 }
-                self.put($dst, RAX);
+                self.put($dst, t);
             }};
         }
 
