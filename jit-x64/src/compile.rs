@@ -16,7 +16,8 @@
 //!
 //! Instructions that are not register-aware (`instr_mem`: slow-path helpers, SIMD, tables,
 //! bulk memory, calls) run with every pinned slot (`xmm` ones too) stored to the frame before
-//! and loaded back after, so they only ever see the frame; see `regs.rs`. An instruction naming
+//! and loaded back after, so they only ever see the frame; see `regs.rs` (native SIMD sequences
+//! save and restore only the pinned slots they name). An instruction naming
 //! an `xmm`-pinned slot is emitted by `instr_xmm` (`fregs.rs`) or goes through that door.
 //!
 //! ## Frames and calls
@@ -384,6 +385,7 @@ macro_rules! x {
 #[path = "simd.rs"]
 pub(crate) mod simd;
 
+mod bulk;
 mod fregs;
 mod regs;
 use regs::{RAX, RCX, RDX};
@@ -786,6 +788,28 @@ impl FuncCompiler<'_> {
         if !self.touches_xmm(&instr) {
             if let Some(n) = self.instr_reg(pc, instr, next) {
                 return n;
+            }
+        }
+        // SIMD sequences use only `rax`, `rcx` and `xmm0`-`xmm4`, so only the pinned slots the
+        // instruction names need be in the frame before and reloaded after.
+        if self.simd_ctx.features.native && regs::is_simd(&instr) {
+            let (g, xm) = self.named_pins(&instr);
+            self.spill_masked(g, xm);
+            self.regs_on = false;
+            let native = match instr {
+                Instr::Copy128 { dst, src } => {
+                    x!(self.ops
+                        ; movups xmm0, [rbx + d(src)]
+                        ; movups [rbx + d(dst)], xmm0
+                    );
+                    true
+                }
+                _ => self.simd(instr),
+            };
+            self.regs_on = true;
+            if native {
+                self.reload_masked(g, xm);
+                return 0;
             }
         }
         self.spill_all();
@@ -2294,6 +2318,21 @@ impl FuncCompiler<'_> {
                     ; jnz =>undefined
                 );
             }
+
+            // Bulk memory on memory 0 of guarded code (a 32-bit memory) inline (`bulk.rs`).
+            I::MemoryFill {
+                dst,
+                value,
+                len,
+                memory: 0,
+            } if self.guarded => self.memory_fill(pc, dst, value, len),
+            I::MemoryCopy {
+                dst,
+                src,
+                len,
+                dst_memory: 0,
+                src_memory: 0,
+            } if self.guarded => self.memory_copy(pc, dst, src, len),
 
             // SIMD natively where `simd.rs` has a sequence (and the CPU the features); everything
             // else runs in Rust, one instruction at a time.

@@ -113,7 +113,7 @@ pub(crate) fn with_native<R>(native: bool, f: impl FnOnce() -> R) -> R {
 
 /// Per-function state of the SIMD emitters.
 pub(crate) struct SimdState {
-    features: Features,
+    pub(crate) features: Features,
     /// The constant pool: values and their labels, emitted after the function.
     consts: Vec<(u128, DynamicLabel)>,
 }

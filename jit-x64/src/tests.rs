@@ -413,3 +413,72 @@ fn pinned_f64_slots_agree_with_the_interpreter() {
     let first = calls.iter().position(|(n, _)| *n == "branches").unwrap();
     assert_eq!(r[first], Ok(alloc::vec![2 | 4 | 8 | 64 | 512]));
 }
+
+/// Pinned integer slots computed in place (operand swaps, `setcc` into the destination,
+/// byte/word stores from `sil`/`dil`, `_add` loads/stores) and inline `memory.fill`/`copy`
+/// (overlapping both ways, and out of bounds) agree with the interpreter.
+const PINNED_AND_BULK: &str = r#"(module (memory 1)
+  (func (export "mix") (param $n i32) (param $k i32) (result i64)
+    (local $i i32) (local $v i32) (local $a i64) (local $c i32)
+    (local.set $v (local.get $k))
+    (loop $l
+      (i32.store8 (local.get $i) (local.get $v))
+      (i32.store16 offset=300 (local.get $i) (local.get $v))
+      (i32.store offset=7 (i32.add (local.get $i) (i32.const 1000)) (local.get $c))
+      (local.set $c (i32.sub (local.get $v) (local.get $c)))
+      (local.set $c (i32.add (local.get $i) (local.get $c)))
+      (local.set $c (i32.xor (local.get $c) (i32.lt_u (local.get $v) (local.get $c))))
+      (local.set $a (i64.add (local.get $a)
+        (i64.load (i32.add (local.get $i) (i32.const 3)))))
+      (local.set $a (i64.sub (i64.extend_i32_s (local.get $c)) (local.get $a)))
+      (local.set $a (i64.add (local.get $a)
+        (i64.load32_s offset=5 (i32.add (local.get $i) (i32.const 996)))))
+      (local.set $v (i32.mul (i32.add (local.get $v) (i32.const 0x01010101)) (i32.const 3)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i64.xor (local.get $a) (i64.extend_i32_u (local.get $c))))
+  (func (export "bulk") (param $n i32) (result i64)
+    (local $i i32) (local $acc i64)
+    (loop $l
+      (memory.fill (i32.mul (local.get $i) (i32.const 7)) (i32.add (local.get $i) (i32.const 3))
+        (i32.rem_u (local.get $i) (i32.const 50)))
+      (memory.copy (i32.rem_u (i32.mul (local.get $i) (i32.const 13)) (i32.const 400))
+        (i32.rem_u (i32.mul (local.get $i) (i32.const 11)) (i32.const 400))
+        (i32.rem_u (local.get $i) (i32.const 97)))
+      (local.set $acc (i64.add (i64.rotl (local.get $acc) (i64.const 5))
+        (i64.load (i32.rem_u (i32.mul (local.get $i) (i32.const 3)) (i32.const 500)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $acc))
+  (func (export "copy") (param $d i32) (param $s i32) (param $n i32) (result i32)
+    (memory.fill (i32.const 0) (i32.const 0xaa) (i32.const 100))
+    (memory.copy (local.get $d) (local.get $s) (local.get $n))
+    (i32.load (i32.const 0)))
+  (func (export "fill") (param $d i32) (param $n i32) (result i32)
+    (memory.fill (local.get $d) (i32.const 0x11) (local.get $n))
+    (i32.load (i32.const 65532)))
+)"#;
+
+#[test]
+fn pinned_registers_and_bulk_memory_agree_with_the_interpreter() {
+    let big = u64::from(u32::MAX);
+    let calls: &[(&str, &[u64])] = &[
+        ("mix", &[200, 0x1234_abcd]),
+        ("mix", &[1, big]),
+        ("bulk", &[3000]),
+        ("copy", &[65530, 0, 7]),
+        ("copy", &[0, 65530, 6]),
+        ("copy", &[0, 65530, 7]),
+        ("copy", &[10, 0, 50]),
+        ("copy", &[0, 10, 50]),
+        ("copy", &[65536, 0, 0]),
+        ("copy", &[big, 0, 1]),
+        ("fill", &[65530, 6]),
+        ("fill", &[65530, 7]),
+        ("fill", &[65536, 0]),
+        ("fill", &[big, 1]),
+    ];
+    let r = both(PINNED_AND_BULK, calls);
+    assert!(r[3].is_err() && r[5].is_err() && r[9].is_err() && r[11].is_err());
+    assert!(r[4].is_ok() && r[10].is_ok() && r[8].is_ok());
+}

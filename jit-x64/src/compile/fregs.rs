@@ -2,11 +2,11 @@
 //!
 //! IR slots are untyped 8-byte cells, so a slot is an `f64` candidate only when *every*
 //! instruction naming it uses it as an `f64` (arithmetic, `sqrt`, `abs`/`neg`/`copysign`,
-//! comparisons, conversions to and from `f64`, `f64.load`/`f64.store` on memory 0,
-//! `const.f64`), or as either side of a `copy` (untyped: `movq`/`movsd` move all 64 bits), and
-//! at least one of them is a real `f64` use. Anything else naming the slot rules it out. The
-//! choice is loop-weighted like the integer pins (`regs.rs`): a slot is pinned when its
-//! weighted uses outweigh twice the weighted count of instructions that are not
+//! comparisons, conversions to and from `f64`, `f64.load`/`f64.store` and their `_add` forms
+//! on memory 0, `const.f64`), or as either side of a `copy` (untyped: `movq`/`movsd` move all
+//! 64 bits), and at least one of them is a real `f64` use. Anything else naming the slot rules
+//! it out. The choice is loop-weighted like the integer pins (`regs.rs`): a slot is pinned when
+//! its weighted uses outweigh twice the weighted count of instructions that are not
 //! register-aware.
 //!
 //! Correctness does not rest on the classification: [`FuncCompiler::instr`] sends any
@@ -83,11 +83,23 @@ fn roles(i: &Instr, mut f: impl FnMut(Slot, Role)) {
             ptr,
             memory: 0,
             ..
+        }
+        | I::F64LoadAdd {
+            dst,
+            ptr,
+            memory: 0,
+            ..
         } => {
             f(dst, F64);
             f(ptr, Other);
         }
         I::F64Store {
+            ptr,
+            value,
+            memory: 0,
+            ..
+        }
+        | I::F64StoreAdd {
             ptr,
             value,
             memory: 0,
@@ -373,10 +385,20 @@ impl FuncCompiler<'_> {
                 ptr,
                 memory: 0,
                 offset,
+            }
+            | I::F64LoadAdd {
+                dst,
+                ptr,
+                memory: 0,
+                offset,
+                ..
             } => {
+                let imm = match instr {
+                    I::F64LoadAdd { imm, .. } => imm,
+                    _ => 0,
+                };
                 let t = self.xloc(dst).unwrap_or(0);
-                self.get32(RAX, ptr);
-                let a = self.address_check(offset, 8);
+                let a = self.address_reg(ptr, imm, offset, 8);
                 x!(self.ops; movsd Rx(t), [r14 + rax + a]);
                 self.fstore(dst, t);
             }
@@ -385,7 +407,18 @@ impl FuncCompiler<'_> {
                 value,
                 memory: 0,
                 offset,
+            }
+            | I::F64StoreAdd {
+                ptr,
+                value,
+                memory: 0,
+                offset,
+                ..
             } => {
+                let imm = match instr {
+                    I::F64StoreAdd { imm, .. } => imm,
+                    _ => 0,
+                };
                 let v = match self.fsrc(value, 1) {
                     Src::Xmm(r) => r,
                     Src::Mem(o) => {
@@ -393,8 +426,7 @@ impl FuncCompiler<'_> {
                         1
                     }
                 };
-                self.get32(RAX, ptr);
-                let a = self.address_check(offset, 8);
+                let a = self.address_reg(ptr, imm, offset, 8);
                 x!(self.ops; movsd [r14 + rax + a], Rx(v));
             }
             I::ConstF64 { dst, bits } => {

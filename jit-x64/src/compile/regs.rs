@@ -11,7 +11,13 @@
 //! pinned slot stored to the frame) and is followed by [`FuncCompiler::reload_all`] (every
 //! pinned slot loaded back), and while it is emitted `regs_on` is false so slot accessors
 //! address memory. Calls spill and reload the same way; `return` stores the pinned result slots.
-//! Traps need nothing: the frame is not read after one.
+//! Traps need nothing: the frame is not read after one. Native SIMD sequences get a narrower
+//! door ([`FuncCompiler::spill_masked`]): they use only `rax`, `rcx` and `xmm0`-`xmm4`, so only
+//! the pinned slots they name (and the slot after each, a `v128`'s second half) are stored
+//! before and reloaded after.
+//!
+//! Register-aware instructions compute an integer result in the destination's own register
+//! when it is pinned, else in `rax` (then stored).
 
 use strata_ir::{Instr, Slot};
 use strata_vm::TrapCode;
@@ -180,6 +186,392 @@ fn br_cmp(i: &Instr) -> Option<(bool, Slot, Rhs, Cc, strata_ir::Target)> {
     })
 }
 
+/// A memory access's kind: the load's extension or the store's width (constant stores carry
+/// their value).
+#[derive(Clone, Copy)]
+enum Mem {
+    Ld32,
+    Ld64,
+    Ld8S32,
+    Ld8U,
+    Ld16S32,
+    Ld16U,
+    Ld8S64,
+    Ld16S64,
+    Ld32S64,
+    St32,
+    St64,
+    St8,
+    St16,
+    StImm32(i32),
+    StImm64(i32),
+    StImm8(u16),
+    StImm16(u16),
+}
+
+/// A scalar load or store, plain or `_add`: `(kind, dst or value, ptr, imm, memory, offset)`,
+/// with `imm` 0 for the plain forms (the `_add` forms address `u32(ptr + imm) + offset`).
+/// Constant stores name no value slot: `ptr` stands in for it.
+fn mem_access(i: &Instr) -> Option<(Mem, Slot, Slot, i32, u16, u32)> {
+    use Instr as I;
+    use Mem as M;
+    Some(match *i {
+        I::I32Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        }
+        | I::F32Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        }
+        | I::I64Load32U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld32, dst, ptr, 0, memory, offset),
+        I::I64Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        }
+        | I::F64Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld64, dst, ptr, 0, memory, offset),
+        I::I32Load8S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld8S32, dst, ptr, 0, memory, offset),
+        I::I32Load8U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        }
+        | I::I64Load8U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld8U, dst, ptr, 0, memory, offset),
+        I::I32Load16S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld16S32, dst, ptr, 0, memory, offset),
+        I::I32Load16U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        }
+        | I::I64Load16U {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld16U, dst, ptr, 0, memory, offset),
+        I::I64Load8S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld8S64, dst, ptr, 0, memory, offset),
+        I::I64Load16S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld16S64, dst, ptr, 0, memory, offset),
+        I::I64Load32S {
+            dst,
+            ptr,
+            memory,
+            offset,
+        } => (M::Ld32S64, dst, ptr, 0, memory, offset),
+        I::I32LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        }
+        | I::F32LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        }
+        | I::I64Load32UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld32, dst, ptr, imm, memory, offset),
+        I::I64LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        }
+        | I::F64LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld64, dst, ptr, imm, memory, offset),
+        I::I32Load8SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld8S32, dst, ptr, imm, memory, offset),
+        I::I32Load8UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        }
+        | I::I64Load8UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld8U, dst, ptr, imm, memory, offset),
+        I::I32Load16SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld16S32, dst, ptr, imm, memory, offset),
+        I::I32Load16UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        }
+        | I::I64Load16UAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld16U, dst, ptr, imm, memory, offset),
+        I::I64Load8SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld8S64, dst, ptr, imm, memory, offset),
+        I::I64Load16SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld16S64, dst, ptr, imm, memory, offset),
+        I::I64Load32SAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        } => (M::Ld32S64, dst, ptr, imm, memory, offset),
+        I::I32Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        }
+        | I::F32Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        }
+        | I::I64Store32 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::St32, value, ptr, 0, memory, offset),
+        I::I64Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        }
+        | I::F64Store {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::St64, value, ptr, 0, memory, offset),
+        I::I32Store8 {
+            ptr,
+            value,
+            memory,
+            offset,
+        }
+        | I::I64Store8 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::St8, value, ptr, 0, memory, offset),
+        I::I32Store16 {
+            ptr,
+            value,
+            memory,
+            offset,
+        }
+        | I::I64Store16 {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::St16, value, ptr, 0, memory, offset),
+        I::I32StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        }
+        | I::F32StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        }
+        | I::I64Store32Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => (M::St32, value, ptr, imm, memory, offset),
+        I::I64StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        }
+        | I::F64StoreAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => (M::St64, value, ptr, imm, memory, offset),
+        I::I32Store8Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        }
+        | I::I64Store8Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => (M::St8, value, ptr, imm, memory, offset),
+        I::I32Store16Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        }
+        | I::I64Store16Add {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => (M::St16, value, ptr, imm, memory, offset),
+        I::I32StoreImm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::StImm32(value), ptr, ptr, 0, memory, offset),
+        I::I64StoreImm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::StImm64(value), ptr, ptr, 0, memory, offset),
+        I::I32Store8Imm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::StImm8(value as u16), ptr, ptr, 0, memory, offset),
+        I::I32Store16Imm {
+            ptr,
+            value,
+            memory,
+            offset,
+        } => (M::StImm16(value as u16), ptr, ptr, 0, memory, offset),
+        I::I32Store8ImmAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => (M::StImm8(value), ptr, ptr, imm, memory, offset),
+        I::I32Store16ImmAdd {
+            ptr,
+            value,
+            imm,
+            memory,
+            offset,
+        } => (M::StImm16(value), ptr, ptr, imm, memory, offset),
+        _ => return None,
+    })
+}
+
+/// Whether `i` is a SIMD instruction (`simd.rs` emits most of them natively, saving and
+/// restoring only the pinned slots they name).
+pub(super) fn is_simd(i: &Instr) -> bool {
+    macro_rules! simd {
+        ($( $shape:ident $name:ident { $($field:ident : $ty:ty),* } $text:literal ;)*) => {
+            match i {
+                $( Instr::$name { .. } => {
+                    stringify!($shape).as_bytes()[0] == b'v' || $text.starts_with("v128.")
+                } )*
+            }
+        };
+    }
+    matches!(i, Instr::Copy128 { .. } | Instr::ConstV128 { .. }) || strata_ir::for_each_instr!(simd)
+}
+
 /// Calls `f` with every slot field of `i` (for `v128` operands, the first of the two slots).
 pub(super) fn for_each_slot(i: &Instr, mut f: impl FnMut(Slot)) {
     macro_rules! visit {
@@ -205,34 +597,10 @@ fn is_aware(i: &Instr, popcnt: bool) -> bool {
     if int_cmp(i).is_some() || br_cmp(i).is_some() {
         return true;
     }
+    if let Some((.., memory, _)) = mem_access(i) {
+        return memory == 0;
+    }
     match *i {
-        I::I32Load { memory, .. }
-        | I::I64Load { memory, .. }
-        | I::F32Load { memory, .. }
-        | I::F64Load { memory, .. }
-        | I::I32Load8S { memory, .. }
-        | I::I32Load8U { memory, .. }
-        | I::I32Load16S { memory, .. }
-        | I::I32Load16U { memory, .. }
-        | I::I64Load8S { memory, .. }
-        | I::I64Load8U { memory, .. }
-        | I::I64Load16S { memory, .. }
-        | I::I64Load16U { memory, .. }
-        | I::I64Load32S { memory, .. }
-        | I::I64Load32U { memory, .. }
-        | I::I32Store { memory, .. }
-        | I::F32Store { memory, .. }
-        | I::I64Store { memory, .. }
-        | I::F64Store { memory, .. }
-        | I::I32Store8 { memory, .. }
-        | I::I64Store8 { memory, .. }
-        | I::I32Store16 { memory, .. }
-        | I::I64Store16 { memory, .. }
-        | I::I64Store32 { memory, .. }
-        | I::I32StoreImm { memory, .. }
-        | I::I32Store8Imm { memory, .. }
-        | I::I32Store16Imm { memory, .. }
-        | I::I64StoreImm { memory, .. } => memory == 0,
         I::I32Popcnt { .. } | I::I64Popcnt { .. } => popcnt,
         I::ConsumeFuel { amount } => amount <= i32::MAX as u32,
         I::Unreachable {}
@@ -306,6 +674,10 @@ fn is_aware(i: &Instr, popcnt: bool) -> bool {
         | I::I64ShrUImm { .. }
         | I::I64RotlImm { .. }
         | I::I64RotrImm { .. }
+        | I::I32XorShlImm { .. }
+        | I::I32XorShrUImm { .. }
+        | I::I64XorShlImm { .. }
+        | I::I64XorShrUImm { .. }
         | I::I32WrapI64 { .. }
         | I::I64ExtendI32U { .. }
         | I::I64ExtendI32S { .. }
@@ -373,6 +745,8 @@ impl FuncCompiler<'_> {
             }
         }
         let mut benefit = alloc::vec![0u64; slots];
+        let mut penalty = alloc::vec![0u64; slots];
+        let native_simd = self.simd_ctx.features.native;
         let mut cost = 0u64;
         let mut depth = 0i32;
         let mut weights = alloc::vec::Vec::with_capacity(n);
@@ -382,7 +756,16 @@ impl FuncCompiler<'_> {
             weights.push(w);
             let sync = matches!(i, Instr::Call { .. } | Instr::CallIndirect { .. })
                 || !is_aware(i, self.popcnt);
-            if sync {
+            if sync && native_simd && is_simd(i) {
+                // Only the pinned slots it names are saved and restored around it.
+                for_each_slot(i, |s| {
+                    for t in [usize::from(s.0), usize::from(s.0) + 1] {
+                        if let Some(p) = penalty.get_mut(t) {
+                            *p += 2 * w;
+                        }
+                    }
+                });
+            } else if sync {
                 cost += 2 * w;
             } else {
                 for_each_slot(i, |s| {
@@ -396,7 +779,7 @@ impl FuncCompiler<'_> {
         let mut candidates: alloc::vec::Vec<(u64, u16)> = benefit
             .iter()
             .enumerate()
-            .filter(|&(s, &b)| b > cost && self.xpin[s] == NO_PIN)
+            .filter(|&(s, &b)| b > cost + penalty[s] && self.xpin[s] == NO_PIN)
             .map(|(s, &b)| (b, s as u16))
             .collect();
         candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -427,6 +810,55 @@ impl FuncCompiler<'_> {
         self.spill_xmm();
     }
 
+    /// The pinned slots `i` may address, as masks over `pinned` and `xpinned`: each slot it
+    /// names and the one after (a `v128` operand is two slots).
+    pub(super) fn named_pins(&self, i: &Instr) -> (u32, u32) {
+        let (mut g, mut xm) = (0u32, 0u32);
+        for_each_slot(i, |s| {
+            for t in [s.0, s.0.wrapping_add(1)] {
+                if let Some(k) = self.pinned.iter().position(|&(p, _)| p.0 == t) {
+                    g |= 1 << k;
+                }
+                if let Some(k) = self.xpinned.iter().position(|&(p, _)| p.0 == t) {
+                    xm |= 1 << k;
+                }
+            }
+        });
+        (g, xm)
+    }
+
+    /// Stores the pinned slots in masks `g` (over `pinned`) and `xm` (over `xpinned`).
+    pub(super) fn spill_masked(&mut self, g: u32, xm: u32) {
+        for i in 0..self.pinned.len() {
+            let (s, r) = self.pinned[i];
+            if g & (1 << i) != 0 {
+                x!(self.ops; mov [rbx + d(s)], Rq(r));
+            }
+        }
+        for i in 0..self.xpinned.len() {
+            let (s, r) = self.xpinned[i];
+            if xm & (1 << i) != 0 {
+                x!(self.ops; movsd [rbx + d(s)], Rx(r));
+            }
+        }
+    }
+
+    /// Loads the pinned slots in masks `g` and `xm` (as [`Self::spill_masked`]).
+    pub(super) fn reload_masked(&mut self, g: u32, xm: u32) {
+        for i in 0..self.pinned.len() {
+            let (s, r) = self.pinned[i];
+            if g & (1 << i) != 0 {
+                x!(self.ops; mov Rq(r), [rbx + d(s)]);
+            }
+        }
+        for i in 0..self.xpinned.len() {
+            let (s, r) = self.xpinned[i];
+            if xm & (1 << i) != 0 {
+                x!(self.ops; movsd Rx(r), [rbx + d(s)]);
+            }
+        }
+    }
+
     /// Loads every pinned slot (`xmm` ones too) from the frame.
     pub(super) fn reload_all(&mut self) {
         for i in 0..self.pinned.len() {
@@ -453,6 +885,32 @@ impl FuncCompiler<'_> {
                 }
             }
             Loc::Mem(o) => x!(self.ops; mov Rq(r), [rbx + o]),
+        }
+    }
+
+    /// The register to compute `dst` in: its own if pinned, else `scratch`.
+    fn work(&self, dst: Slot, scratch: u8) -> u8 {
+        match self.loc(dst) {
+            Loc::Reg(p) => p,
+            Loc::Mem(_) => scratch,
+        }
+    }
+
+    /// Whether slot `s` is in a register now.
+    fn is_reg(&self, s: Slot) -> bool {
+        matches!(self.loc(s), Loc::Reg(_))
+    }
+
+    /// `r = s` as an operand of a 32-bit (`!wide`) or 64-bit operation: nothing when `s` is
+    /// already in `r` (a 32-bit operation ignores and then zeroes the upper half).
+    fn get_op(&mut self, r: u8, s: Slot, wide: bool) {
+        if self.loc(s) == Loc::Reg(r) {
+            return;
+        }
+        if wide {
+            self.get64(r, s);
+        } else {
+            self.get32(r, s);
         }
     }
 
@@ -506,18 +964,18 @@ impl FuncCompiler<'_> {
         }
     }
 
-    fn setcc_cl(&mut self, cc: Cc) {
+    fn setcc(&mut self, cc: Cc, r: u8) {
         match cc {
-            Cc::E => x!(self.ops; sete cl),
-            Cc::Ne => x!(self.ops; setne cl),
-            Cc::L => x!(self.ops; setl cl),
-            Cc::B => x!(self.ops; setb cl),
-            Cc::G => x!(self.ops; setg cl),
-            Cc::A => x!(self.ops; seta cl),
-            Cc::Le => x!(self.ops; setle cl),
-            Cc::Be => x!(self.ops; setbe cl),
-            Cc::Ge => x!(self.ops; setge cl),
-            Cc::Ae => x!(self.ops; setae cl),
+            Cc::E => x!(self.ops; sete Rb(r)),
+            Cc::Ne => x!(self.ops; setne Rb(r)),
+            Cc::L => x!(self.ops; setl Rb(r)),
+            Cc::B => x!(self.ops; setb Rb(r)),
+            Cc::G => x!(self.ops; setg Rb(r)),
+            Cc::A => x!(self.ops; seta Rb(r)),
+            Cc::Le => x!(self.ops; setle Rb(r)),
+            Cc::Be => x!(self.ops; setbe Rb(r)),
+            Cc::Ge => x!(self.ops; setge Rb(r)),
+            Cc::Ae => x!(self.ops; setae Rb(r)),
         }
     }
 
@@ -528,6 +986,14 @@ impl FuncCompiler<'_> {
             (Loc::Reg(a), Rhs::Imm(v), true) => x!(self.ops; cmp Rq(a), v),
             (Loc::Mem(o), Rhs::Imm(v), false) => x!(self.ops; cmp DWORD [rbx + o], v),
             (Loc::Mem(o), Rhs::Imm(v), true) => x!(self.ops; cmp QWORD [rbx + o], v),
+            (Loc::Mem(o), Rhs::Slot(r), true) if self.is_reg(r) => {
+                let b = self.work(r, RAX);
+                x!(self.ops; cmp QWORD [rbx + o], Rq(b));
+            }
+            (Loc::Mem(o), Rhs::Slot(r), false) if self.is_reg(r) => {
+                let b = self.work(r, RAX);
+                x!(self.ops; cmp DWORD [rbx + o], Rd(b));
+            }
             (l, Rhs::Slot(r), _) => {
                 let a = match l {
                     Loc::Reg(a) => a,
@@ -557,59 +1023,65 @@ impl FuncCompiler<'_> {
     ) -> Option<usize> {
         use Instr as I;
 
+        // Integer results are computed in the destination's own register when it is pinned
+        // (`work`), else in `rax`, and then stored (`put` is a no-op for the register).
         macro_rules! alu {
-            ($wide:expr, $op:ident, $dst:expr, $lhs:expr, $rhs:expr) => {{
-                if $wide {
-                    self.get64(RAX, $lhs);
-                    match self.loc($rhs) {
-                        Loc::Reg(p) => x!(self.ops; $op rax, Rq(p)),
-                        Loc::Mem(o) => x!(self.ops; $op rax, [rbx + o]),
-                    }
-                } else {
-                    self.get32(RAX, $lhs);
-                    match self.loc($rhs) {
-                        Loc::Reg(p) => x!(self.ops; $op eax, Rd(p)),
-                        Loc::Mem(o) => x!(self.ops; $op eax, [rbx + o]),
+            ($wide:expr, $op:ident, $commutes:expr, $dst:expr, $lhs:expr, $rhs:expr) => {{
+                let (mut lhs, mut rhs) = ($lhs, $rhs);
+                let mut t = self.work($dst, RAX);
+                if t != RAX && self.loc(rhs) == Loc::Reg(t) && self.loc(lhs) != Loc::Reg(t) {
+                    // The destination's register holds `rhs`: swap if the operation commutes.
+                    if $commutes {
+                        core::mem::swap(&mut lhs, &mut rhs);
+                    } else {
+                        t = RAX;
                     }
                 }
-                self.put($dst, RAX);
+                self.get_op(t, lhs, $wide);
+                match (self.loc(rhs), $wide) {
+                    (Loc::Reg(p), true) => x!(self.ops; $op Rq(t), Rq(p)),
+                    (Loc::Mem(o), true) => x!(self.ops; $op Rq(t), [rbx + o]),
+                    (Loc::Reg(p), false) => x!(self.ops; $op Rd(t), Rd(p)),
+                    (Loc::Mem(o), false) => x!(self.ops; $op Rd(t), [rbx + o]),
+                }
+                self.put($dst, t);
             }};
         }
         macro_rules! alu_imm {
             ($wide:expr, $op:ident, $dst:expr, $lhs:expr, $imm:expr) => {{
+                let t = self.work($dst, RAX);
+                self.get_op(t, $lhs, $wide);
                 if $wide {
-                    self.get64(RAX, $lhs);
-                    x!(self.ops; $op rax, $imm);
+                    x!(self.ops; $op Rq(t), $imm);
                 } else {
-                    self.get32(RAX, $lhs);
-                    x!(self.ops; $op eax, $imm);
+                    x!(self.ops; $op Rd(t), $imm);
                 }
-                self.put($dst, RAX);
+                self.put($dst, t);
             }};
         }
         macro_rules! shift {
             ($wide:expr, $op:ident, $dst:expr, $lhs:expr, $rhs:expr) => {{
                 self.get32(RCX, $rhs);
+                let t = self.work($dst, RAX);
+                self.get_op(t, $lhs, $wide);
                 if $wide {
-                    self.get64(RAX, $lhs);
-                    x!(self.ops; $op rax, cl);
+                    x!(self.ops; $op Rq(t), cl);
                 } else {
-                    self.get32(RAX, $lhs);
-                    x!(self.ops; $op eax, cl);
+                    x!(self.ops; $op Rd(t), cl);
                 }
-                self.put($dst, RAX);
+                self.put($dst, t);
             }};
         }
         macro_rules! shift_imm {
             ($wide:expr, $op:ident, $dst:expr, $lhs:expr, $imm:expr) => {{
+                let t = self.work($dst, RAX);
+                self.get_op(t, $lhs, $wide);
                 if $wide {
-                    self.get64(RAX, $lhs);
-                    x!(self.ops; $op rax, ($imm & 63) as i8);
+                    x!(self.ops; $op Rq(t), ($imm & 63) as i8);
                 } else {
-                    self.get32(RAX, $lhs);
-                    x!(self.ops; $op eax, ($imm & 31) as i8);
+                    x!(self.ops; $op Rd(t), ($imm & 31) as i8);
                 }
-                self.put($dst, RAX);
+                self.put($dst, t);
             }};
         }
         macro_rules! fbin {
@@ -654,35 +1126,52 @@ impl FuncCompiler<'_> {
             }};
         }
         macro_rules! load {
-            ($size:expr, $dst:expr, $ptr:expr, $mem:expr, $off:expr, |$a:ident| $($body:tt)*) => {{
+            ($size:expr, $dst:expr, $ptr:expr, $imm:expr, $mem:expr, $off:expr, |$a:ident, $t:ident| $($body:tt)*) => {{
                 if $mem != 0 {
                     return None;
                 }
-                self.get32(RAX, $ptr);
-                let $a = self.address_check($off, $size);
+                let $t = self.work($dst, RCX);
+                let $a = self.address_reg($ptr, $imm, $off, $size);
                 x!(self.ops ; $($body)*);
-                self.put($dst, RCX);
+                self.put($dst, $t);
             }};
         }
         macro_rules! store {
-            ($size:expr, $ptr:expr, $value:expr, $mem:expr, $off:expr, |$a:ident| $($body:tt)*) => {{
+            ($size:expr, $ptr:expr, $value:expr, $imm:expr, $mem:expr, $off:expr, |$a:ident, $v:ident| $($body:tt)*) => {{
                 if $mem != 0 {
                     return None;
                 }
-                self.get32(RAX, $ptr);
-                let $a = self.address_check($off, $size);
-                self.get64(RCX, $value);
+                let $a = self.address_reg($ptr, $imm, $off, $size);
+                let $v = match self.loc($value) {
+                    Loc::Reg(p) => p,
+                    Loc::Mem(_) => {
+                        self.get64(RCX, $value);
+                        RCX
+                    }
+                };
                 x!(self.ops ; $($body)*);
             }};
         }
         macro_rules! store_imm {
-            ($size:expr, $ptr:expr, $mem:expr, $off:expr, |$a:ident| $($body:tt)*) => {{
+            ($size:expr, $ptr:expr, $imm:expr, $mem:expr, $off:expr, |$a:ident| $($body:tt)*) => {{
                 if $mem != 0 {
                     return None;
                 }
-                self.get32(RAX, $ptr);
-                let $a = self.address_check($off, $size);
+                let $a = self.address_reg($ptr, $imm, $off, $size);
                 x!(self.ops ; $($body)*);
+            }};
+        }
+        // One xorshift step: `dst = lhs ^ (lhs <op> imm)`.
+        macro_rules! xor_shift {
+            ($wide:expr, $op:ident, $dst:expr, $lhs:expr, $imm:expr) => {{
+                let t = self.work($dst, RAX);
+                self.get_op(t, $lhs, $wide);
+                if $wide {
+                    x!(self.ops; mov rcx, Rq(t); $op rcx, ($imm & 63) as i8; xor Rq(t), rcx);
+                } else {
+                    x!(self.ops; mov ecx, Rd(t); $op ecx, ($imm & 31) as i8; xor Rd(t), ecx);
+                }
+                self.put($dst, t);
             }};
         }
 
@@ -702,16 +1191,108 @@ impl FuncCompiler<'_> {
                     return Some(1);
                 }
             }
-            x!(self.ops; xor ecx, ecx);
+            // Into the destination's register when it is pinned and not an operand (the
+            // `xor` must come before the `cmp`).
+            let mut t = self.work(dst, RCX);
+            let operand = |s: Slot| self.loc(s) == Loc::Reg(t);
+            if operand(lhs) || matches!(rhs, Rhs::Slot(r) if operand(r)) {
+                t = RCX;
+            }
+            x!(self.ops; xor Rd(t), Rd(t));
             self.cmp_flags(wide, lhs, rhs);
-            self.setcc_cl(cc);
-            self.put(dst, RCX);
+            self.setcc(cc, t);
+            self.put(dst, t);
             return Some(0);
         }
         if let Some((wide, lhs, rhs, cc, target)) = br_cmp(&instr) {
             self.cmp_flags(wide, lhs, rhs);
             let l = self.target(target);
             self.jcc(cc, l);
+            return Some(0);
+        }
+        if let Some((kind, val, ptr, imm, memory, offset)) = mem_access(&instr) {
+            use Mem as M;
+            match kind {
+                M::Ld32 => {
+                    load!(4, val, ptr, imm, memory, offset, |a, t| mov Rd(t), [r14 + rax + a])
+                }
+                M::Ld64 => {
+                    load!(8, val, ptr, imm, memory, offset, |a, t| mov Rq(t), [r14 + rax + a])
+                }
+                M::Ld8S32 => {
+                    load!(1, val, ptr, imm, memory, offset, |a, t| movsx Rd(t), BYTE [r14 + rax + a])
+                }
+                M::Ld8U => {
+                    load!(1, val, ptr, imm, memory, offset, |a, t| movzx Rd(t), BYTE [r14 + rax + a])
+                }
+                M::Ld16S32 => {
+                    load!(2, val, ptr, imm, memory, offset, |a, t| movsx Rd(t), WORD [r14 + rax + a])
+                }
+                M::Ld16U => {
+                    load!(2, val, ptr, imm, memory, offset, |a, t| movzx Rd(t), WORD [r14 + rax + a])
+                }
+                M::Ld8S64 => {
+                    load!(1, val, ptr, imm, memory, offset, |a, t| movsx Rq(t), BYTE [r14 + rax + a])
+                }
+                M::Ld16S64 => {
+                    load!(2, val, ptr, imm, memory, offset, |a, t| movsx Rq(t), WORD [r14 + rax + a])
+                }
+                M::Ld32S64 => {
+                    load!(4, val, ptr, imm, memory, offset, |a, t| movsxd Rq(t), DWORD [r14 + rax + a])
+                }
+                M::St32 => store!(
+                    4,
+                    ptr,
+                    val,
+                    imm,
+                    memory,
+                    offset,
+                    |a, v| mov[r14 + rax + a],
+                    Rd(v)
+                ),
+                M::St64 => store!(
+                    8,
+                    ptr,
+                    val,
+                    imm,
+                    memory,
+                    offset,
+                    |a, v| mov[r14 + rax + a],
+                    Rq(v)
+                ),
+                M::St8 => store!(
+                    1,
+                    ptr,
+                    val,
+                    imm,
+                    memory,
+                    offset,
+                    |a, v| mov[r14 + rax + a],
+                    Rb(v)
+                ),
+                M::St16 => store!(
+                    2,
+                    ptr,
+                    val,
+                    imm,
+                    memory,
+                    offset,
+                    |a, v| mov[r14 + rax + a],
+                    Rw(v)
+                ),
+                M::StImm32(v) => {
+                    store_imm!(4, ptr, imm, memory, offset, |a| mov DWORD [r14 + rax + a], v)
+                }
+                M::StImm64(v) => {
+                    store_imm!(8, ptr, imm, memory, offset, |a| mov QWORD [r14 + rax + a], v)
+                }
+                M::StImm8(v) => {
+                    store_imm!(1, ptr, imm, memory, offset, |a| mov BYTE [r14 + rax + a], v as i8)
+                }
+                M::StImm16(v) => {
+                    store_imm!(2, ptr, imm, memory, offset, |a| mov WORD [r14 + rax + a], v as i16)
+                }
+            }
             return Some(0);
         }
 
@@ -792,8 +1373,12 @@ impl FuncCompiler<'_> {
             // ---- values ----
             I::Copy { dst, src } => {
                 if dst != src {
-                    self.get64(RAX, src);
-                    self.put(dst, RAX);
+                    let t = match self.loc(src) {
+                        Loc::Reg(p) => p,
+                        Loc::Mem(_) => self.work(dst, RAX),
+                    };
+                    self.get64(t, src);
+                    self.put(dst, t);
                 }
             }
             I::ConstI32 { dst, value } => self.const_reg(dst, u64::from(value as u32)),
@@ -841,171 +1426,6 @@ impl FuncCompiler<'_> {
                 );
                 self.put(dst, RAX);
             }
-
-            // ---- memory 0 ----
-            I::I32Load {
-                dst,
-                ptr,
-                memory,
-                offset,
-            }
-            | I::F32Load {
-                dst,
-                ptr,
-                memory,
-                offset,
-            }
-            | I::I64Load32U {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(4, dst, ptr, memory, offset, |a| mov ecx, [r14 + rax + a]),
-            I::I64Load {
-                dst,
-                ptr,
-                memory,
-                offset,
-            }
-            | I::F64Load {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(8, dst, ptr, memory, offset, |a| mov rcx, [r14 + rax + a]),
-            I::I32Load8S {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(1, dst, ptr, memory, offset, |a| movsx ecx, BYTE [r14 + rax + a]),
-            I::I32Load8U {
-                dst,
-                ptr,
-                memory,
-                offset,
-            }
-            | I::I64Load8U {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(1, dst, ptr, memory, offset, |a| movzx ecx, BYTE [r14 + rax + a]),
-            I::I32Load16S {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(2, dst, ptr, memory, offset, |a| movsx ecx, WORD [r14 + rax + a]),
-            I::I32Load16U {
-                dst,
-                ptr,
-                memory,
-                offset,
-            }
-            | I::I64Load16U {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(2, dst, ptr, memory, offset, |a| movzx ecx, WORD [r14 + rax + a]),
-            I::I64Load8S {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(1, dst, ptr, memory, offset, |a| movsx rcx, BYTE [r14 + rax + a]),
-            I::I64Load16S {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(2, dst, ptr, memory, offset, |a| movsx rcx, WORD [r14 + rax + a]),
-            I::I64Load32S {
-                dst,
-                ptr,
-                memory,
-                offset,
-            } => load!(4, dst, ptr, memory, offset, |a| movsxd rcx, DWORD [r14 + rax + a]),
-            I::I32Store {
-                ptr,
-                value,
-                memory,
-                offset,
-            }
-            | I::F32Store {
-                ptr,
-                value,
-                memory,
-                offset,
-            }
-            | I::I64Store32 {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store!(4, ptr, value, memory, offset, |a| mov[r14 + rax + a], ecx),
-            I::I64Store {
-                ptr,
-                value,
-                memory,
-                offset,
-            }
-            | I::F64Store {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store!(8, ptr, value, memory, offset, |a| mov[r14 + rax + a], rcx),
-            I::I32Store8 {
-                ptr,
-                value,
-                memory,
-                offset,
-            }
-            | I::I64Store8 {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store!(1, ptr, value, memory, offset, |a| mov[r14 + rax + a], cl),
-            I::I32Store16 {
-                ptr,
-                value,
-                memory,
-                offset,
-            }
-            | I::I64Store16 {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store!(2, ptr, value, memory, offset, |a| mov[r14 + rax + a], cx),
-
-            I::I32StoreImm {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store_imm!(4, ptr, memory, offset, |a| mov DWORD [r14 + rax + a], value),
-            I::I32Store8Imm {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store_imm!(1, ptr, memory, offset, |a| mov BYTE [r14 + rax + a], value as i8),
-            I::I32Store16Imm {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store_imm!(2, ptr, memory, offset, |a| mov WORD [r14 + rax + a], value as i16),
-            I::I64StoreImm {
-                ptr,
-                value,
-                memory,
-                offset,
-            } => store_imm!(8, ptr, memory, offset, |a| mov QWORD [r14 + rax + a], value),
 
             // ---- integer ----
             I::I32Clz { dst, src } => {
@@ -1056,18 +1476,18 @@ impl FuncCompiler<'_> {
                 x!(self.ops; popcnt rax, rcx);
                 self.put(dst, RAX);
             }
-            I::I32Add { dst, lhs, rhs } => alu!(false, add, dst, lhs, rhs),
-            I::I32Sub { dst, lhs, rhs } => alu!(false, sub, dst, lhs, rhs),
-            I::I32Mul { dst, lhs, rhs } => alu!(false, imul, dst, lhs, rhs),
-            I::I32And { dst, lhs, rhs } => alu!(false, and, dst, lhs, rhs),
-            I::I32Or { dst, lhs, rhs } => alu!(false, or, dst, lhs, rhs),
-            I::I32Xor { dst, lhs, rhs } => alu!(false, xor, dst, lhs, rhs),
-            I::I64Add { dst, lhs, rhs } => alu!(true, add, dst, lhs, rhs),
-            I::I64Sub { dst, lhs, rhs } => alu!(true, sub, dst, lhs, rhs),
-            I::I64Mul { dst, lhs, rhs } => alu!(true, imul, dst, lhs, rhs),
-            I::I64And { dst, lhs, rhs } => alu!(true, and, dst, lhs, rhs),
-            I::I64Or { dst, lhs, rhs } => alu!(true, or, dst, lhs, rhs),
-            I::I64Xor { dst, lhs, rhs } => alu!(true, xor, dst, lhs, rhs),
+            I::I32Add { dst, lhs, rhs } => alu!(false, add, true, dst, lhs, rhs),
+            I::I32Sub { dst, lhs, rhs } => alu!(false, sub, false, dst, lhs, rhs),
+            I::I32Mul { dst, lhs, rhs } => alu!(false, imul, true, dst, lhs, rhs),
+            I::I32And { dst, lhs, rhs } => alu!(false, and, true, dst, lhs, rhs),
+            I::I32Or { dst, lhs, rhs } => alu!(false, or, true, dst, lhs, rhs),
+            I::I32Xor { dst, lhs, rhs } => alu!(false, xor, true, dst, lhs, rhs),
+            I::I64Add { dst, lhs, rhs } => alu!(true, add, true, dst, lhs, rhs),
+            I::I64Sub { dst, lhs, rhs } => alu!(true, sub, false, dst, lhs, rhs),
+            I::I64Mul { dst, lhs, rhs } => alu!(true, imul, true, dst, lhs, rhs),
+            I::I64And { dst, lhs, rhs } => alu!(true, and, true, dst, lhs, rhs),
+            I::I64Or { dst, lhs, rhs } => alu!(true, or, true, dst, lhs, rhs),
+            I::I64Xor { dst, lhs, rhs } => alu!(true, xor, true, dst, lhs, rhs),
             I::I32DivS { dst, lhs, rhs } => self.div32(dst, lhs, rhs, true, false),
             I::I32DivU { dst, lhs, rhs } => self.div32(dst, lhs, rhs, false, false),
             I::I32RemS { dst, lhs, rhs } => self.div32(dst, lhs, rhs, true, true),
@@ -1095,15 +1515,25 @@ impl FuncCompiler<'_> {
             I::I64OrImm { dst, lhs, imm } => alu_imm!(true, or, dst, lhs, imm),
             I::I64XorImm { dst, lhs, imm } => alu_imm!(true, xor, dst, lhs, imm),
             I::I32MulImm { dst, lhs, imm } => {
-                self.get32(RAX, lhs);
-                x!(self.ops; imul eax, eax, imm);
-                self.put(dst, RAX);
+                let t = self.work(dst, RAX);
+                match self.loc(lhs) {
+                    Loc::Reg(p) => x!(self.ops; imul Rd(t), Rd(p), imm),
+                    Loc::Mem(o) => x!(self.ops; imul Rd(t), [rbx + o], imm),
+                }
+                self.put(dst, t);
             }
             I::I64MulImm { dst, lhs, imm } => {
-                self.get64(RAX, lhs);
-                x!(self.ops; imul rax, rax, imm);
-                self.put(dst, RAX);
+                let t = self.work(dst, RAX);
+                match self.loc(lhs) {
+                    Loc::Reg(p) => x!(self.ops; imul Rq(t), Rq(p), imm),
+                    Loc::Mem(o) => x!(self.ops; imul Rq(t), [rbx + o], imm),
+                }
+                self.put(dst, t);
             }
+            I::I32XorShlImm { dst, lhs, imm } => xor_shift!(false, shl, dst, lhs, imm),
+            I::I32XorShrUImm { dst, lhs, imm } => xor_shift!(false, shr, dst, lhs, imm),
+            I::I64XorShlImm { dst, lhs, imm } => xor_shift!(true, shl, dst, lhs, imm),
+            I::I64XorShrUImm { dst, lhs, imm } => xor_shift!(true, shr, dst, lhs, imm),
             I::I32ShlImm { dst, lhs, imm } => shift_imm!(false, shl, dst, lhs, imm),
             I::I32ShrSImm { dst, lhs, imm } => shift_imm!(false, sar, dst, lhs, imm),
             I::I32ShrUImm { dst, lhs, imm } => shift_imm!(false, shr, dst, lhs, imm),
@@ -1117,13 +1547,17 @@ impl FuncCompiler<'_> {
 
             // ---- conversions and bit tricks ----
             I::I32WrapI64 { dst, src } | I::I64ExtendI32U { dst, src } => {
-                self.get32(RAX, src);
-                self.put(dst, RAX);
+                let t = self.work(dst, RAX);
+                self.get32(t, src);
+                self.put(dst, t);
             }
             I::I64ExtendI32S { dst, src } | I::I64Extend32S { dst, src } => {
-                self.get32(RAX, src);
-                x!(self.ops; movsxd rax, eax);
-                self.put(dst, RAX);
+                let t = self.work(dst, RAX);
+                match self.loc(src) {
+                    Loc::Reg(p) => x!(self.ops; movsxd Rq(t), Rd(p)),
+                    Loc::Mem(o) => x!(self.ops; movsxd Rq(t), DWORD [rbx + o]),
+                }
+                self.put(dst, t);
             }
             I::I32Extend8S { dst, src } => {
                 self.get32(RAX, src);
@@ -1261,6 +1695,19 @@ impl FuncCompiler<'_> {
             _ => return None,
         }
         Some(0)
+    }
+
+    /// Leaves `rax` = `u32(ptr + imm)` checked for a memory-0 access of `size` bytes at
+    /// `offset` (see `address_check`) and returns the displacement to use from `r14 + rax`.
+    pub(super) fn address_reg(&mut self, ptr: Slot, imm: i32, offset: u32, size: u32) -> i32 {
+        match (self.loc(ptr), imm) {
+            (Loc::Reg(p), 0) => x!(self.ops; mov eax, Rd(p)),
+            // A 32-bit `lea` wraps and zero-extends, like `i32.add`.
+            (Loc::Reg(p), _) => x!(self.ops; lea eax, [Rq(p) + imm]),
+            (Loc::Mem(o), 0) => x!(self.ops; mov eax, [rbx + o]),
+            (Loc::Mem(o), _) => x!(self.ops; mov eax, [rbx + o]; add eax, imm),
+        }
+        self.address_check(offset, size)
     }
 
     /// `dst = v` for a pinned or in-frame slot.
