@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{on_all, wat};
-use strata_runtime::{Engine, Error, Linker, Module, Store, Val};
+use common::{instantiate, on_all};
+use strata_runtime::{Backend, Error, Val};
 
 const SRC: &str = r#"
 (module
@@ -26,14 +26,7 @@ const SRC: &str = r#"
 #[test]
 fn caught_exceptions_cross_the_host_boundary() {
     let seen = on_all(|backend| {
-        let mut config = strata_runtime::Config::new();
-        config.backend(backend);
-        let engine = Engine::new(&config);
-        let module = Module::new(&engine, &wat(SRC)).unwrap();
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine)
-            .instantiate(&mut store, &module)
-            .unwrap();
+        let (mut store, instance) = instantiate(backend, SRC);
         let catch = instance.get_func(&store, "catch").unwrap();
         let payload = instance.get_func(&store, "payload").unwrap();
         let escape = instance.get_func(&store, "escape").unwrap();
@@ -84,12 +77,7 @@ fn caught_exceptions_cross_the_host_boundary() {
 
 #[test]
 fn an_exnref_does_not_match_other_reference_types() {
-    let engine = Engine::default();
-    let module = Module::new(&engine, &wat(SRC)).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let (mut store, instance) = instantiate(Backend::Interp, SRC);
     let payload = instance.get_func(&store, "payload").unwrap();
     let err = payload
         .call(&mut store, &[Val::FuncRef(None)], &mut [Val::I32(0)])

@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{on_all, wat};
-use strata_runtime::{Config, Engine, Linker, Module, Store, Val};
+use common::{instantiate, on_all};
+use strata_runtime::Val;
 
 const SRC: &str = r#"
 (module
@@ -36,14 +36,8 @@ const SRC: &str = r#"
 /// What each call gave: its result, or the trap's message.
 fn outcomes(calls: &[(&str, &[Val])]) -> Vec<Result<Option<Val>, String>> {
     on_all(|backend| {
-        let mut config = Config::new();
-        config.backend(backend).features(Config::DEFAULT_FEATURES);
-        let engine = Engine::new(&config);
-        let module = Module::new(&engine, &wat(SRC)).unwrap();
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine)
-            .instantiate(&mut store, &module)
-            .unwrap();
+        // Memory64 is on by default.
+        let (mut store, instance) = instantiate(backend, SRC);
         calls
             .iter()
             .map(|(name, args)| {

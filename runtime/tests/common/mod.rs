@@ -2,7 +2,7 @@
 //! this build has.
 #![allow(dead_code)]
 
-use strata_runtime::Backend;
+use strata_runtime::{Backend, Config, Engine, Instance, Linker, Module, Store};
 
 /// The binary of the module written in `src` (text format).
 pub fn wat(src: &str) -> Vec<u8> {
@@ -28,4 +28,18 @@ pub fn on_all<R: PartialEq + std::fmt::Debug>(test: impl Fn(Backend) -> R) -> R 
         assert_eq!(r, first, "{b:?} differs from the interpreter");
     }
     first
+}
+
+/// A store of `backend`'s default engine with the module written in `src` instantiated (no
+/// imports).
+pub fn instantiate(backend: Backend, src: &str) -> (Store<()>, Instance) {
+    let mut config = Config::new();
+    config.backend(backend);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, &wat(src)).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    (store, instance)
 }
