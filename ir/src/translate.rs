@@ -127,7 +127,18 @@ pub struct FuncTranslator {
     result: Option<IrFunc>,
     /// Handlers of the `try_table`s ended so far (inner ones end, so come, first).
     handlers: Vec<Handler>,
+    /// Constants read inside loops, each in a slot of its own written once at function entry:
+    /// its type, bits (a `v128` constant's pool index for `V128`) and offset among them.
+    hoisted: Vec<(ValType, u64, u16)>,
+    /// Slots the hoisted constants take (they follow the temporaries).
+    hoisted_slots: u16,
 }
+
+/// Hoisted constants are named `Slot(HOISTED_BASE + offset)` until the function ends and its
+/// frame size is known; then they move right after the temporaries.
+const HOISTED_BASE: u16 = u16::MAX - MAX_HOISTED_SLOTS;
+/// At most this many slots of hoisted constants per function (later ones are written where used).
+const MAX_HOISTED_SLOTS: u16 = 256;
 
 impl FuncTranslator {
     /// A translator with empty buffers.
@@ -266,14 +277,117 @@ impl FuncTranslator {
         }
     }
 
-    /// The slot holding operand `o`, materialising a constant into its positional slot.
+    /// The slot holding operand `o`, materialising a constant into its positional slot, or,
+    /// inside a loop, naming the slot it is hoisted to.
     fn slot_of(&mut self, o: Operand) -> Slot {
         match o.value {
             Value::Local(s) => Slot(s),
             Value::Temp => Slot(o.pos),
             Value::Const(_) | Value::ConstV128(_) => {
+                if let Some(s) = self.hoist(o) {
+                    return s;
+                }
                 self.write_to(Slot(o.pos), o);
                 Slot(o.pos)
+            }
+        }
+    }
+
+    /// Inside a loop, the (placeholder) slot of constant `o` written once at function entry,
+    /// so the loop does not rebuild it on every iteration.
+    fn hoist(&mut self, o: Operand) -> Option<Slot> {
+        let (ty, bits) = match o.value {
+            Value::Const(bits) => (o.ty, bits),
+            Value::ConstV128(v) => (ValType::V128, v as u64),
+            _ => return None,
+        };
+        if !self.controls.iter().any(|c| c.kind == FrameKind::Loop) {
+            return None;
+        }
+        if ty != ValType::V128 {
+            if let Some(&(_, _, off)) = self.hoisted.iter().find(|h| h.0 == ty && h.1 == bits) {
+                return Some(Slot(HOISTED_BASE + off));
+            }
+        }
+        let n = slots_of(ty);
+        if self.hoisted_slots + n > MAX_HOISTED_SLOTS {
+            return None;
+        }
+        let bits = match o.value {
+            Value::ConstV128(v) => {
+                if let Some(&(_, _, off)) = self.hoisted.iter().find(|h| {
+                    h.0 == ValType::V128 && self.v128_consts.get(h.1 as usize) == Some(&v)
+                }) {
+                    return Some(Slot(HOISTED_BASE + off));
+                }
+                self.v128_consts.push(v);
+                (self.v128_consts.len() - 1) as u64
+            }
+            _ => bits,
+        };
+        let off = self.hoisted_slots;
+        self.hoisted.push((ty, bits, off));
+        self.hoisted_slots += n;
+        Some(Slot(HOISTED_BASE + off))
+    }
+
+    /// Moves the hoisted constants' slots after the temporaries and prepends the instructions
+    /// writing them (shifting every instruction index by their number).
+    fn place_hoisted(&mut self) {
+        if self.hoisted.is_empty() {
+            return;
+        }
+        let frame = self.max_slots;
+        if frame > u32::from(HOISTED_BASE) {
+            // Placeholders and real slots would be ambiguous (a frame this large is near the
+            // limit anyway).
+            self.fail(TranslateError::FrameTooLarge);
+            return;
+        }
+        self.note_slots(frame + u32::from(self.hoisted_slots));
+        let frame = frame as u16;
+        let place = |s: &mut Slot| {
+            if s.0 >= HOISTED_BASE {
+                s.0 = s.0 - HOISTED_BASE + frame;
+            }
+        };
+        let n = self.hoisted.len() as u32;
+        let mut instrs = Vec::with_capacity(self.instrs.len() + self.hoisted.len());
+        for &(ty, bits, off) in &self.hoisted {
+            let dst = Slot(frame + off);
+            instrs.push(match ty {
+                ValType::I32 => Instr::ConstI32 {
+                    dst,
+                    value: bits as u32 as i32,
+                },
+                ValType::F32 => Instr::ConstF32 {
+                    dst,
+                    bits: bits as u32,
+                },
+                ValType::F64 => Instr::ConstF64 { dst, bits },
+                ValType::V128 => Instr::ConstV128 {
+                    dst,
+                    index: bits as u32,
+                },
+                _ => Instr::ConstI64 {
+                    dst,
+                    value: bits as i64,
+                },
+            });
+        }
+        for mut i in self.instrs.drain(..) {
+            i.slots_mut(place);
+            if let Some(t) = i.target_mut() {
+                t.0 += n;
+            }
+            instrs.push(i);
+        }
+        self.instrs = instrs;
+        for h in &mut self.handlers {
+            h.start += n;
+            h.end += n;
+            for c in h.catches.iter_mut() {
+                c.target.0 += n;
             }
         }
     }
@@ -2013,6 +2127,8 @@ impl FuncConsumer for FuncTranslator {
         self.controls.clear();
         self.labels.clear();
         self.handlers.clear();
+        self.hoisted.clear();
+        self.hoisted_slots = 0;
         self.local_slot.clear();
         self.local_types.clear();
         self.fuse_barrier = 0;
@@ -2080,6 +2196,7 @@ impl FuncConsumer for FuncTranslator {
         if !ends_in_jump || self.labels.iter().any(|l| l.bound == Some(len)) {
             self.emit(Instr::Unreachable {});
         }
+        self.place_hoisted();
         let frame = self.max_slots.min(u32::from(u16::MAX)) as u16;
         self.result = Some(IrFunc {
             func_index: self.func_index,
