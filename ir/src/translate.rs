@@ -612,16 +612,71 @@ impl FuncTranslator {
             if let Some(&last) = self.instrs.last() {
                 if let Some(fused) = fuse_compare(last, Slot(cond.pos), negate, t) {
                     self.instrs.pop();
-                    return fused;
+                    return self.fuse_and_test(fused);
                 }
             }
         }
         let c = self.slot_of(cond);
-        if negate {
+        let branch = if negate {
             Instr::BrIfEqz { cond: c, target: t }
         } else {
             Instr::BrIfNez { cond: c, target: t }
+        };
+        self.fuse_and_test(branch)
+    }
+
+    /// A branch on whether a temporary is zero, when the last instruction computed that
+    /// temporary as `x & imm`: one test-and-branch (`br_i32.and_imm_eqz` ...). The temporary
+    /// is dead (its stack entry was consumed by the test), so it need not be written.
+    fn fuse_and_test(&mut self, branch: Instr) -> Instr {
+        // (tested slot, branch when zero, 64-bit test)
+        let (c, zero, wide, target) = match branch {
+            Instr::BrIfEqz { cond, target } => (cond, true, None, target),
+            Instr::BrIfNez { cond, target } => (cond, false, None, target),
+            Instr::BrI64EqImm {
+                lhs,
+                imm: 0,
+                target,
+            } => (lhs, true, Some(true), target),
+            Instr::BrI64NeImm {
+                lhs,
+                imm: 0,
+                target,
+            } => (lhs, false, Some(true), target),
+            Instr::BrI32EqImm {
+                lhs,
+                imm: 0,
+                target,
+            } => (lhs, true, Some(false), target),
+            Instr::BrI32NeImm {
+                lhs,
+                imm: 0,
+                target,
+            } => (lhs, false, Some(false), target),
+            _ => return branch,
+        };
+        if c.0 < self.local_slots || self.instrs.len() <= self.fuse_barrier {
+            return branch;
         }
+        let fused = match self.instrs.last() {
+            Some(&Instr::I32AndImm { dst, lhs, imm }) if dst == c && wide != Some(true) => {
+                if zero {
+                    Instr::BrI32AndImmEqz { lhs, imm, target }
+                } else {
+                    Instr::BrI32AndImmNez { lhs, imm, target }
+                }
+            }
+            Some(&Instr::I64AndImm { dst, lhs, imm }) if dst == c && wide == Some(true) => {
+                if zero {
+                    Instr::BrI64AndImmEqz { lhs, imm, target }
+                } else {
+                    Instr::BrI64AndImmNez { lhs, imm, target }
+                }
+            }
+            _ => return branch,
+        };
+        self.instrs.pop();
+        fused
     }
 
     fn br_table(&mut self, index: Operand, targets: &[u32], default: u32) {
@@ -2071,6 +2126,14 @@ fn fuse_compare(last: Instr, cond: Slot, negate: bool, target: Target) -> Option
         Instr::I32LeU { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32LeU, BrI32GtU),
         Instr::I32GeS { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32GeS, BrI32LtS),
         Instr::I32GeU { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32GeU, BrI32LtU),
+        Instr::F32Lt { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF32Lt, BrF32NotLt),
+        Instr::F32Le { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF32Le, BrF32NotLe),
+        Instr::F32Gt { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF32Gt, BrF32NotGt),
+        Instr::F32Ge { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF32Ge, BrF32NotGe),
+        Instr::F64Lt { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF64Lt, BrF64NotLt),
+        Instr::F64Le { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF64Le, BrF64NotLe),
+        Instr::F64Gt { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF64Gt, BrF64NotGt),
+        Instr::F64Ge { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF64Ge, BrF64NotGe),
         Instr::I64Eq { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64Eq, BrI64Ne),
         Instr::I64Ne { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64Ne, BrI64Eq),
         Instr::I64LtS { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64LtS, BrI64GeS),

@@ -82,6 +82,6 @@ pub use instance::{
 };
 pub use module_info::{ConstExpr, ConstOp, ModuleInfo, Unsupported, UnsupportedConstExpr};
 pub use store::{
-    DataAddr, ElemAddr, ExternVal, FuncEntity, FuncKind, GlobalAddr, InstanceAddr, InterruptFlag,
-    ExnEntity, MemoryAddr, SigId, StoreConfig, StoreInner, TableAddr, TagAddr, TagEntity,
+    DataAddr, ElemAddr, ExnEntity, ExternVal, FuncEntity, FuncKind, GlobalAddr, InstanceAddr,
+    InterruptFlag, MemoryAddr, SigId, StoreConfig, StoreInner, TableAddr, TagAddr, TagEntity,
 };
