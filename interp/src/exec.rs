@@ -1269,6 +1269,22 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             }
         }};
     }
+    // `v128.load8x8_s` ...: the `$n` narrow lanes of a 64-bit load, each widened.
+    macro_rules! v_load_ext {
+        ($dst:expr, $ptr:expr, $m:expr, $off:expr, $slow:expr, $from:ty, $to:ty, $n:literal) => {{
+            let x = mload!($m, get!($ptr).to_u32(), $off, u64);
+            if cfg!(target_endian = "little") {
+                let mut r: [$to; $n] = [0; $n];
+                for (i, lane) in r.iter_mut().enumerate() {
+                    *lane = (x >> (i * (64 / $n))) as $from as $to;
+                }
+                set_lanes!($dst, $to, $n, r)
+            } else {
+                // SAFETY: as in `v_un!`.
+                unsafe { vec::from(rg.fp, $dst, x, $slow) }
+            }
+        }};
+    }
     macro_rules! v_store_lane {
         ($ptr:expr, $value:expr, $m:expr, $lane:expr, $off:expr, $ty:ty, $f:expr) => {{
             let addr = get!($ptr).to_u32();
@@ -2629,37 +2645,37 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             ptr,
             memory,
             offset,
-        } => v_load!(dst, ptr, memory, offset, u64, simd::load8x8_s),
+        } => v_load_ext!(dst, ptr, memory, offset, simd::load8x8_s, i8, i16, 8),
         Instr::V128Load8x8U {
             dst,
             ptr,
             memory,
             offset,
-        } => v_load!(dst, ptr, memory, offset, u64, simd::load8x8_u),
+        } => v_load_ext!(dst, ptr, memory, offset, simd::load8x8_u, u8, u16, 8),
         Instr::V128Load16x4S {
             dst,
             ptr,
             memory,
             offset,
-        } => v_load!(dst, ptr, memory, offset, u64, simd::load16x4_s),
+        } => v_load_ext!(dst, ptr, memory, offset, simd::load16x4_s, i16, i32, 4),
         Instr::V128Load16x4U {
             dst,
             ptr,
             memory,
             offset,
-        } => v_load!(dst, ptr, memory, offset, u64, simd::load16x4_u),
+        } => v_load_ext!(dst, ptr, memory, offset, simd::load16x4_u, u16, u32, 4),
         Instr::V128Load32x2S {
             dst,
             ptr,
             memory,
             offset,
-        } => v_load!(dst, ptr, memory, offset, u64, simd::load32x2_s),
+        } => v_load_ext!(dst, ptr, memory, offset, simd::load32x2_s, i32, i64, 2),
         Instr::V128Load32x2U {
             dst,
             ptr,
             memory,
             offset,
-        } => v_load!(dst, ptr, memory, offset, u64, simd::load32x2_u),
+        } => v_load_ext!(dst, ptr, memory, offset, simd::load32x2_u, u32, u64, 2),
         Instr::V128Load8Splat {
             dst,
             ptr,
