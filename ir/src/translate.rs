@@ -127,15 +127,16 @@ pub struct FuncTranslator {
     result: Option<IrFunc>,
     /// Handlers of the `try_table`s ended so far (inner ones end, so come, first).
     handlers: Vec<Handler>,
-    /// Constants read inside loops, each in a slot of its own written once at function entry:
-    /// its type, bits (a `v128` constant's pool index for `V128`) and offset among them.
+    /// Constants read inside loops, each in a slot of its own (after the locals, before the
+    /// temporaries) written once at function entry: its type, bits (a `v128` constant's pool
+    /// index for `V128`) and offset among them.
     hoisted: Vec<(ValType, u64, u16)>,
-    /// Slots the hoisted constants take (they follow the temporaries).
+    /// Slots the hoisted constants take.
     hoisted_slots: u16,
 }
 
-/// Hoisted constants are named `Slot(HOISTED_BASE + offset)` until the function ends and its
-/// frame size is known; then they move right after the temporaries.
+/// Hoisted constants are named `Slot(HOISTED_BASE + offset)` until the function ends and their
+/// number is known; then they move right after the locals and the temporaries move up.
 const HOISTED_BASE: u16 = u16::MAX - MAX_HOISTED_SLOTS;
 /// At most this many slots of hoisted constants per function (later ones are written where used).
 const MAX_HOISTED_SLOTS: u16 = 256;
@@ -301,7 +302,11 @@ impl FuncTranslator {
             Value::ConstV128(v) => (ValType::V128, v as u64),
             _ => return None,
         };
-        if !self.controls.iter().any(|c| c.kind == FrameKind::Loop) {
+        // Results are written to the absolute slots `0..result_slots`; when they reach past
+        // the locals they overlap the temporaries' range, which `place_hoisted` renumbers.
+        if self.result_slots > self.local_slots
+            || !self.controls.iter().any(|c| c.kind == FrameKind::Loop)
+        {
             return None;
         }
         if ty != ValType::V128 {
@@ -331,8 +336,11 @@ impl FuncTranslator {
         Some(Slot(HOISTED_BASE + off))
     }
 
-    /// Moves the hoisted constants' slots after the temporaries and prepends the instructions
-    /// writing them (shifting every instruction index by their number).
+    /// Puts the hoisted constants' slots right after the locals (temporaries move up by their
+    /// number: a call's callee frame starts at its argument window and may overwrite every
+    /// slot from there on, so nothing that must survive a call may sit above a temporary) and
+    /// prepends the instructions writing them (shifting every instruction index by their
+    /// number).
     fn place_hoisted(&mut self) {
         if self.hoisted.is_empty() {
             return;
@@ -344,13 +352,25 @@ impl FuncTranslator {
             self.fail(TranslateError::FrameTooLarge);
             return;
         }
-        self.note_slots(frame + u32::from(self.hoisted_slots));
-        let frame = frame as u16;
+        let h = self.hoisted_slots;
+        self.note_slots(frame + u32::from(h));
+        if self.error.is_some() {
+            return;
+        }
+        let locals = self.local_slots;
         let place = |s: &mut Slot| {
             if s.0 >= HOISTED_BASE {
-                s.0 = s.0 - HOISTED_BASE + frame;
+                s.0 = s.0 - HOISTED_BASE + locals;
+            } else if s.0 >= locals {
+                s.0 += h;
             }
         };
+        for hd in &mut self.handlers {
+            for c in hd.catches.iter_mut() {
+                place(&mut c.dst);
+            }
+        }
+        let frame = locals;
         let n = self.hoisted.len() as u32;
         let mut instrs = Vec::with_capacity(self.instrs.len() + self.hoisted.len());
         for &(ty, bits, off) in &self.hoisted {

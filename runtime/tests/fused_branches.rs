@@ -42,7 +42,20 @@ const SRC: &str = r#"(module
       (local.set 1 (f64.add (f64.mul (local.get 1) (f64.const 0.5)) (f64.const 1.25)))
       (local.set 2 (i64.mul (i64.add (local.get 2) (i64.const 0x123456789)) (i64.const 0x100000001b3)))
       (br_if $l (i32.gt_s (local.tee 0 (i32.sub (local.get 0) (i32.const 1))) (i32.const 0))))
-    (f64.add (local.get 1) (f64.convert_i64_s (i64.shr_u (local.get 2) (i64.const 40))))))"#;
+    (f64.add (local.get 1) (f64.convert_i64_s (i64.shr_u (local.get 2) (i64.const 40)))))
+  ;; a callee whose frame (locals zeroed on entry, then written) covers the caller's slots
+  ;; from the argument window on: hoisted constants must live below it
+  (func $clobber (param i64) (result i64) (local i64 i64 i64 i64 i64 i64 i64 i64)
+    (local.set 1 (i64.const -1)) (local.set 2 (i64.const -1)) (local.set 3 (i64.const -1))
+    (local.set 4 (i64.const -1)) (local.set 5 (i64.const -1)) (local.set 6 (i64.const -1))
+    (local.set 7 (i64.const -1)) (local.set 8 (i64.const -1))
+    (i64.add (local.get 0) (i64.const 1)))
+  (func (export "calls") (param i32) (result i64) (local i64)
+    (loop $l
+      (local.set 1 (i64.add (i64.mul (call $clobber (local.get 1)) (i64.const 0x100000001b3))
+                            (i64.const 0x123456789)))
+      (br_if $l (i32.gt_s (local.tee 0 (i32.sub (local.get 0) (i32.const 1))) (i32.const 0))))
+    (local.get 1)))"#;
 
 fn run(backend: Backend, name: &str, args: &[Val]) -> Val {
     let mut config = Config::new();
@@ -140,4 +153,19 @@ fn hoisted_constants_keep_their_values() {
         y = y.wrapping_add(0x1_2345_6789).wrapping_mul(0x100_0000_01b3);
     }
     assert_eq!(f64::from_bits(got), x + ((y as u64 >> 40) as i64) as f64);
+}
+
+#[test]
+fn hoisted_constants_survive_calls() {
+    let got = on_all(|be| match run(be, "calls", &[Val::I32(100)]) {
+        Val::I64(v) => v,
+        v => panic!("{v:?}"),
+    });
+    let mut x = 0i64;
+    for _ in 0..100 {
+        x = (x + 1)
+            .wrapping_mul(0x100_0000_01b3)
+            .wrapping_add(0x1_2345_6789);
+    }
+    assert_eq!(got, x);
 }
