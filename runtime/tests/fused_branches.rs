@@ -67,7 +67,7 @@ fn run(backend: Backend, name: &str, args: &[Val]) -> Val {
     let f = instance.get_func(&store, name).unwrap();
     let mut results = [Val::I32(0)];
     f.call(&mut store, args, &mut results).unwrap();
-    results[0].clone()
+    results[0]
 }
 
 fn mask(backend: Backend, name: &str, args: &[Val]) -> i32 {
