@@ -1195,6 +1195,107 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             mstore!($m, addr, $off, u128, get128!($value))
         }};
     }
+    // Lane-wise operations straight on the frame, on little-endian targets (where a `v128`'s
+    // two slots hold its 16 bytes in lane order): the lanes are read from the slots as an
+    // array, nothing passes through a stack slot, so LLVM emits the vector instruction inline
+    // (`paddd` for `i32x4.add`) and the handler keeps its tail call, with no call to the
+    // out-of-line lane code (`vec`) and no register saves around it. Other targets use `vec`.
+    macro_rules! lanes_at {
+        ($s:expr, $t:ty, $n:literal) => {{
+            let s: Slot = $s;
+            // SAFETY: as in `v_un!`: both slots of the `v128` operand are in the frame;
+            // `[$t; $n]` is 16 bytes, valid for any bits, read unaligned.
+            unsafe { ptr::read_unaligned(rg.fp.add(s.index()).cast::<[$t; $n]>()) }
+        }};
+    }
+    macro_rules! set_lanes {
+        ($s:expr, $t:ty, $n:literal, $v:expr) => {{
+            let s: Slot = $s;
+            let v: [$t; $n] = $v;
+            // SAFETY: as in `lanes_at!`.
+            unsafe { ptr::write_unaligned(rg.fp.add(s.index()).cast::<[$t; $n]>(), v) }
+        }};
+    }
+    macro_rules! v_zip {
+        ($dst:expr, $lhs:expr, $rhs:expr, $slow:expr, $t:ty, $n:literal, $f:expr) => {{
+            if cfg!(target_endian = "little") {
+                let a = lanes_at!($lhs, $t, $n);
+                let b = lanes_at!($rhs, $t, $n);
+                let mut r = a;
+                for i in 0..$n {
+                    r[i] = $f(a[i], b[i]);
+                }
+                set_lanes!($dst, $t, $n, r)
+            } else {
+                v_bin!($dst, $lhs, $rhs, $slow)
+            }
+        }};
+    }
+    macro_rules! v_shift_fast {
+        ($dst:expr, $lhs:expr, $rhs:expr, $slow:expr, $t:ty, $n:literal, $sh:ident) => {{
+            if cfg!(target_endian = "little") {
+                let k = get!($rhs).to_u32();
+                let a = lanes_at!($lhs, $t, $n);
+                let mut r = a;
+                for i in 0..$n {
+                    r[i] = a[i].$sh(k);
+                }
+                set_lanes!($dst, $t, $n, r)
+            } else {
+                v_shift!($dst, $lhs, $rhs, $slow)
+            }
+        }};
+    }
+    macro_rules! v_splat_fast {
+        ($dst:expr, $src:expr, $to:ident, $slow:expr, $t:ty, $n:literal) => {{
+            if cfg!(target_endian = "little") {
+                let x = get!($src).$to() as $t;
+                set_lanes!($dst, $t, $n, [x; $n])
+            } else {
+                v_splat!($dst, $src, $to, $slow)
+            }
+        }};
+    }
+    // Lane `lane` of `src` (`lane < $n`, checked by the verifier; the mask keeps the index
+    // in bounds without a check).
+    macro_rules! v_extract_fast {
+        ($dst:expr, $src:expr, $lane:expr, $from:ident, $slow:expr, $t:ty, $n:literal) => {{
+            if cfg!(target_endian = "little") {
+                let a = lanes_at!($src, $t, $n);
+                set!($dst, UntypedVal::$from(a[usize::from($lane) & ($n - 1)]))
+            } else {
+                v_extract!($dst, $src, $lane, $from, $slow)
+            }
+        }};
+    }
+    macro_rules! v_replace_fast {
+        ($dst:expr, $src:expr, $value:expr, $lane:expr, $to:ident, $slow:expr, $t:ty, $n:literal) => {{
+            if cfg!(target_endian = "little") {
+                let x = get!($value).$to() as $t;
+                let mut a = lanes_at!($src, $t, $n);
+                a[usize::from($lane) & ($n - 1)] = x;
+                set_lanes!($dst, $t, $n, a)
+            } else {
+                v_replace!($dst, $src, $value, $lane, $to, $slow)
+            }
+        }};
+    }
+    // `v128.load8x8_s` ...: the `$n` narrow lanes of a 64-bit load, each widened.
+    macro_rules! v_load_ext {
+        ($dst:expr, $ptr:expr, $m:expr, $off:expr, $slow:expr, $from:ty, $to:ty, $n:literal) => {{
+            let x = mload!($m, get!($ptr).to_u32(), $off, u64);
+            if cfg!(target_endian = "little") {
+                let mut r: [$to; $n] = [0; $n];
+                for (i, lane) in r.iter_mut().enumerate() {
+                    *lane = (x >> (i * (64 / $n))) as $from as $to;
+                }
+                set_lanes!($dst, $to, $n, r)
+            } else {
+                // SAFETY: as in `v_un!`.
+                unsafe { vec::from(rg.fp, $dst, x, $slow) }
+            }
+        }};
+    }
     macro_rules! v_store_lane {
         ($ptr:expr, $value:expr, $m:expr, $lane:expr, $off:expr, $ty:ty, $f:expr) => {{
             let addr = get!($ptr).to_u32();
@@ -2265,6 +2366,66 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         // ---- f32 ----
         Instr::F32Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a == b),
         Instr::F32Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a != b),
+        Instr::BrI32AndImmEqz { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_u32, |a: u32, b: u32| a & b == 0)
+        }
+        Instr::BrI32AndImmNez { lhs, imm, target } => {
+            branch_imm32!(lhs, imm, target, to_u32, |a: u32, b: u32| a & b != 0)
+        }
+        Instr::BrI64AndImmEqz { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_u64, |a: u64, b: u64| a & b == 0)
+        }
+        Instr::BrI64AndImmNez { lhs, imm, target } => {
+            branch_imm64!(lhs, imm, target, to_u64, |a: u64, b: u64| a & b != 0)
+        }
+        Instr::BrF32Lt { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| a < b)
+        }
+        Instr::BrF32NotLt { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| !a.lt(&b))
+        }
+        Instr::BrF32Le { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| a <= b)
+        }
+        Instr::BrF32NotLe { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| !a.le(&b))
+        }
+        Instr::BrF32Gt { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| a > b)
+        }
+        Instr::BrF32NotGt { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| !a.gt(&b))
+        }
+        Instr::BrF32Ge { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| a >= b)
+        }
+        Instr::BrF32NotGe { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| !a.ge(&b))
+        }
+        Instr::BrF64Lt { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| a < b)
+        }
+        Instr::BrF64NotLt { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| !a.lt(&b))
+        }
+        Instr::BrF64Le { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| a <= b)
+        }
+        Instr::BrF64NotLe { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| !a.le(&b))
+        }
+        Instr::BrF64Gt { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| a > b)
+        }
+        Instr::BrF64NotGt { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| !a.gt(&b))
+        }
+        Instr::BrF64Ge { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| a >= b)
+        }
+        Instr::BrF64NotGe { lhs, rhs, target } => {
+            branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| !a.ge(&b))
+        }
         Instr::F32Lt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a < b),
         Instr::F32Gt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a > b),
         Instr::F32Le { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a <= b),
@@ -2436,43 +2597,48 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             ptr,
             memory,
             offset,
-        } => v_load!(dst, ptr, memory, offset, u128, core::convert::identity),
+        } => {
+            let v = mload!(memory, get!(ptr).to_u32(), offset, u128);
+            let [lo, hi] = UntypedVal::from_v128(v);
+            set!(dst, lo);
+            set1!(dst, hi)
+        }
         Instr::V128Load8x8S {
             dst,
             ptr,
             memory,
             offset,
-        } => v_load!(dst, ptr, memory, offset, u64, simd::load8x8_s),
+        } => v_load_ext!(dst, ptr, memory, offset, simd::load8x8_s, i8, i16, 8),
         Instr::V128Load8x8U {
             dst,
             ptr,
             memory,
             offset,
-        } => v_load!(dst, ptr, memory, offset, u64, simd::load8x8_u),
+        } => v_load_ext!(dst, ptr, memory, offset, simd::load8x8_u, u8, u16, 8),
         Instr::V128Load16x4S {
             dst,
             ptr,
             memory,
             offset,
-        } => v_load!(dst, ptr, memory, offset, u64, simd::load16x4_s),
+        } => v_load_ext!(dst, ptr, memory, offset, simd::load16x4_s, i16, i32, 4),
         Instr::V128Load16x4U {
             dst,
             ptr,
             memory,
             offset,
-        } => v_load!(dst, ptr, memory, offset, u64, simd::load16x4_u),
+        } => v_load_ext!(dst, ptr, memory, offset, simd::load16x4_u, u16, u32, 4),
         Instr::V128Load32x2S {
             dst,
             ptr,
             memory,
             offset,
-        } => v_load!(dst, ptr, memory, offset, u64, simd::load32x2_s),
+        } => v_load_ext!(dst, ptr, memory, offset, simd::load32x2_s, i32, i64, 2),
         Instr::V128Load32x2U {
             dst,
             ptr,
             memory,
             offset,
-        } => v_load!(dst, ptr, memory, offset, u64, simd::load32x2_u),
+        } => v_load_ext!(dst, ptr, memory, offset, simd::load32x2_u, u32, u64, 2),
         Instr::V128Load8Splat {
             dst,
             ptr,
@@ -2511,11 +2677,21 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         } => v_shuffle!(dst, lhs, rhs, mask),
         Instr::I8x16Swizzle { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_swizzle),
         Instr::I8x16Splat { dst, src } => v_splat!(dst, src, to_u32, simd::i8x16_splat),
-        Instr::I16x8Splat { dst, src } => v_splat!(dst, src, to_u32, simd::i16x8_splat),
-        Instr::I32x4Splat { dst, src } => v_splat!(dst, src, to_u32, simd::i32x4_splat),
-        Instr::I64x2Splat { dst, src } => v_splat!(dst, src, to_u64, simd::i64x2_splat),
-        Instr::F32x4Splat { dst, src } => v_splat!(dst, src, to_u32, simd::i32x4_splat),
-        Instr::F64x2Splat { dst, src } => v_splat!(dst, src, to_u64, simd::i64x2_splat),
+        Instr::I16x8Splat { dst, src } => {
+            v_splat_fast!(dst, src, to_u32, simd::i16x8_splat, u16, 8)
+        }
+        Instr::I32x4Splat { dst, src } => {
+            v_splat_fast!(dst, src, to_u32, simd::i32x4_splat, u32, 4)
+        }
+        Instr::I64x2Splat { dst, src } => {
+            v_splat_fast!(dst, src, to_u64, simd::i64x2_splat, u64, 2)
+        }
+        Instr::F32x4Splat { dst, src } => {
+            v_splat_fast!(dst, src, to_u32, simd::i32x4_splat, u32, 4)
+        }
+        Instr::F64x2Splat { dst, src } => {
+            v_splat_fast!(dst, src, to_u64, simd::i64x2_splat, u64, 2)
+        }
         Instr::I8x16ExtractLaneS { dst, src, lane } => {
             v_extract!(dst, src, lane, from_i32, simd::i8x16_extract_lane_s)
         }
@@ -2541,41 +2717,77 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             lane,
         } => v_replace!(dst, src, value, lane, to_u32, simd::i16x8_replace_lane),
         Instr::I32x4ExtractLane { dst, src, lane } => {
-            v_extract!(dst, src, lane, from_u32, simd::i32x4_extract_lane)
+            v_extract_fast!(dst, src, lane, from_u32, simd::i32x4_extract_lane, u32, 4)
         }
         Instr::I32x4ReplaceLane {
             dst,
             src,
             value,
             lane,
-        } => v_replace!(dst, src, value, lane, to_u32, simd::i32x4_replace_lane),
+        } => v_replace_fast!(
+            dst,
+            src,
+            value,
+            lane,
+            to_u32,
+            simd::i32x4_replace_lane,
+            u32,
+            4
+        ),
         Instr::I64x2ExtractLane { dst, src, lane } => {
-            v_extract!(dst, src, lane, from_u64, simd::i64x2_extract_lane)
+            v_extract_fast!(dst, src, lane, from_u64, simd::i64x2_extract_lane, u64, 2)
         }
         Instr::I64x2ReplaceLane {
             dst,
             src,
             value,
             lane,
-        } => v_replace!(dst, src, value, lane, to_u64, simd::i64x2_replace_lane),
+        } => v_replace_fast!(
+            dst,
+            src,
+            value,
+            lane,
+            to_u64,
+            simd::i64x2_replace_lane,
+            u64,
+            2
+        ),
         Instr::F32x4ExtractLane { dst, src, lane } => {
-            v_extract!(dst, src, lane, from_u32, simd::i32x4_extract_lane)
+            v_extract_fast!(dst, src, lane, from_u32, simd::i32x4_extract_lane, u32, 4)
         }
         Instr::F32x4ReplaceLane {
             dst,
             src,
             value,
             lane,
-        } => v_replace!(dst, src, value, lane, to_u32, simd::i32x4_replace_lane),
+        } => v_replace_fast!(
+            dst,
+            src,
+            value,
+            lane,
+            to_u32,
+            simd::i32x4_replace_lane,
+            u32,
+            4
+        ),
         Instr::F64x2ExtractLane { dst, src, lane } => {
-            v_extract!(dst, src, lane, from_u64, simd::i64x2_extract_lane)
+            v_extract_fast!(dst, src, lane, from_u64, simd::i64x2_extract_lane, u64, 2)
         }
         Instr::F64x2ReplaceLane {
             dst,
             src,
             value,
             lane,
-        } => v_replace!(dst, src, value, lane, to_u64, simd::i64x2_replace_lane),
+        } => v_replace_fast!(
+            dst,
+            src,
+            value,
+            lane,
+            to_u64,
+            simd::i64x2_replace_lane,
+            u64,
+            2
+        ),
         Instr::I8x16Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_eq),
         Instr::I8x16Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_ne),
         Instr::I8x16LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_lt_s),
@@ -2619,10 +2831,26 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         Instr::F64x2Le { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_le),
         Instr::F64x2Ge { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_ge),
         Instr::V128Not { dst, src } => v_un!(dst, src, simd::v128_not),
-        Instr::V128And { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::v128_and),
-        Instr::V128AndNot { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::v128_andnot),
-        Instr::V128Or { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::v128_or),
-        Instr::V128Xor { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::v128_xor),
+        Instr::V128And { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::v128_and, u64, 2, |a: u64, b: u64| a
+                & b)
+        }
+        Instr::V128AndNot { dst, lhs, rhs } => v_zip!(
+            dst,
+            lhs,
+            rhs,
+            simd::v128_andnot,
+            u64,
+            2,
+            |a: u64, b: u64| a & !b
+        ),
+        Instr::V128Or { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::v128_or, u64, 2, |a: u64, b: u64| a | b)
+        }
+        Instr::V128Xor { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::v128_xor, u64, 2, |a: u64, b: u64| a
+                ^ b)
+        }
         Instr::V128Bitselect { dst, a, b, c } => {
             v_ternary!(dst, a, b, c, simd::v128_bitselect)
         }
@@ -2739,14 +2967,18 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         Instr::I8x16Shl { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shl),
         Instr::I8x16ShrS { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shr_s),
         Instr::I8x16ShrU { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shr_u),
-        Instr::I8x16Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_add),
+        Instr::I8x16Add { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i8x16_add, u8, 16, u8::wrapping_add)
+        }
         Instr::I8x16AddSatS { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i8x16_add_sat_s)
         }
         Instr::I8x16AddSatU { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i8x16_add_sat_u)
         }
-        Instr::I8x16Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_sub),
+        Instr::I8x16Sub { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i8x16_sub, u8, 16, u8::wrapping_sub)
+        }
         Instr::I8x16SubSatS { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i8x16_sub_sat_s)
         }
@@ -2755,10 +2987,18 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         }
         Instr::F64x2Ceil { dst, src } => v_un!(dst, src, simd::f64x2_ceil),
         Instr::F64x2Floor { dst, src } => v_un!(dst, src, simd::f64x2_floor),
-        Instr::I8x16MinS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_min_s),
-        Instr::I8x16MinU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_min_u),
-        Instr::I8x16MaxS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_max_s),
-        Instr::I8x16MaxU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_max_u),
+        Instr::I8x16MinS { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i8x16_min_s, i8, 16, Ord::min)
+        }
+        Instr::I8x16MinU { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i8x16_min_u, u8, 16, Ord::min)
+        }
+        Instr::I8x16MaxS { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i8x16_max_s, i8, 16, Ord::max)
+        }
+        Instr::I8x16MaxU { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i8x16_max_u, u8, 16, Ord::max)
+        }
         Instr::F64x2Trunc { dst, src } => v_un!(dst, src, simd::f64x2_trunc),
         Instr::I8x16AvgrU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_avgr_u),
         Instr::I16x8ExtAddPairwiseI8x16S { dst, src } => {
@@ -2798,17 +3038,27 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         Instr::I16x8ExtendHighI8x16U { dst, src } => {
             v_un!(dst, src, simd::i16x8_extend_high_i8x16_u)
         }
-        Instr::I16x8Shl { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i16x8_shl),
-        Instr::I16x8ShrS { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i16x8_shr_s),
-        Instr::I16x8ShrU { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i16x8_shr_u),
-        Instr::I16x8Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_add),
+        Instr::I16x8Shl { dst, lhs, rhs } => {
+            v_shift_fast!(dst, lhs, rhs, simd::i16x8_shl, u16, 8, wrapping_shl)
+        }
+        Instr::I16x8ShrS { dst, lhs, rhs } => {
+            v_shift_fast!(dst, lhs, rhs, simd::i16x8_shr_s, i16, 8, wrapping_shr)
+        }
+        Instr::I16x8ShrU { dst, lhs, rhs } => {
+            v_shift_fast!(dst, lhs, rhs, simd::i16x8_shr_u, u16, 8, wrapping_shr)
+        }
+        Instr::I16x8Add { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i16x8_add, u16, 8, u16::wrapping_add)
+        }
         Instr::I16x8AddSatS { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_add_sat_s)
         }
         Instr::I16x8AddSatU { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_add_sat_u)
         }
-        Instr::I16x8Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_sub),
+        Instr::I16x8Sub { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i16x8_sub, u16, 8, u16::wrapping_sub)
+        }
         Instr::I16x8SubSatS { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_sub_sat_s)
         }
@@ -2816,11 +3066,21 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             v_bin!(dst, lhs, rhs, simd::i16x8_sub_sat_u)
         }
         Instr::F64x2Nearest { dst, src } => v_un!(dst, src, simd::f64x2_nearest),
-        Instr::I16x8Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_mul),
-        Instr::I16x8MinS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_min_s),
-        Instr::I16x8MinU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_min_u),
-        Instr::I16x8MaxS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_max_s),
-        Instr::I16x8MaxU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_max_u),
+        Instr::I16x8Mul { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i16x8_mul, u16, 8, u16::wrapping_mul)
+        }
+        Instr::I16x8MinS { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i16x8_min_s, i16, 8, Ord::min)
+        }
+        Instr::I16x8MinU { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i16x8_min_u, u16, 8, Ord::min)
+        }
+        Instr::I16x8MaxS { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i16x8_max_s, i16, 8, Ord::max)
+        }
+        Instr::I16x8MaxU { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i16x8_max_u, u16, 8, Ord::max)
+        }
         Instr::I16x8AvgrU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_avgr_u),
         Instr::I16x8ExtMulLowI8x16S { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_extmul_low_i8x16_s)
@@ -2850,16 +3110,36 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         Instr::I32x4ExtendHighI16x8U { dst, src } => {
             v_un!(dst, src, simd::i32x4_extend_high_i16x8_u)
         }
-        Instr::I32x4Shl { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i32x4_shl),
-        Instr::I32x4ShrS { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i32x4_shr_s),
-        Instr::I32x4ShrU { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i32x4_shr_u),
-        Instr::I32x4Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_add),
-        Instr::I32x4Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_sub),
-        Instr::I32x4Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_mul),
-        Instr::I32x4MinS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_min_s),
-        Instr::I32x4MinU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_min_u),
-        Instr::I32x4MaxS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_max_s),
-        Instr::I32x4MaxU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_max_u),
+        Instr::I32x4Shl { dst, lhs, rhs } => {
+            v_shift_fast!(dst, lhs, rhs, simd::i32x4_shl, u32, 4, wrapping_shl)
+        }
+        Instr::I32x4ShrS { dst, lhs, rhs } => {
+            v_shift_fast!(dst, lhs, rhs, simd::i32x4_shr_s, i32, 4, wrapping_shr)
+        }
+        Instr::I32x4ShrU { dst, lhs, rhs } => {
+            v_shift_fast!(dst, lhs, rhs, simd::i32x4_shr_u, u32, 4, wrapping_shr)
+        }
+        Instr::I32x4Add { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i32x4_add, u32, 4, u32::wrapping_add)
+        }
+        Instr::I32x4Sub { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i32x4_sub, u32, 4, u32::wrapping_sub)
+        }
+        Instr::I32x4Mul { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i32x4_mul, u32, 4, u32::wrapping_mul)
+        }
+        Instr::I32x4MinS { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i32x4_min_s, i32, 4, Ord::min)
+        }
+        Instr::I32x4MinU { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i32x4_min_u, u32, 4, Ord::min)
+        }
+        Instr::I32x4MaxS { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i32x4_max_s, i32, 4, Ord::max)
+        }
+        Instr::I32x4MaxU { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i32x4_max_u, u32, 4, Ord::max)
+        }
         Instr::I32x4DotI16x8S { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i32x4_dot_i16x8_s)
         }
@@ -2891,12 +3171,24 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         Instr::I64x2ExtendHighI32x4U { dst, src } => {
             v_un!(dst, src, simd::i64x2_extend_high_i32x4_u)
         }
-        Instr::I64x2Shl { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i64x2_shl),
-        Instr::I64x2ShrS { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i64x2_shr_s),
-        Instr::I64x2ShrU { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i64x2_shr_u),
-        Instr::I64x2Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_add),
-        Instr::I64x2Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_sub),
-        Instr::I64x2Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_mul),
+        Instr::I64x2Shl { dst, lhs, rhs } => {
+            v_shift_fast!(dst, lhs, rhs, simd::i64x2_shl, u64, 2, wrapping_shl)
+        }
+        Instr::I64x2ShrS { dst, lhs, rhs } => {
+            v_shift_fast!(dst, lhs, rhs, simd::i64x2_shr_s, i64, 2, wrapping_shr)
+        }
+        Instr::I64x2ShrU { dst, lhs, rhs } => {
+            v_shift_fast!(dst, lhs, rhs, simd::i64x2_shr_u, u64, 2, wrapping_shr)
+        }
+        Instr::I64x2Add { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i64x2_add, u64, 2, u64::wrapping_add)
+        }
+        Instr::I64x2Sub { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i64x2_sub, u64, 2, u64::wrapping_sub)
+        }
+        Instr::I64x2Mul { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::i64x2_mul, u64, 2, u64::wrapping_mul)
+        }
         Instr::I64x2Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_eq),
         Instr::I64x2Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_ne),
         Instr::I64x2LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_lt_s),
@@ -2918,10 +3210,22 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         Instr::F32x4Abs { dst, src } => v_un!(dst, src, simd::f32x4_abs),
         Instr::F32x4Neg { dst, src } => v_un!(dst, src, simd::f32x4_neg),
         Instr::F32x4Sqrt { dst, src } => v_un!(dst, src, simd::f32x4_sqrt),
-        Instr::F32x4Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_add),
-        Instr::F32x4Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_sub),
-        Instr::F32x4Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_mul),
-        Instr::F32x4Div { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_div),
+        Instr::F32x4Add { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::f32x4_add, f32, 4, |a: f32, b: f32| a
+                + b)
+        }
+        Instr::F32x4Sub { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::f32x4_sub, f32, 4, |a: f32, b: f32| a
+                - b)
+        }
+        Instr::F32x4Mul { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::f32x4_mul, f32, 4, |a: f32, b: f32| a
+                * b)
+        }
+        Instr::F32x4Div { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::f32x4_div, f32, 4, |a: f32, b: f32| a
+                / b)
+        }
         Instr::F32x4Min { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_min),
         Instr::F32x4Max { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_max),
         Instr::F32x4PMin { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_pmin),
@@ -2929,10 +3233,22 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         Instr::F64x2Abs { dst, src } => v_un!(dst, src, simd::f64x2_abs),
         Instr::F64x2Neg { dst, src } => v_un!(dst, src, simd::f64x2_neg),
         Instr::F64x2Sqrt { dst, src } => v_un!(dst, src, simd::f64x2_sqrt),
-        Instr::F64x2Add { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_add),
-        Instr::F64x2Sub { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_sub),
-        Instr::F64x2Mul { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_mul),
-        Instr::F64x2Div { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_div),
+        Instr::F64x2Add { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::f64x2_add, f64, 2, |a: f64, b: f64| a
+                + b)
+        }
+        Instr::F64x2Sub { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::f64x2_sub, f64, 2, |a: f64, b: f64| a
+                - b)
+        }
+        Instr::F64x2Mul { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::f64x2_mul, f64, 2, |a: f64, b: f64| a
+                * b)
+        }
+        Instr::F64x2Div { dst, lhs, rhs } => {
+            v_zip!(dst, lhs, rhs, simd::f64x2_div, f64, 2, |a: f64, b: f64| a
+                / b)
+        }
         Instr::F64x2Min { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_min),
         Instr::F64x2Max { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_max),
         Instr::F64x2PMin { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_pmin),

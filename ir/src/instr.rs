@@ -174,6 +174,42 @@ impl Instr {
     }
 }
 
+/// A field of the instruction table, visited by [`Instr::slots_mut`].
+trait VisitSlot {
+    fn visit(&mut self, f: &mut dyn FnMut(&mut Slot));
+}
+
+impl VisitSlot for Slot {
+    #[inline]
+    fn visit(&mut self, f: &mut dyn FnMut(&mut Slot)) {
+        f(self)
+    }
+}
+
+macro_rules! no_slot {
+    ($($t:ty),*) => {$(
+        impl VisitSlot for $t {
+            #[inline]
+            fn visit(&mut self, _: &mut dyn FnMut(&mut Slot)) {}
+        }
+    )*};
+}
+no_slot!(u8, u16, u32, u64, i32, i64, Target);
+
+impl Instr {
+    /// Calls `f` on every slot field (operands, results and call windows), for renumbering.
+    pub fn slots_mut(&mut self, mut f: impl FnMut(&mut Slot)) {
+        macro_rules! visit_all {
+            ($( $shape:ident $name:ident { $($field:ident : $ty:ty),* } $text:literal ;)*) => {
+                match self {
+                    $( Instr::$name { $($field),* } => { $( VisitSlot::visit($field, &mut f); )* } )*
+                }
+            };
+        }
+        crate::for_each_instr!(visit_all);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

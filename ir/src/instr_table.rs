@@ -9,7 +9,9 @@
 //!   `dst = lhs ^ (lhs << imm)` / `lhs ^ (lhs >> imm)` (unsigned; `imm` taken modulo the width);
 //! - `load`: `dst = mem[ptr + offset]`; `store`: `mem[ptr + offset] = value`;
 //! - `branch_cmp`: jump to `target` if `op(lhs, rhs)`; `branch_cmp_imm`: jump to `target` if
-//!   `op(lhs, imm)`, `imm` sign-extended to the operand width;
+//!   `op(lhs, imm)`, `imm` sign-extended to the operand width; `and_imm_eqz` / `and_imm_nez`
+//!   test `lhs & imm` against zero; the float `not_*` forms jump when the comparison is false
+//!   (so also when an operand is NaN: `br_f64.not_lt` is not `br_f64.ge`);
 //! - `store_imm`: `mem[ptr + offset] = value`, a constant (`i64.store_imm` sign-extends it);
 //! - `load_add` / `store_add`: `load` / `store` at `mem[u32(ptr + imm) + offset]`: the address
 //!   is `ptr + imm` wrapped to 32 bits (the `i32.add` of a constant they absorb), then `offset`
@@ -81,6 +83,26 @@ macro_rules! for_each_instr {
             branch_cmp_imm BrI64LeUImm { lhs: Slot, imm: i32, target: Target } "br_i64.le_u_imm";
             branch_cmp_imm BrI64GeSImm { lhs: Slot, imm: i32, target: Target } "br_i64.ge_s_imm";
             branch_cmp_imm BrI64GeUImm { lhs: Slot, imm: i32, target: Target } "br_i64.ge_u_imm";
+            branch_cmp_imm BrI32AndImmEqz { lhs: Slot, imm: i32, target: Target } "br_i32.and_imm_eqz";
+            branch_cmp_imm BrI32AndImmNez { lhs: Slot, imm: i32, target: Target } "br_i32.and_imm_nez";
+            branch_cmp_imm BrI64AndImmEqz { lhs: Slot, imm: i32, target: Target } "br_i64.and_imm_eqz";
+            branch_cmp_imm BrI64AndImmNez { lhs: Slot, imm: i32, target: Target } "br_i64.and_imm_nez";
+            branch_cmp BrF32Lt { lhs: Slot, rhs: Slot, target: Target } "br_f32.lt";
+            branch_cmp BrF32Le { lhs: Slot, rhs: Slot, target: Target } "br_f32.le";
+            branch_cmp BrF32Gt { lhs: Slot, rhs: Slot, target: Target } "br_f32.gt";
+            branch_cmp BrF32Ge { lhs: Slot, rhs: Slot, target: Target } "br_f32.ge";
+            branch_cmp BrF32NotLt { lhs: Slot, rhs: Slot, target: Target } "br_f32.not_lt";
+            branch_cmp BrF32NotLe { lhs: Slot, rhs: Slot, target: Target } "br_f32.not_le";
+            branch_cmp BrF32NotGt { lhs: Slot, rhs: Slot, target: Target } "br_f32.not_gt";
+            branch_cmp BrF32NotGe { lhs: Slot, rhs: Slot, target: Target } "br_f32.not_ge";
+            branch_cmp BrF64Lt { lhs: Slot, rhs: Slot, target: Target } "br_f64.lt";
+            branch_cmp BrF64Le { lhs: Slot, rhs: Slot, target: Target } "br_f64.le";
+            branch_cmp BrF64Gt { lhs: Slot, rhs: Slot, target: Target } "br_f64.gt";
+            branch_cmp BrF64Ge { lhs: Slot, rhs: Slot, target: Target } "br_f64.ge";
+            branch_cmp BrF64NotLt { lhs: Slot, rhs: Slot, target: Target } "br_f64.not_lt";
+            branch_cmp BrF64NotLe { lhs: Slot, rhs: Slot, target: Target } "br_f64.not_le";
+            branch_cmp BrF64NotGt { lhs: Slot, rhs: Slot, target: Target } "br_f64.not_gt";
+            branch_cmp BrF64NotGe { lhs: Slot, rhs: Slot, target: Target } "br_f64.not_ge";
 
             // ---- values ----
             other Copy { dst: Slot, src: Slot } "copy";

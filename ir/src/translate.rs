@@ -132,7 +132,19 @@ pub struct FuncTranslator {
     memory64: Vec<bool>,
     /// Whether `memory64` was read for the current function.
     memory64_read: bool,
+    /// Constants read inside loops, each in a slot of its own (after the locals, before the
+    /// temporaries) written once at function entry: its type, bits (a `v128` constant's pool
+    /// index for `V128`) and offset among them.
+    hoisted: Vec<(ValType, u64, u16)>,
+    /// Slots the hoisted constants take.
+    hoisted_slots: u16,
 }
+
+/// Hoisted constants are named `Slot(HOISTED_BASE + offset)` until the function ends and their
+/// number is known; then they move right after the locals and the temporaries move up.
+const HOISTED_BASE: u16 = u16::MAX - MAX_HOISTED_SLOTS;
+/// At most this many slots of hoisted constants per function (later ones are written where used).
+const MAX_HOISTED_SLOTS: u16 = 256;
 
 impl FuncTranslator {
     /// A translator with empty buffers.
@@ -271,14 +283,136 @@ impl FuncTranslator {
         }
     }
 
-    /// The slot holding operand `o`, materialising a constant into its positional slot.
+    /// The slot holding operand `o`, materialising a constant into its positional slot, or,
+    /// inside a loop, naming the slot it is hoisted to.
     fn slot_of(&mut self, o: Operand) -> Slot {
         match o.value {
             Value::Local(s) => Slot(s),
             Value::Temp => Slot(o.pos),
             Value::Const(_) | Value::ConstV128(_) => {
+                if let Some(s) = self.hoist(o) {
+                    return s;
+                }
                 self.write_to(Slot(o.pos), o);
                 Slot(o.pos)
+            }
+        }
+    }
+
+    /// Inside a loop, the (placeholder) slot of constant `o` written once at function entry,
+    /// so the loop does not rebuild it on every iteration.
+    fn hoist(&mut self, o: Operand) -> Option<Slot> {
+        let (ty, bits) = match o.value {
+            Value::Const(bits) => (o.ty, bits),
+            Value::ConstV128(v) => (ValType::V128, v as u64),
+            _ => return None,
+        };
+        // Results are written to the absolute slots `0..result_slots`; when they reach past
+        // the locals they overlap the temporaries' range, which `place_hoisted` renumbers.
+        if self.result_slots > self.local_slots
+            || !self.controls.iter().any(|c| c.kind == FrameKind::Loop)
+        {
+            return None;
+        }
+        if ty != ValType::V128 {
+            if let Some(&(_, _, off)) = self.hoisted.iter().find(|h| h.0 == ty && h.1 == bits) {
+                return Some(Slot(HOISTED_BASE + off));
+            }
+        }
+        let n = slots_of(ty);
+        if self.hoisted_slots + n > MAX_HOISTED_SLOTS {
+            return None;
+        }
+        let bits = match o.value {
+            Value::ConstV128(v) => {
+                if let Some(&(_, _, off)) = self.hoisted.iter().find(|h| {
+                    h.0 == ValType::V128 && self.v128_consts.get(h.1 as usize) == Some(&v)
+                }) {
+                    return Some(Slot(HOISTED_BASE + off));
+                }
+                self.v128_consts.push(v);
+                (self.v128_consts.len() - 1) as u64
+            }
+            _ => bits,
+        };
+        let off = self.hoisted_slots;
+        self.hoisted.push((ty, bits, off));
+        self.hoisted_slots += n;
+        Some(Slot(HOISTED_BASE + off))
+    }
+
+    /// Puts the hoisted constants' slots right after the locals (temporaries move up by their
+    /// number: a call's callee frame starts at its argument window and may overwrite every
+    /// slot from there on, so nothing that must survive a call may sit above a temporary) and
+    /// prepends the instructions writing them (shifting every instruction index by their
+    /// number).
+    fn place_hoisted(&mut self) {
+        if self.hoisted.is_empty() {
+            return;
+        }
+        let frame = self.max_slots;
+        if frame > u32::from(HOISTED_BASE) {
+            // Placeholders and real slots would be ambiguous (a frame this large is near the
+            // limit anyway).
+            self.fail(TranslateError::FrameTooLarge);
+            return;
+        }
+        let h = self.hoisted_slots;
+        self.note_slots(frame + u32::from(h));
+        if self.error.is_some() {
+            return;
+        }
+        let locals = self.local_slots;
+        let place = |s: &mut Slot| {
+            if s.0 >= HOISTED_BASE {
+                s.0 = s.0 - HOISTED_BASE + locals;
+            } else if s.0 >= locals {
+                s.0 += h;
+            }
+        };
+        for hd in &mut self.handlers {
+            for c in hd.catches.iter_mut() {
+                place(&mut c.dst);
+            }
+        }
+        let frame = locals;
+        let n = self.hoisted.len() as u32;
+        let mut instrs = Vec::with_capacity(self.instrs.len() + self.hoisted.len());
+        for &(ty, bits, off) in &self.hoisted {
+            let dst = Slot(frame + off);
+            instrs.push(match ty {
+                ValType::I32 => Instr::ConstI32 {
+                    dst,
+                    value: bits as u32 as i32,
+                },
+                ValType::F32 => Instr::ConstF32 {
+                    dst,
+                    bits: bits as u32,
+                },
+                ValType::F64 => Instr::ConstF64 { dst, bits },
+                ValType::V128 => Instr::ConstV128 {
+                    dst,
+                    index: bits as u32,
+                },
+                _ => Instr::ConstI64 {
+                    dst,
+                    value: bits as i64,
+                },
+            });
+        }
+        for mut i in self.instrs.drain(..) {
+            i.slots_mut(place);
+            if let Some(t) = i.target_mut() {
+                t.0 += n;
+            }
+            instrs.push(i);
+        }
+        self.instrs = instrs;
+        for h in &mut self.handlers {
+            h.start += n;
+            h.end += n;
+            for c in h.catches.iter_mut() {
+                c.target.0 += n;
             }
         }
     }
@@ -503,16 +637,71 @@ impl FuncTranslator {
             if let Some(&last) = self.instrs.last() {
                 if let Some(fused) = fuse_compare(last, Slot(cond.pos), negate, t) {
                     self.instrs.pop();
-                    return fused;
+                    return self.fuse_and_test(fused);
                 }
             }
         }
         let c = self.slot_of(cond);
-        if negate {
+        let branch = if negate {
             Instr::BrIfEqz { cond: c, target: t }
         } else {
             Instr::BrIfNez { cond: c, target: t }
+        };
+        self.fuse_and_test(branch)
+    }
+
+    /// A branch on whether a temporary is zero, when the last instruction computed that
+    /// temporary as `x & imm`: one test-and-branch (`br_i32.and_imm_eqz` ...). The temporary
+    /// is dead (its stack entry was consumed by the test), so it need not be written.
+    fn fuse_and_test(&mut self, branch: Instr) -> Instr {
+        // (tested slot, branch when zero, 64-bit test)
+        let (c, zero, wide, target) = match branch {
+            Instr::BrIfEqz { cond, target } => (cond, true, None, target),
+            Instr::BrIfNez { cond, target } => (cond, false, None, target),
+            Instr::BrI64EqImm {
+                lhs,
+                imm: 0,
+                target,
+            } => (lhs, true, Some(true), target),
+            Instr::BrI64NeImm {
+                lhs,
+                imm: 0,
+                target,
+            } => (lhs, false, Some(true), target),
+            Instr::BrI32EqImm {
+                lhs,
+                imm: 0,
+                target,
+            } => (lhs, true, Some(false), target),
+            Instr::BrI32NeImm {
+                lhs,
+                imm: 0,
+                target,
+            } => (lhs, false, Some(false), target),
+            _ => return branch,
+        };
+        if c.0 < self.local_slots || self.instrs.len() <= self.fuse_barrier {
+            return branch;
         }
+        let fused = match self.instrs.last() {
+            Some(&Instr::I32AndImm { dst, lhs, imm }) if dst == c && wide != Some(true) => {
+                if zero {
+                    Instr::BrI32AndImmEqz { lhs, imm, target }
+                } else {
+                    Instr::BrI32AndImmNez { lhs, imm, target }
+                }
+            }
+            Some(&Instr::I64AndImm { dst, lhs, imm }) if dst == c && wide == Some(true) => {
+                if zero {
+                    Instr::BrI64AndImmEqz { lhs, imm, target }
+                } else {
+                    Instr::BrI64AndImmNez { lhs, imm, target }
+                }
+            }
+            _ => return branch,
+        };
+        self.instrs.pop();
+        fused
     }
 
     fn br_table(&mut self, index: Operand, targets: &[u32], default: u32) {
@@ -1989,6 +2178,14 @@ fn fuse_compare(last: Instr, cond: Slot, negate: bool, target: Target) -> Option
         Instr::I32LeU { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32LeU, BrI32GtU),
         Instr::I32GeS { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32GeS, BrI32LtS),
         Instr::I32GeU { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI32GeU, BrI32LtU),
+        Instr::F32Lt { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF32Lt, BrF32NotLt),
+        Instr::F32Le { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF32Le, BrF32NotLe),
+        Instr::F32Gt { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF32Gt, BrF32NotGt),
+        Instr::F32Ge { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF32Ge, BrF32NotGe),
+        Instr::F64Lt { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF64Lt, BrF64NotLt),
+        Instr::F64Le { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF64Le, BrF64NotLe),
+        Instr::F64Gt { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF64Gt, BrF64NotGt),
+        Instr::F64Ge { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrF64Ge, BrF64NotGe),
         Instr::I64Eq { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64Eq, BrI64Ne),
         Instr::I64Ne { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64Ne, BrI64Eq),
         Instr::I64LtS { dst, lhs, rhs } => fuse!(dst, lhs, rhs, BrI64LtS, BrI64GeS),
@@ -2057,6 +2254,8 @@ impl FuncConsumer for FuncTranslator {
         self.labels.clear();
         self.handlers.clear();
         self.memory64_read = false;
+        self.hoisted.clear();
+        self.hoisted_slots = 0;
         self.local_slot.clear();
         self.local_types.clear();
         self.fuse_barrier = 0;
@@ -2128,6 +2327,7 @@ impl FuncConsumer for FuncTranslator {
         if !ends_in_jump || self.labels.iter().any(|l| l.bound == Some(len)) {
             self.emit(Instr::Unreachable {});
         }
+        self.place_hoisted();
         let frame = self.max_slots.min(u32::from(u16::MAX)) as u16;
         self.result = Some(IrFunc {
             func_index: self.func_index,

@@ -310,3 +310,37 @@ fn a_tail_call_window_beyond_the_frame_limit_fails_cleanly() {
     let err = translate_module(&module).expect_err("frame too large");
     assert!(err.to_string().contains("frame"), "{err}");
 }
+
+#[test]
+fn constants_in_loops_are_hoisted_to_function_entry() {
+    // Inside the loop, `2.5` (twice, one slot) and the `i64` that is too wide for an
+    // immediate are read from slots written once before the body; outside a loop a constant
+    // is written where it is used.
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param f64 i64) (result f64)
+            (local.set 0 (f64.mul (local.get 0) (f64.const 3.0)))
+            (loop $l
+              (local.set 0 (f64.mul (local.get 0) (f64.const 2.5)))
+              (local.set 0 (f64.add (local.get 0) (f64.const 2.5)))
+              (local.set 1 (i64.mul (local.get 1) (i64.const 0x100000001b3)))
+              (br_if $l (f64.lt (local.get 0) (f64.const 100.0))))
+            local.get 0))"#
+    ));
+}
+
+#[test]
+fn float_compares_and_bit_tests_fuse_with_branches() {
+    // `br_if` on a float comparison jumps on it; an `if` (negated) uses the `not_` form, which
+    // also jumps on NaN. A branch on `x & imm` (or on its `eqz`) is one test-and-branch.
+    insta::assert_snapshot!(ir_of(
+        r#"(module (func (param f64 f32 i32 i64) (result i32)
+            (loop $l
+              (br_if $l (f64.lt (local.get 0) (f64.const 1.0)))
+              (br_if $l (f32.ge (local.get 1) (local.get 1)))
+              (br_if $l (i32.and (local.get 2) (i32.const 8)))
+              (br_if $l (i64.eqz (i64.and (local.get 3) (i64.const 1))))
+              (br_if $l (i32.eqz (i32.and (local.get 2) (i32.const 3)))))
+            (if (f64.le (local.get 0) (local.get 0)) (then (local.set 2 (i32.const 1))))
+            local.get 2))"#
+    ));
+}

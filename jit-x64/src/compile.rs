@@ -2144,6 +2144,150 @@ impl FuncCompiler<'_> {
             }
 
             // ---- compare-with-immediate branches and stores of constants ----
+            I::BrI32AndImmEqz { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; test DWORD [rbx + d(lhs)], imm ; jz =>l)
+            }
+            I::BrI32AndImmNez { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; test DWORD [rbx + d(lhs)], imm ; jnz =>l)
+            }
+            I::BrI64AndImmEqz { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; test QWORD [rbx + d(lhs)], imm ; jz =>l)
+            }
+            I::BrI64AndImmNez { lhs, imm, target } => {
+                let l = self.target(target);
+                x!(self.ops ; test QWORD [rbx + d(lhs)], imm ; jnz =>l)
+            }
+            I::BrF32Lt { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movss xmm0, [rbx + d(rhs)]
+                    ; ucomiss xmm0, [rbx + d(lhs)]
+                    ; ja =>l
+                )
+            }
+            I::BrF32NotLt { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movss xmm0, [rbx + d(rhs)]
+                    ; ucomiss xmm0, [rbx + d(lhs)]
+                    ; jbe =>l
+                )
+            }
+            I::BrF32Le { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movss xmm0, [rbx + d(rhs)]
+                    ; ucomiss xmm0, [rbx + d(lhs)]
+                    ; jae =>l
+                )
+            }
+            I::BrF32NotLe { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movss xmm0, [rbx + d(rhs)]
+                    ; ucomiss xmm0, [rbx + d(lhs)]
+                    ; jb =>l
+                )
+            }
+            I::BrF32Gt { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movss xmm0, [rbx + d(lhs)]
+                    ; ucomiss xmm0, [rbx + d(rhs)]
+                    ; ja =>l
+                )
+            }
+            I::BrF32NotGt { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movss xmm0, [rbx + d(lhs)]
+                    ; ucomiss xmm0, [rbx + d(rhs)]
+                    ; jbe =>l
+                )
+            }
+            I::BrF32Ge { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movss xmm0, [rbx + d(lhs)]
+                    ; ucomiss xmm0, [rbx + d(rhs)]
+                    ; jae =>l
+                )
+            }
+            I::BrF32NotGe { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movss xmm0, [rbx + d(lhs)]
+                    ; ucomiss xmm0, [rbx + d(rhs)]
+                    ; jb =>l
+                )
+            }
+            I::BrF64Lt { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movsd xmm0, [rbx + d(rhs)]
+                    ; ucomisd xmm0, [rbx + d(lhs)]
+                    ; ja =>l
+                )
+            }
+            I::BrF64NotLt { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movsd xmm0, [rbx + d(rhs)]
+                    ; ucomisd xmm0, [rbx + d(lhs)]
+                    ; jbe =>l
+                )
+            }
+            I::BrF64Le { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movsd xmm0, [rbx + d(rhs)]
+                    ; ucomisd xmm0, [rbx + d(lhs)]
+                    ; jae =>l
+                )
+            }
+            I::BrF64NotLe { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movsd xmm0, [rbx + d(rhs)]
+                    ; ucomisd xmm0, [rbx + d(lhs)]
+                    ; jb =>l
+                )
+            }
+            I::BrF64Gt { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movsd xmm0, [rbx + d(lhs)]
+                    ; ucomisd xmm0, [rbx + d(rhs)]
+                    ; ja =>l
+                )
+            }
+            I::BrF64NotGt { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movsd xmm0, [rbx + d(lhs)]
+                    ; ucomisd xmm0, [rbx + d(rhs)]
+                    ; jbe =>l
+                )
+            }
+            I::BrF64Ge { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movsd xmm0, [rbx + d(lhs)]
+                    ; ucomisd xmm0, [rbx + d(rhs)]
+                    ; jae =>l
+                )
+            }
+            I::BrF64NotGe { lhs, rhs, target } => {
+                let l = self.target(target);
+                x!(self.ops
+                    ; movsd xmm0, [rbx + d(lhs)]
+                    ; ucomisd xmm0, [rbx + d(rhs)]
+                    ; jb =>l
+                )
+            }
             I::BrI32EqImm { lhs, imm, target } => {
                 let l = self.target(target);
                 x!(self.ops ; cmp DWORD [rbx + d(lhs)], imm ; je =>l)

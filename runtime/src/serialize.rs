@@ -53,7 +53,7 @@ const MAGIC: [u8; 8] = *b"\0strata\x01";
 /// as well). 2: compare-with-immediate branches and stores of constants. 3: loads and stores
 /// absorbing an `i32.add` of a constant (`i32.load_add` ...), numbered after `i64.store_imm`,
 /// and xorshift steps (`i64.xor_shr_u_imm` ...) after the rotations by an immediate.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 7;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The architecture the artefact was made on.

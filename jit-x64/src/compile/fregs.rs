@@ -67,6 +67,17 @@ fn roles(i: &Instr, mut f: impl FnMut(Slot, Role)) {
             f(lhs, F64);
             f(rhs, F64);
         }
+        I::BrF64Lt { lhs, rhs, .. }
+        | I::BrF64Le { lhs, rhs, .. }
+        | I::BrF64Gt { lhs, rhs, .. }
+        | I::BrF64Ge { lhs, rhs, .. }
+        | I::BrF64NotLt { lhs, rhs, .. }
+        | I::BrF64NotLe { lhs, rhs, .. }
+        | I::BrF64NotGt { lhs, rhs, .. }
+        | I::BrF64NotGe { lhs, rhs, .. } => {
+            f(lhs, F64);
+            f(rhs, F64);
+        }
         I::F64ConvertI32S { dst, src }
         | I::F64ConvertI32U { dst, src }
         | I::F64ConvertI64S { dst, src }
@@ -140,6 +151,23 @@ fn f64_cmp(i: &Instr) -> Option<(Slot, Slot, Slot, Fcc)> {
         I::F64Gt { dst, lhs, rhs } => (dst, lhs, rhs, Fcc::A),
         I::F64Le { dst, lhs, rhs } => (dst, rhs, lhs, Fcc::Ae),
         I::F64Ge { dst, lhs, rhs } => (dst, lhs, rhs, Fcc::Ae),
+        _ => return None,
+    })
+}
+
+/// An `f64` compare-and-branch: `(a, b, cc, when, target)`, jumping to `target` when
+/// `ucomisd a, b` then `cc` is `when`.
+fn f64_br(i: &Instr) -> Option<(Slot, Slot, Fcc, bool, strata_ir::Target)> {
+    use Instr as I;
+    Some(match *i {
+        I::BrF64Lt { lhs, rhs, target } => (rhs, lhs, Fcc::A, true, target),
+        I::BrF64Gt { lhs, rhs, target } => (lhs, rhs, Fcc::A, true, target),
+        I::BrF64Le { lhs, rhs, target } => (rhs, lhs, Fcc::Ae, true, target),
+        I::BrF64Ge { lhs, rhs, target } => (lhs, rhs, Fcc::Ae, true, target),
+        I::BrF64NotLt { lhs, rhs, target } => (rhs, lhs, Fcc::A, false, target),
+        I::BrF64NotGt { lhs, rhs, target } => (lhs, rhs, Fcc::A, false, target),
+        I::BrF64NotLe { lhs, rhs, target } => (rhs, lhs, Fcc::Ae, false, target),
+        I::BrF64NotGe { lhs, rhs, target } => (lhs, rhs, Fcc::Ae, false, target),
         _ => return None,
     })
 }
@@ -295,6 +323,18 @@ impl FuncCompiler<'_> {
         }
         if let Some((dst, a, b, cc)) = f64_cmp(&instr) {
             return Some(self.f64_compare(dst, a, b, cc, next));
+        }
+        if let Some((a, b, cc, when, target)) = f64_br(&instr) {
+            // `f64_compare` fused with a branch on a temporary it never writes: one past
+            // every real slot stands for it.
+            let t = Slot(self.func.frame_slots);
+            let br = if when {
+                Instr::BrIfNez { cond: t, target }
+            } else {
+                Instr::BrIfEqz { cond: t, target }
+            };
+            self.f64_compare(t, a, b, cc, Some(br));
+            return Some(0);
         }
         if !self.touches_xmm(&instr) {
             return None;

@@ -711,6 +711,26 @@ fn is_aware(i: &Instr, popcnt: bool) -> bool {
         | I::F64Eq { .. }
         | I::F64Ne { .. }
         | I::F64Lt { .. }
+        | I::BrI32AndImmEqz { .. }
+        | I::BrI32AndImmNez { .. }
+        | I::BrI64AndImmEqz { .. }
+        | I::BrI64AndImmNez { .. }
+        | I::BrF32Lt { .. }
+        | I::BrF32Le { .. }
+        | I::BrF32Gt { .. }
+        | I::BrF32Ge { .. }
+        | I::BrF32NotLt { .. }
+        | I::BrF32NotLe { .. }
+        | I::BrF32NotGt { .. }
+        | I::BrF32NotGe { .. }
+        | I::BrF64Lt { .. }
+        | I::BrF64Le { .. }
+        | I::BrF64Gt { .. }
+        | I::BrF64Ge { .. }
+        | I::BrF64NotLt { .. }
+        | I::BrF64NotLe { .. }
+        | I::BrF64NotGt { .. }
+        | I::BrF64NotGe { .. }
         | I::F64Gt { .. }
         | I::F64Le { .. }
         | I::F64Ge { .. }
@@ -1107,6 +1127,21 @@ impl FuncCompiler<'_> {
                 self.put($dst, RCX);
             }};
         }
+        // A float compare-and-branch: `ucomis* a, b` then `j<cc>` (the unordered result sets
+        // ZF, PF and CF: `a`/`ae` are false on NaN, `be`/`b` true).
+        macro_rules! fbr {
+            ($wide:expr, $a:expr, $b:expr, $cc:ident, $t:expr) => {{
+                self.getf(0, $a, $wide);
+                self.getf(1, $b, $wide);
+                if $wide {
+                    x!(self.ops; ucomisd xmm0, xmm1);
+                } else {
+                    x!(self.ops; ucomiss xmm0, xmm1);
+                }
+                let l = self.target($t);
+                self.jcc(Cc::$cc, l);
+            }};
+        }
         macro_rules! feq {
             ($wide:expr, $dst:expr, $a:expr, $b:expr, $ne:expr) => {{
                 self.getf(0, $a, $wide);
@@ -1341,6 +1376,54 @@ impl FuncCompiler<'_> {
                 };
                 self.jcc(cc, l);
             }
+            I::BrI32AndImmEqz { lhs, imm, target } => {
+                let l = self.target(target);
+                match self.loc(lhs) {
+                    Loc::Reg(p) => x!(self.ops; test Rd(p), imm),
+                    Loc::Mem(o) => x!(self.ops; test DWORD [rbx + o], imm),
+                }
+                self.jcc(Cc::E, l);
+            }
+            I::BrI32AndImmNez { lhs, imm, target } => {
+                let l = self.target(target);
+                match self.loc(lhs) {
+                    Loc::Reg(p) => x!(self.ops; test Rd(p), imm),
+                    Loc::Mem(o) => x!(self.ops; test DWORD [rbx + o], imm),
+                }
+                self.jcc(Cc::Ne, l);
+            }
+            I::BrI64AndImmEqz { lhs, imm, target } => {
+                let l = self.target(target);
+                match self.loc(lhs) {
+                    Loc::Reg(p) => x!(self.ops; test Rq(p), imm),
+                    Loc::Mem(o) => x!(self.ops; test QWORD [rbx + o], imm),
+                }
+                self.jcc(Cc::E, l);
+            }
+            I::BrI64AndImmNez { lhs, imm, target } => {
+                let l = self.target(target);
+                match self.loc(lhs) {
+                    Loc::Reg(p) => x!(self.ops; test Rq(p), imm),
+                    Loc::Mem(o) => x!(self.ops; test QWORD [rbx + o], imm),
+                }
+                self.jcc(Cc::Ne, l);
+            }
+            I::BrF32Lt { lhs, rhs, target } => fbr!(false, rhs, lhs, A, target),
+            I::BrF32NotLt { lhs, rhs, target } => fbr!(false, rhs, lhs, Be, target),
+            I::BrF32Le { lhs, rhs, target } => fbr!(false, rhs, lhs, Ae, target),
+            I::BrF32NotLe { lhs, rhs, target } => fbr!(false, rhs, lhs, B, target),
+            I::BrF32Gt { lhs, rhs, target } => fbr!(false, lhs, rhs, A, target),
+            I::BrF32NotGt { lhs, rhs, target } => fbr!(false, lhs, rhs, Be, target),
+            I::BrF32Ge { lhs, rhs, target } => fbr!(false, lhs, rhs, Ae, target),
+            I::BrF32NotGe { lhs, rhs, target } => fbr!(false, lhs, rhs, B, target),
+            I::BrF64Lt { lhs, rhs, target } => fbr!(true, rhs, lhs, A, target),
+            I::BrF64NotLt { lhs, rhs, target } => fbr!(true, rhs, lhs, Be, target),
+            I::BrF64Le { lhs, rhs, target } => fbr!(true, rhs, lhs, Ae, target),
+            I::BrF64NotLe { lhs, rhs, target } => fbr!(true, rhs, lhs, B, target),
+            I::BrF64Gt { lhs, rhs, target } => fbr!(true, lhs, rhs, A, target),
+            I::BrF64NotGt { lhs, rhs, target } => fbr!(true, lhs, rhs, Be, target),
+            I::BrF64Ge { lhs, rhs, target } => fbr!(true, lhs, rhs, Ae, target),
+            I::BrF64NotGe { lhs, rhs, target } => fbr!(true, lhs, rhs, B, target),
             I::BrTable { index, len } => {
                 // Each following `br` is one 5-byte `jmp rel32`: jump into that table.
                 let table = self.targets[pc + 1].expect("label after br_table");
