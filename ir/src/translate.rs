@@ -238,22 +238,7 @@ impl FuncTranslator {
 
     /// Writes a constant into `dst`.
     fn emit_const(&mut self, dst: Slot, ty: ValType, bits: u64) {
-        let i = match ty {
-            ValType::I32 => Instr::ConstI32 {
-                dst,
-                value: bits as u32 as i32,
-            },
-            ValType::F32 => Instr::ConstF32 {
-                dst,
-                bits: bits as u32,
-            },
-            ValType::F64 => Instr::ConstF64 { dst, bits },
-            _ => Instr::ConstI64 {
-                dst,
-                value: bits as i64,
-            },
-        };
-        self.emit(i);
+        self.emit(scalar_const(dst, ty, bits));
     }
 
     fn emit_const_v128(&mut self, dst: Slot, v: u128) {
@@ -381,23 +366,11 @@ impl FuncTranslator {
         for &(ty, bits, off) in &self.hoisted {
             let dst = Slot(frame + off);
             instrs.push(match ty {
-                ValType::I32 => Instr::ConstI32 {
-                    dst,
-                    value: bits as u32 as i32,
-                },
-                ValType::F32 => Instr::ConstF32 {
-                    dst,
-                    bits: bits as u32,
-                },
-                ValType::F64 => Instr::ConstF64 { dst, bits },
                 ValType::V128 => Instr::ConstV128 {
                     dst,
                     index: bits as u32,
                 },
-                _ => Instr::ConstI64 {
-                    dst,
-                    value: bits as i64,
-                },
+                _ => scalar_const(dst, ty, bits),
             });
         }
         for mut i in self.instrs.drain(..) {
@@ -2230,6 +2203,26 @@ fn fuse_compare(last: Instr, cond: Slot, negate: bool, target: Target) -> Option
         Instr::I64GeSImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI64GeSImm, BrI64LtSImm),
         Instr::I64GeUImm { dst, lhs, imm } => fuse_imm!(dst, lhs, imm, BrI64GeUImm, BrI64LtUImm),
         _ => None,
+    }
+}
+
+/// The instruction writing the constant `bits` of scalar type `ty` (`i64` and references as
+/// 64-bit integers) into `dst`.
+fn scalar_const(dst: Slot, ty: ValType, bits: u64) -> Instr {
+    match ty {
+        ValType::I32 => Instr::ConstI32 {
+            dst,
+            value: bits as u32 as i32,
+        },
+        ValType::F32 => Instr::ConstF32 {
+            dst,
+            bits: bits as u32,
+        },
+        ValType::F64 => Instr::ConstF64 { dst, bits },
+        _ => Instr::ConstI64 {
+            dst,
+            value: bits as i64,
+        },
     }
 }
 

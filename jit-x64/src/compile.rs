@@ -593,15 +593,21 @@ impl FuncCompiler<'_> {
     /// `check_addr64`: traps unless the 64-bit address in `addr` is below 2^32 and the access's
     /// offset has no high bits, so the access after it reads the address as 32 bits.
     fn check_addr64(&mut self, addr: Slot, offset_high: u32) {
-        let oob = self.trap(TrapCode::MemoryOutOfBounds);
         if offset_high != 0 {
+            let oob = self.trap(TrapCode::MemoryOutOfBounds);
             x!(self.ops ; jmp =>oob);
             return;
         }
+        self.trap_unless_32_bit(addr, TrapCode::MemoryOutOfBounds);
+    }
+
+    /// Traps with `code` unless the 64-bit value in `slot` is below 2^32.
+    fn trap_unless_32_bit(&mut self, slot: Slot, code: TrapCode) {
+        let trap = self.trap(code);
         x!(self.ops
-            ; mov rax, QWORD [rbx + d(addr)]
+            ; mov rax, QWORD [rbx + d(slot)]
             ; shr rax, 32
-            ; jnz =>oob
+            ; jnz =>trap
         );
     }
 
@@ -2454,14 +2460,7 @@ impl FuncCompiler<'_> {
             }
 
             I::CheckAddr64 { addr, offset } => self.check_addr64(addr, offset),
-            I::CheckIndex64 { index } => {
-                let undefined = self.trap(TrapCode::UndefinedElement);
-                x!(self.ops
-                    ; mov rax, QWORD [rbx + d(index)]
-                    ; shr rax, 32
-                    ; jnz =>undefined
-                );
-            }
+            I::CheckIndex64 { index } => self.trap_unless_32_bit(index, TrapCode::UndefinedElement),
 
             // Bulk memory on memory 0 of guarded code (a 32-bit memory) inline (`bulk.rs`).
             I::MemoryFill {
