@@ -194,28 +194,31 @@ struct Cx<'a> {
     max_slots: usize,
     /// Frames allowed in this activation (the running one included).
     max_depth: usize,
-    /// Functions verified in this activation, one bit per `FuncAddr`.
-    verified: Vec<u64>,
     exit: Exit,
     /// The registers between handlers when they return to `drive` instead of tail-calling.
     saved: (*mut UntypedVal, *mut u8, usize),
 }
 
+/// Whether `f`'s bit is set in a [`StoreInner::verified_funcs`]-style bit set.
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn is_set(bits: &[u64], f: FuncAddr) -> bool {
+    let i = f.index() as usize;
+    bits.get(i / 64).is_some_and(|w| (w >> (i % 64)) & 1 != 0)
+}
+
 impl Cx<'_> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn is_verified(&self, f: FuncAddr) -> bool {
-        let i = f.index() as usize;
-        self.verified
-            .get(i / 64)
-            .is_some_and(|w| (w >> (i % 64)) & 1 != 0)
+        is_set(&self.store.verified_funcs, f)
     }
 
     fn set_verified(&mut self, f: FuncAddr) {
         let i = f.index() as usize;
-        if self.verified.len() <= i / 64 {
-            self.verified.resize(i / 64 + 1, 0);
+        let bits = &mut self.store.verified_funcs;
+        if bits.len() <= i / 64 {
+            bits.resize(i / 64 + 1, 0);
         }
-        self.verified[i / 64] |= 1 << (i % 64);
+        bits[i / 64] |= 1 << (i % 64);
     }
 
     /// The frame pointer of the frame at `base`: re-derived from the stack after anything that
@@ -318,7 +321,7 @@ fn run<H: Host>(
     if outer_depth >= max_depth {
         return Err(Trap::new(TrapCode::StackOverflow).into());
     }
-    if strata_ir::serialize::verify_frame(code).is_err() {
+    if !is_set(&store.verified_funcs, func) && strata_ir::serialize::verify_frame(code).is_err() {
         return Err(Error::Unsupported("invalid IR"));
     }
     reserve(stack, usize::from(code.frame_slots), max_slots).map_err(Trap::new)?;
@@ -339,11 +342,12 @@ fn run<H: Host>(
         base: 0,
         max_slots,
         max_depth: max_depth - outer_depth,
-        verified: Vec::new(),
         exit: Exit::Return,
         saved: (ptr::null_mut(), mem, mem_len),
     };
-    cx.set_verified(func);
+    if !cx.is_verified(func) {
+        cx.set_verified(func);
+    }
     let regs = Regs {
         ip: cx.instrs,
         fp: cx.fp(0),

@@ -284,6 +284,66 @@ fn recursion_and_loops() {
     assert_eq!(call(&mut store, f[1], 0), Ok(0));
 }
 
+/// Whether the store remembers `f` as verified.
+fn remembered(store: &StoreInner, f: FuncAddr) -> bool {
+    let i = f.index() as usize;
+    store
+        .verified_funcs
+        .get(i / 64)
+        .is_some_and(|w| (w >> (i % 64)) & 1 != 0)
+}
+
+#[test]
+fn verification_is_remembered_by_the_store() {
+    // Function 1 writes a slot beyond its frame: it must fail verification on every call,
+    // and never be remembered as verified; function 0 is verified once and then remembered,
+    // including as a callee (function 2 calls function 0).
+    let bad = func(
+        1,
+        1,
+        1,
+        1,
+        1,
+        vec![
+            Instr::ConstI32 {
+                dst: s(9),
+                value: 1,
+            },
+            Instr::Return {},
+        ],
+    );
+    let caller = func(
+        2,
+        1,
+        1,
+        1,
+        1,
+        vec![
+            Instr::Call {
+                base: s(0),
+                func: 0,
+            },
+            Instr::Return {},
+        ],
+    );
+    let (mut store, f) = store_with(vec![fac(), bad, caller]);
+    assert!(!remembered(&store, f[0]));
+    assert_eq!(call(&mut store, f[2], 4), Ok(24));
+    assert!(remembered(&store, f[0]), "a callee's verification is kept");
+    assert!(
+        remembered(&store, f[2]),
+        "the entry function's verification is kept"
+    );
+    assert_eq!(call(&mut store, f[0], 5), Ok(120));
+    for _ in 0..2 {
+        assert!(matches!(
+            call(&mut store, f[1], 1),
+            Err(Error::Unsupported(_))
+        ));
+        assert!(!remembered(&store, f[1]));
+    }
+}
+
 #[test]
 fn host_calls_from_wasm() {
     let (mut store, f) = setup();

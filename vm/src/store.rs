@@ -317,6 +317,10 @@ pub struct StoreInner {
     pub instances: Vec<InstanceData>,
     /// Value-stack buffers kept between calls, so a call does not allocate.
     pub stack_pool: Vec<Vec<UntypedVal>>,
+    /// The interpreter's record of functions whose IR passed `verify_frame`: one bit per
+    /// [`FuncAddr`]. Kept across calls, so a host→wasm call does not verify its callee again
+    /// (the store only appends functions, and a function's code never changes).
+    pub verified_funcs: Vec<u64>,
     /// Wasm frames live in outer activations (a host function that called back into wasm),
     /// counted against [`StoreConfig::max_call_depth`].
     pub outer_call_depth: u32,
