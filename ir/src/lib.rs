@@ -32,5 +32,7 @@ mod translate;
 pub use fuel::fuel_cost;
 pub use func::{slots_of, CatchClause, Handler, IrFunc};
 pub use instr::{Instr, Slot, Target};
+#[cfg(feature = "std")]
+pub use module::translate_module_parallel;
 pub use module::{translate_module, translate_module_with, TranslatedModule};
 pub use translate::{FuncTranslator, TranslateError, TranslateOptions};

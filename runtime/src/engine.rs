@@ -49,6 +49,7 @@ pub struct Config {
     features: Features,
     store: StoreConfig,
     translate: TranslateOptions,
+    parallel_compilation: bool,
 }
 
 impl Default for Config {
@@ -58,6 +59,7 @@ impl Default for Config {
             features: Config::DEFAULT_FEATURES,
             store: StoreConfig::default(),
             translate: TranslateOptions::default(),
+            parallel_compilation: true,
         }
     }
 }
@@ -143,6 +145,21 @@ impl Config {
     pub fn interruptible(&mut self, enable: bool) -> &mut Self {
         self.translate.interruptible = enable;
         self
+    }
+
+    /// Translates function bodies on several threads (default on): a module with at least
+    /// 64 KiB of code is split into pieces of about equal size, taken in turn by up to
+    /// [`std::thread::available_parallelism`] threads (8 at most), the calling one included.
+    /// The compiled module, and the error for an invalid one, are the same either way. Off, or
+    /// in builds without `std`, everything runs on the calling thread.
+    pub fn parallel_compilation(&mut self, enable: bool) -> &mut Self {
+        self.parallel_compilation = enable;
+        self
+    }
+
+    /// Whether function bodies are translated on several threads.
+    pub fn get_parallel_compilation(&self) -> bool {
+        self.parallel_compilation
     }
 
     /// Whether fuel is metered.

@@ -47,12 +47,35 @@ pub(crate) fn compile_backend(engine: &Engine, info: &Arc<ModuleInfo>) -> Result
     }
 }
 
+/// The most threads [`translate`] uses.
+#[cfg(feature = "std")]
+const MAX_COMPILE_THREADS: usize = 8;
+
+/// Validates and translates `module` for `engine`, on several threads if its configuration
+/// asks for it ([`Config::parallel_compilation`](crate::Config::parallel_compilation)).
+fn translate(
+    engine: &Engine,
+    module: &strata_decoder::Module<'_>,
+) -> Result<strata_ir::TranslatedModule, Error> {
+    let options = engine.config().translate_options();
+    #[cfg(feature = "std")]
+    if engine.config().get_parallel_compilation() {
+        static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        let threads = *THREADS.get_or_init(|| {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_COMPILE_THREADS))
+        });
+        return Ok(strata_ir::translate_module_parallel(
+            module, options, threads,
+        )?);
+    }
+    Ok(strata_ir::translate_module_with(module, options)?)
+}
+
 impl Module {
     /// Compiles `bytes` (a binary module) for `engine`.
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
         let module = strata_decoder::decode(bytes, engine.config().get_features())?;
-        let translated =
-            strata_ir::translate_module_with(&module, engine.config().translate_options())?;
+        let translated = translate(engine, &module)?;
         let info = ModuleInfo::new(&module, translated.funcs)
             .map_err(|e| Error::Unsupported(alloc::format!("{e}")))?;
         let info = Arc::new(info);

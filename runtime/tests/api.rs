@@ -436,3 +436,24 @@ fn throwing_and_catching_compile_and_run_on_every_backend() {
         assert_eq!(f.call(&mut store, ()).unwrap(), 42, "{backend:?}");
     }
 }
+
+#[test]
+fn parallel_and_one_thread_compilation_run_the_same() {
+    // large.wasm has far more than the 64 KiB of code that parallel translation starts at.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/programs/large.wasm");
+    let bytes = std::fs::read(path).unwrap();
+    let run = |parallel: bool| {
+        let mut config = Config::new();
+        config.parallel_compilation(parallel);
+        assert_eq!(config.get_parallel_compilation(), parallel);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, &bytes).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let run = instance.get_typed_func::<i32, i64>(&store, "run").unwrap();
+        run.call(&mut store, 3).unwrap()
+    };
+    assert_eq!(run(true), run(false));
+}
