@@ -81,7 +81,14 @@ pub fn translate_module_parallel(
     };
     std::thread::scope(|scope| {
         for _ in 1..threads.min(pieces.len()) {
-            scope.spawn(work);
+            // A thread the system refuses is no error: the others, this one included, take
+            // its share.
+            if std::thread::Builder::new()
+                .spawn_scoped(scope, work)
+                .is_err()
+            {
+                break;
+            }
         }
         work();
     });
