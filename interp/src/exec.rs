@@ -1339,7 +1339,14 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             let i = get!(index).to_u32().min(len);
             // SAFETY: the verifier checked `br_table` is followed by its `len + 1` `br`s, and
             // `rg.ip` already points at the first.
-            rg.ip = unsafe { rg.ip.add(i as usize) };
+            let entry = unsafe { rg.ip.add(i as usize) };
+            // Take the entry's branch here rather than dispatching to it (one handler less
+            // per `br_table`).
+            // SAFETY: `entry` is one of those `br`s, inside the function.
+            match unsafe { *entry } {
+                Instr::Br { target } => jump!(target),
+                _ => rg.ip = entry,
+            }
         }
         Instr::Return {} => return do_return(rg, cx),
         Instr::Call { base: b, func } => {
