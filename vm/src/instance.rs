@@ -286,13 +286,22 @@ pub fn instantiate_limited(
     for &t in module.tags.iter() {
         tags.push(store.push_tag(sigs[t as usize]));
     }
+    // Neighbouring functions mostly share a type: count its slots once per run of them.
+    let mut last_type: Option<(u32, (u16, u16))> = None;
     for (i, code) in module.code.iter().enumerate() {
         let func_index = module.num_imported_funcs + i as u32;
         let type_index = module.funcs[func_index as usize];
-        let ty = module.types[type_index as usize]
-            .as_ref()
-            .expect("validated: function type");
-        let (param_slots, result_slots) = slot_counts(ty);
+        let (param_slots, result_slots) = match last_type {
+            Some((t, slots)) if t == type_index => slots,
+            _ => {
+                let ty = module.types[type_index as usize]
+                    .as_ref()
+                    .expect("validated: function type");
+                let slots = slot_counts(ty);
+                last_type = Some((type_index, slots));
+                slots
+            }
+        };
         funcs.push(store.push_func(FuncEntity {
             sig: sigs[type_index as usize],
             param_slots,
