@@ -192,7 +192,7 @@ impl Instance {
             .instance(self.addr)
             .exports
             .iter()
-            .map(|(n, v)| (n.clone(), Extern::from_vm(*v, self.store)))
+            .map(|(n, v)| (Box::from(&**n), Extern::from_vm(*v, self.store)))
             .collect()
     }
 

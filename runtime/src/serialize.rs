@@ -40,7 +40,8 @@ use strata_ir::serialize::{
     decode_func, encode_func, verify_func, DecodeError, ModuleShape, Reader, Writer,
 };
 use strata_vm::module_info::{
-    DataInfo, ElemInfo, ElemItems, ElemMode, ExportInfo, GlobalInfo, ImportInfo, TableInfo,
+    DataInfo, ElemInfo, ElemItems, ElemMode, ExportInfo, GlobalInfo, ImportInfo, RecGroup,
+    TableInfo,
 };
 use strata_vm::{ConstExpr, ConstOp, ModuleInfo};
 
@@ -362,8 +363,8 @@ fn encode_module(m: &ModuleInfo, w: &mut Writer) {
     }
     w.len(m.rec_groups.len());
     for g in m.rec_groups.iter() {
-        w.u32(g.start);
-        w.u32(g.end);
+        w.u32(g.types.start);
+        w.u32(g.types.end);
     }
     w.len(m.tags.len());
     m.tags.iter().for_each(|&t| w.u32(t));
@@ -597,7 +598,7 @@ fn decode_module(r: &mut Reader<'_>) -> Result<ModuleInfo, DecodeError> {
         })
     })?;
     let types = subtypes.iter().map(|t| t.as_func().cloned()).collect();
-    let rec_groups = read_list(r, 8, |r| Ok(r.u32()?..r.u32()?))?;
+    let rec_groups = read_list(r, 8, |r| Ok(RecGroup::new(&subtypes, r.u32()?..r.u32()?)))?;
     let tags = read_list(r, 4, Reader::u32)?;
     let imports = read_list(r, 9, |r| {
         let module = r.str()?.into();
@@ -792,7 +793,7 @@ fn check_module(m: &ModuleInfo) -> Result<(), String> {
     // The recursion groups cover every type, in order; a type refers only to types of earlier
     // groups and its own (what interning the types into a store relies on).
     let mut next = 0u32;
-    for g in m.rec_groups.iter() {
+    for g in m.rec_groups.iter().map(|g| &g.types) {
         if g.start != next || g.end < g.start || g.end as usize > m.subtypes.len() {
             return Err(String::from(
                 "recursion groups do not cover the types in order",

@@ -129,6 +129,11 @@ const CONSUMER: &str = r#"(module
   (func (export "call") (param i32) (result i32)
     (call_indirect (type $f) (ref.null $f) (local.get 0))))"#;
 
+/// Imports the provider's `g` as its `f`: unlinkable.
+const G_AS_F: &str = r#"(module
+  (rec (type $f (func (param (ref null $f)) (result i32))) (type (struct)))
+  (import "p" "g" (func (type $f))))"#;
+
 #[test]
 fn equivalent_recursion_groups_are_one_type_across_modules() {
     let (f, g, g_as_f) = on_all(|backend| {
@@ -145,14 +150,7 @@ fn equivalent_recursion_groups_are_one_type_across_modules() {
         let call = c.get_typed_func::<(i32,), i32>(&store, "call").unwrap();
         let f = call.call(&mut store, (0,)).map_err(|e| e.to_string());
         let g = call.call(&mut store, (1,)).map_err(|e| e.to_string());
-        let g_as_f = link_error(
-            &linker,
-            &mut store,
-            &engine,
-            r#"(module
-                 (rec (type $f (func (param (ref null $f)) (result i32))) (type (struct)))
-                 (import "p" "g" (func (type $f))))"#,
-        );
+        let g_as_f = link_error(&linker, &mut store, &engine, G_AS_F);
         (f, g, g_as_f)
     });
     assert_eq!(f, Ok(7));
@@ -187,4 +185,47 @@ fn a_declared_subtype_satisfies_a_function_import() {
     let as_final = r#"(module (import "p" "f" (func (result i32))))"#;
     let err = link_error(&linker, &mut store, &engine, as_final).expect("final type differs");
     assert!(err.contains("incompatible import type"), "{err}");
+}
+
+/// A module computes the canonical form of its self-contained recursion groups once; every
+/// store interns them anew. The same compiled modules link and type-check `call_indirect` alike
+/// in store after store, with a plain function type (`$h`) computed per store next to them, and
+/// a host function matching a module's plain function type.
+#[test]
+fn precomputed_types_link_in_every_store() {
+    let engine = engine(Backend::Interp);
+    let provider = module(&engine, PROVIDER);
+    let consumer = module(
+        &engine,
+        r#"(module
+          (type $unrelated (func))
+          (rec (type $f (func (param (ref null $f)) (result i32))) (type (struct)))
+          (type $g (func (param (ref null $g)) (result i32)))
+          (type $h (func (param (ref null $f)) (result i32)))
+          (import "p" "f" (func $f (type $f)))
+          (import "p" "g" (func $g (type $g)))
+          (import "host" "add" (func $add (param i32 i32) (result i32)))
+          (table funcref (elem $f $g))
+          (func (export "h") (type $h) (i32.const 1))
+          (func (export "call") (param i32) (result i32)
+            (call $add
+              (call_indirect (type $f) (ref.null $f) (local.get 0))
+              (i32.const 100))))"#,
+    );
+    for round in 0..3 {
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        linker
+            .func_wrap("host", "add", |a: i32, b: i32| a + b)
+            .unwrap();
+        let p = linker.instantiate(&mut store, &provider).unwrap();
+        linker.instance(&mut store, "p", p).unwrap();
+        let c = linker.instantiate(&mut store, &consumer).unwrap();
+        let call = c.get_typed_func::<(i32,), i32>(&store, "call").unwrap();
+        assert_eq!(call.call(&mut store, (0,)).ok(), Some(107), "round {round}");
+        let g = call.call(&mut store, (1,)).expect_err("$g is not $f");
+        assert!(g.to_string().contains("indirect call type mismatch"), "{g}");
+        let g_as_f = link_error(&linker, &mut store, &engine, G_AS_F);
+        assert!(g_as_f.is_some(), "round {round}: $g is not $f");
+    }
 }

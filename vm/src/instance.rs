@@ -46,10 +46,10 @@ pub struct InstanceData {
     pub elems: Box<[ElemAddr]>,
     /// Interned signatures by module type index (for `call_indirect`).
     pub sigs: Box<[SigId]>,
-    /// Exports, in the module's order.
-    pub exports: Box<[(Box<str>, ExternVal)]>,
+    /// Exports, in the module's order (the names shared with the module).
+    pub exports: Box<[(Arc<str>, ExternVal)]>,
     /// Export name → position in `exports`.
-    pub export_index: BTreeMap<Box<str>, usize>,
+    pub export_index: BTreeMap<Arc<str>, usize>,
     /// The module it instantiates (names, types).
     pub module: Arc<ModuleInfo>,
 }
@@ -255,11 +255,24 @@ pub fn instantiate_limited(
 
     let instance_addr = InstanceAddr(store.instances.len() as u32);
 
+    // One allocation (at most) per store vector, however many entities the module adds: a
+    // new store's vectors would otherwise grow one push at a time.
+    store.funcs.reserve(module.code.len());
+    store.tags.reserve(module.tags.len());
+    store.globals.reserve(module.globals.len());
+    store.tables.reserve(module.tables.len());
+    store.memories.reserve(module.memories.len());
+    store.elems.reserve(module.elems.len());
+    store.datas.reserve(module.datas.len());
+    store.instances.reserve(1);
+
     // Functions.
     let mut funcs = Vec::with_capacity(module.funcs.len());
-    let mut tables = Vec::new();
-    let mut memories = Vec::new();
-    let mut globals = Vec::new();
+    let mut tables = Vec::with_capacity(module.num_imported_tables as usize + module.tables.len());
+    let mut memories =
+        Vec::with_capacity(module.num_imported_memories as usize + module.memories.len());
+    let mut globals =
+        Vec::with_capacity(module.num_imported_globals as usize + module.globals.len());
     let mut tags = Vec::with_capacity(module.num_imported_tags as usize + module.tags.len());
     for &val in imports {
         match val {
@@ -273,13 +286,22 @@ pub fn instantiate_limited(
     for &t in module.tags.iter() {
         tags.push(store.push_tag(sigs[t as usize]));
     }
+    // Neighbouring functions mostly share a type: count its slots once per run of them.
+    let mut last_type: Option<(u32, (u16, u16))> = None;
     for (i, code) in module.code.iter().enumerate() {
         let func_index = module.num_imported_funcs + i as u32;
         let type_index = module.funcs[func_index as usize];
-        let ty = module.types[type_index as usize]
-            .as_ref()
-            .expect("validated: function type");
-        let (param_slots, result_slots) = slot_counts(ty);
+        let (param_slots, result_slots) = match last_type {
+            Some((t, slots)) if t == type_index => slots,
+            _ => {
+                let ty = module.types[type_index as usize]
+                    .as_ref()
+                    .expect("validated: function type");
+                let slots = slot_counts(ty);
+                last_type = Some((type_index, slots));
+                slots
+            }
+        };
         funcs.push(store.push_func(FuncEntity {
             sig: sigs[type_index as usize],
             param_slots,
@@ -340,7 +362,7 @@ pub fn instantiate_limited(
     }
 
     // Exports.
-    let exports: Box<[(Box<str>, ExternVal)]> = module
+    let exports: Box<[(Arc<str>, ExternVal)]> = module
         .exports
         .iter()
         .map(|e| {

@@ -82,8 +82,11 @@ mod table_ops;
 pub use instance::{
     instantiate, instantiate_limited, InstanceData, Instantiated, InstantiationError,
 };
-pub use module_info::{ConstExpr, ConstOp, ModuleInfo, Unsupported, UnsupportedConstExpr};
+pub use module_info::{
+    ConstExpr, ConstOp, ModuleInfo, RecGroup, Unsupported, UnsupportedConstExpr,
+};
 pub use store::{
-    DataAddr, ElemAddr, ExnEntity, ExternVal, FuncEntity, FuncKind, GlobalAddr, InstanceAddr,
-    InterruptFlag, MemoryAddr, SigId, StoreConfig, StoreInner, TableAddr, TagAddr, TagEntity,
+    CanonicalGroup, DataAddr, ElemAddr, ExnEntity, ExternVal, FuncEntity, FuncKind, GlobalAddr,
+    InstanceAddr, InterruptFlag, MemoryAddr, SigId, StoreConfig, StoreInner, TableAddr, TagAddr,
+    TagEntity,
 };

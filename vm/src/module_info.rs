@@ -14,6 +14,7 @@ use strata_decoder::{
 };
 use strata_ir::IrFunc;
 
+use crate::store::CanonicalGroup;
 use crate::value::UntypedVal;
 
 /// One operator of a constant expression.
@@ -145,8 +146,16 @@ impl ConstExpr {
         func: &dyn Fn(u32) -> UntypedVal,
         global: &dyn Fn(u32) -> [UntypedVal; 2],
     ) -> [UntypedVal; 2] {
-        let mut stack: Vec<[UntypedVal; 2]> = Vec::with_capacity(2);
         let one = |v: UntypedVal| [v, UntypedVal::ZERO];
+        // Nearly every initialiser and offset is one operator: no stack for those.
+        match *self.ops {
+            [ConstOp::I32(v)] => return one(UntypedVal::from_i32(v)),
+            [ConstOp::I64(v)] => return one(UntypedVal::from_i64(v)),
+            [ConstOp::GlobalGet(i)] => return global(i),
+            [ConstOp::RefFunc(i)] => return one(func(i)),
+            _ => {}
+        }
+        let mut stack: Vec<[UntypedVal; 2]> = Vec::with_capacity(2);
         for op in self.ops.iter() {
             let v = match *op {
                 ConstOp::I32(v) => one(UntypedVal::from_i32(v)),
@@ -202,8 +211,8 @@ pub struct ImportInfo {
 /// An export as the module declares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportInfo {
-    /// The exported name.
-    pub name: Box<str>,
+    /// The exported name (shared with every instance's export list).
+    pub name: Arc<str>,
     /// What kind of entity.
     pub kind: ExternalKind,
     /// Its index in that kind's module index space.
@@ -273,6 +282,26 @@ pub struct DataInfo {
     pub bytes: Arc<[u8]>,
 }
 
+/// A recursion group of a module's types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecGroup {
+    /// The module type indices it covers.
+    pub types: Range<u32>,
+    /// Its canonical form, computed once here when it is the same in every store (the group
+    /// refers to no type outside itself); otherwise each store computes it at instantiation.
+    pub canonical: Option<CanonicalGroup>,
+}
+
+impl RecGroup {
+    /// The group of `types[range]` (`types` all the module's types, by index).
+    pub fn new(types: &[SubType], range: Range<u32>) -> Self {
+        RecGroup {
+            canonical: CanonicalGroup::closed(types, range.clone()),
+            types: range,
+        }
+    }
+}
+
 /// Everything instantiation and execution need from a compiled module.
 #[derive(Debug, Clone)]
 pub struct ModuleInfo {
@@ -281,8 +310,8 @@ pub struct ModuleInfo {
     /// Every defined type with its subtyping information, by module type index (interned
     /// store-wide by equivalence at instantiation).
     pub subtypes: Box<[SubType]>,
-    /// The recursion groups, in order: ranges of type indices covering every type.
-    pub rec_groups: Box<[Range<u32>]>,
+    /// The recursion groups, in order, covering every type.
+    pub rec_groups: Box<[RecGroup]>,
     /// Imports, in order.
     pub imports: Box<[ImportInfo]>,
     /// The type index of every function, imports first.
@@ -428,7 +457,11 @@ impl ModuleInfo {
         Ok(ModuleInfo {
             types,
             subtypes: module.types.clone().into_boxed_slice(),
-            rec_groups: module.rec_groups.clone().into_boxed_slice(),
+            rec_groups: module
+                .rec_groups
+                .iter()
+                .map(|g| RecGroup::new(&module.types, g.clone()))
+                .collect(),
             imports,
             funcs: funcs.into_boxed_slice(),
             num_imported_funcs: module.num_imported_funcs(),

@@ -19,6 +19,7 @@ use strata_ir::IrFunc;
 use crate::global::Global;
 use crate::instance::InstanceData;
 use crate::memory::{LinearMemory, MemoryConfig};
+use crate::module_info::RecGroup;
 use crate::reference::{ExnAddr, FuncAddr};
 use crate::segment::{DataSegment, ElementSegment};
 use crate::table::Table;
@@ -112,23 +113,97 @@ pub struct ExnEntity {
 /// Marks, in a canonical recursion group, a reference to the `n`th type of the group itself.
 const IN_GROUP: u32 = 1 << 31;
 
-/// Interns defined types store-wide (see [`SigId`]), one recursion group at a time: a group's
-/// key is its types with every reference to an earlier group replaced by that type's `SigId`
-/// and every reference inside the group made relative to it ([`IN_GROUP`]), so equal keys are
-/// exactly equivalent groups, whichever module declared them.
-#[derive(Debug, Default)]
-pub struct SigRegistry {
-    /// The function type of each id (as its first module declared it; an empty one for the
-    /// struct and array types, which no function has).
-    sigs: Vec<FuncType>,
-    /// Each id's declared supertype, for import matching.
-    supers: Vec<Option<SigId>>,
-    /// Canonical groups by hash: the key and the id of its first type.
-    groups: BTreeMap<u64, Vec<CanonicalGroup>>,
+/// A recursion group in canonical form: its types with every reference inside the group made
+/// relative to it ([`IN_GROUP`]) and every reference to an earlier group replaced by that
+/// type's [`SigId`], plus the hash the registry buckets it by. Equal keys are exactly
+/// equivalent groups, whichever module declared them.
+///
+/// A group that refers to no type outside itself (every plain function type, alone in its
+/// group, is one) has the same key in every store, so a module computes it once
+/// ([`CanonicalGroup::closed`], kept in its [`RecGroup`](crate::module_info::RecGroup)) and a
+/// store interns it with a lookup and a reference count, without copying a type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalGroup {
+    key: Arc<[SubType]>,
+    hash: u64,
 }
 
-/// A recursion group's canonical key and the id of its first type.
-type CanonicalGroup = (Box<[SubType]>, u32);
+impl CanonicalGroup {
+    /// The canonical form of `types[range]` if no type of the group refers to a type outside
+    /// it (`None` otherwise, or if `range` is not inside `types`).
+    pub fn closed(types: &[SubType], range: Range<u32>) -> Option<Self> {
+        Self::build(types, range, |_| None)
+    }
+
+    /// The canonical form of `types[range]`, with `outside(x)` the id to put for a reference
+    /// to type `x` outside the group; `None` if `outside` gives none or `range` is not inside
+    /// `types`.
+    fn build(
+        types: &[SubType],
+        range: Range<u32>,
+        mut outside: impl FnMut(u32) -> Option<u32>,
+    ) -> Option<Self> {
+        let group = types.get(range.start as usize..range.end as usize)?;
+        let mut complete = true;
+        let key: Arc<[SubType]> = group
+            .iter()
+            .map(|t| {
+                t.map_type_indices(&mut |x| {
+                    if range.contains(&x) {
+                        IN_GROUP | (x - range.start)
+                    } else {
+                        outside(x).unwrap_or_else(|| {
+                            complete = false;
+                            u32::MAX
+                        })
+                    }
+                })
+            })
+            .collect();
+        complete.then(|| Self::from_key(key))
+    }
+
+    fn from_key(key: Arc<[SubType]>) -> Self {
+        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+        key.hash(&mut h);
+        CanonicalGroup {
+            key,
+            hash: h.finish(),
+        }
+    }
+}
+
+/// Interns defined types store-wide (see [`SigId`]), one recursion group at a time, by their
+/// [`CanonicalGroup`]s.
+#[derive(Debug)]
+pub struct SigRegistry {
+    /// Each id's canonical group and its position in it.
+    types: Vec<(Arc<[SubType]>, u32)>,
+    /// Each id's declared supertype, for import matching.
+    supers: Vec<Option<SigId>>,
+    /// The id of the first type of each canonical group, by the group's hash.
+    groups: BTreeMap<u64, Bucket>,
+    /// What [`get`](Self::get) gives for struct and array types, which no function has.
+    empty: FuncType,
+}
+
+impl Default for SigRegistry {
+    fn default() -> Self {
+        SigRegistry {
+            types: Vec::new(),
+            supers: Vec::new(),
+            groups: BTreeMap::new(),
+            empty: FuncType::new(&[], &[]),
+        }
+    }
+}
+
+/// The groups with one hash: the first one's first id, and any others' (a hash collision).
+#[derive(Debug)]
+struct Bucket {
+    first: u32,
+    more: Vec<u32>,
+}
 
 /// FNV-1a, enough to bucket signatures without `std`'s hasher.
 struct Fnv(u64);
@@ -149,58 +224,58 @@ impl SigRegistry {
     /// The id of `ty` as a host function's type: a final function type in a group of its own
     /// (what a module's `(type (func ...))` declares, so the two match).
     pub fn intern(&mut self, ty: &FuncType) -> SigId {
-        let ty = SubType::final_func(ty.clone());
-        let key: Box<[SubType]> = Box::new([ty]);
-        SigId(self.intern_key(key))
+        let key: Arc<[SubType]> = Arc::new([SubType::final_func(ty.clone())]);
+        SigId(self.intern_group(&CanonicalGroup::from_key(key)))
     }
 
     /// Interns a module's types (`types` by module type index, `groups` its recursion groups
-    /// in order, each a range of indices) and returns each type's id. A type the groups do not
+    /// in order, covering the types) and returns each type's id. A type the groups do not
     /// cover (never, for a validated module) gets `SigId(u32::MAX)`, which matches nothing.
-    pub fn intern_module(&mut self, types: &[SubType], groups: &[Range<u32>]) -> Box<[SigId]> {
+    pub fn intern_module(&mut self, types: &[SubType], groups: &[RecGroup]) -> Box<[SigId]> {
         let mut ids: Vec<SigId> = Vec::with_capacity(types.len());
+        self.types.reserve(types.len());
+        self.supers.reserve(types.len());
         for g in groups {
-            let (start, end) = (g.start, g.end);
-            if start as usize != ids.len() {
+            let (start, end) = (g.types.start, g.types.end);
+            if start as usize != ids.len() || end < start {
                 break;
             }
-            let Some(group) = types.get(start as usize..end as usize) else {
-                break;
+            let first = match &g.canonical {
+                Some(c) => self.intern_group(c),
+                None => {
+                    let Some(c) = CanonicalGroup::build(types, g.types.clone(), |x| {
+                        Some(ids.get(x as usize).map_or(u32::MAX, |id| id.0))
+                    }) else {
+                        break;
+                    };
+                    self.intern_group(&c)
+                }
             };
-            let key: Box<[SubType]> = group
-                .iter()
-                .map(|t| {
-                    t.map_type_indices(&mut |x| {
-                        if (start..end).contains(&x) {
-                            IN_GROUP | (x - start)
-                        } else {
-                            ids.get(x as usize).map_or(u32::MAX, |id| id.0)
-                        }
-                    })
-                })
-                .collect();
-            let first = self.intern_key(key);
             ids.extend((0..end - start).map(|i| SigId(first + i)));
         }
         ids.resize(types.len(), SigId(u32::MAX));
         ids.into_boxed_slice()
     }
 
-    /// The id of the first type of the canonical group `key`, interning it on first sight.
-    fn intern_key(&mut self, key: Box<[SubType]>) -> u32 {
-        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-        key.hash(&mut h);
-        let bucket = self.groups.entry(h.finish()).or_default();
-        if let Some(&(_, first)) = bucket.iter().find(|(k, _)| *k == key) {
-            return first;
+    /// The id of the first type of the canonical group `group`, interning it on first sight.
+    fn intern_group(&mut self, group: &CanonicalGroup) -> u32 {
+        let key = &group.key;
+        let same = |first: u32| {
+            let stored = &self.types[first as usize].0;
+            Arc::ptr_eq(stored, key) || **stored == **key
+        };
+        let bucket = self.groups.get(&group.hash);
+        if let Some(b) = bucket {
+            if let Some(first) = core::iter::once(b.first)
+                .chain(b.more.iter().copied())
+                .find(|&f| same(f))
+            {
+                return first;
+            }
         }
-        let first = self.sigs.len() as u32;
-        for t in key.iter() {
-            self.sigs.push(
-                t.as_func()
-                    .cloned()
-                    .unwrap_or_else(|| FuncType::new(&[], &[])),
-            );
+        let first = self.types.len() as u32;
+        for (i, t) in key.iter().enumerate() {
+            self.types.push((key.clone(), i as u32));
             self.supers.push(t.supertypes.first().map(|&x| {
                 if x & IN_GROUP != 0 {
                     SigId(first + (x & !IN_GROUP))
@@ -209,14 +284,26 @@ impl SigRegistry {
                 }
             }));
         }
-        bucket.push((key, first));
+        match self.groups.get_mut(&group.hash) {
+            Some(b) => b.more.push(first),
+            None => {
+                self.groups.insert(
+                    group.hash,
+                    Bucket {
+                        first,
+                        more: Vec::new(),
+                    },
+                );
+            }
+        }
         first
     }
 
-    /// The signature with this id.
+    /// The signature with this id (an empty one for a struct or array type).
     #[inline]
     pub fn get(&self, id: SigId) -> &FuncType {
-        &self.sigs[id.index()]
+        let (group, i) = &self.types[id.index()];
+        group[*i as usize].as_func().unwrap_or(&self.empty)
     }
 
     /// Whether the type `a` is `b` or declares it as a (transitive) supertype.
@@ -479,5 +566,144 @@ pub fn two_mut<T>(v: &mut [T], a: usize, b: usize) -> (&mut T, &mut T) {
     } else {
         let (l, r) = v.split_at_mut(a);
         (&mut r[0], &mut l[b])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+    use strata_decoder::{CompositeType, HeapType, RefType, ValType};
+
+    fn func(params: &[ValType], results: &[ValType]) -> SubType {
+        SubType::final_func(FuncType::new(params, results))
+    }
+
+    fn ref_to(x: u32) -> ValType {
+        ValType::Ref(RefType {
+            nullable: true,
+            heap: HeapType::Concrete(x),
+        })
+    }
+
+    /// A module's types split into recursion groups of these sizes, canonical keys precomputed
+    /// where the module can.
+    fn groups(types: &[SubType], sizes: &[u32]) -> Vec<RecGroup> {
+        let mut start = 0;
+        sizes
+            .iter()
+            .map(|&n| {
+                start += n;
+                RecGroup::new(types, start - n..start)
+            })
+            .collect()
+    }
+
+    /// The same groups with every key left to the store (the path a group referring to an
+    /// earlier one takes).
+    fn uncached(groups: &[RecGroup]) -> Vec<RecGroup> {
+        groups
+            .iter()
+            .map(|g| RecGroup {
+                types: g.types.clone(),
+                canonical: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn closed_groups_are_precomputed_and_agree_with_the_store_path() {
+        let i32_ = ValType::I32;
+        // 0: (func (param i32)); 1: (func (param (ref null 0))), which refers to group 0;
+        // 2-3: (rec (func (param (ref null 3))) (sub (func (result (ref null 2))))).
+        let types = vec![
+            func(&[i32_], &[]),
+            func(&[ref_to(0)], &[]),
+            func(&[ref_to(3)], &[]),
+            SubType {
+                is_final: false,
+                supertypes: Box::new([]),
+                composite: CompositeType::Func(FuncType::new(&[], &[ref_to(2)])),
+            },
+        ];
+        let gs = groups(&types, &[1, 1, 2]);
+        assert!(gs[0].canonical.is_some());
+        assert!(gs[1].canonical.is_none(), "refers to an earlier group");
+        assert!(gs[2].canonical.is_some(), "refers only to itself");
+
+        let mut fast = SigRegistry::default();
+        let mut slow = SigRegistry::default();
+        let a = fast.intern_module(&types, &gs);
+        let b = slow.intern_module(&types, &uncached(&gs));
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 4);
+        // Interning again, in the same store, finds every group.
+        assert_eq!(fast.intern_module(&types, &gs), a);
+        assert_eq!(fast.intern_module(&types, &uncached(&gs)), a);
+        assert_eq!(fast.types.len(), 4);
+        assert_eq!(fast.get(a[1]).params(), &[ref_to(a[0].0)]);
+    }
+
+    #[test]
+    fn equivalent_types_of_different_modules_are_one_id() {
+        let i32_ = ValType::I32;
+        let f = func(&[i32_], &[i32_]);
+        let g = func(&[], &[]);
+        let rec = |other: u32| [func(&[ref_to(other + 1)], &[]), func(&[], &[ref_to(other)])];
+        // Module A: f, g, (rec ...) at 2-3, then a function taking a (ref null f).
+        let mut a_types = vec![f.clone(), g.clone()];
+        a_types.extend(rec(2));
+        a_types.push(func(&[ref_to(0)], &[]));
+        // Module B declares the same types in another order and with an extra one first.
+        let mut b_types = vec![func(&[ValType::F64], &[]), g.clone()];
+        b_types.extend(rec(2));
+        b_types.push(f.clone());
+        b_types.push(func(&[ref_to(4)], &[]));
+        let a_groups = groups(&a_types, &[1, 1, 2, 1]);
+        let b_groups = groups(&b_types, &[1, 1, 2, 1, 1]);
+
+        let mut store = SigRegistry::default();
+        let a = store.intern_module(&a_types, &a_groups);
+        let b = store.intern_module(&b_types, &b_groups);
+        assert_eq!(a[0], b[4], "f");
+        assert_eq!(a[1], b[1], "g");
+        assert_eq!(a[2..4], b[2..4], "the recursion group");
+        assert_eq!(a[4], b[5], "a function of (ref null f), whatever f's index");
+        assert_ne!(a[0], b[0]);
+        // A host function's type is a module's plain function type.
+        assert_eq!(store.intern(&FuncType::new(&[i32_], &[i32_])), a[0]);
+
+        // In a store of its own, B's types get ids of their own, the same structure.
+        let mut other = SigRegistry::default();
+        let b2 = other.intern_module(&b_types, &b_groups);
+        assert_eq!(b2.len(), 6);
+        assert_eq!(other.get(b2[5]).params(), &[ref_to(b2[4].0)]);
+        // The group's members are consecutive and distinct; swapped, it is another group.
+        assert_ne!(b2[2], b2[3]);
+        let swapped: Vec<SubType> = rec(0).into_iter().rev().collect();
+        let s = other.intern_module(&swapped, &groups(&swapped, &[2]));
+        assert_ne!(s[..], b2[2..4]);
+    }
+
+    #[test]
+    fn declared_supertypes_are_kept() {
+        let base = SubType {
+            is_final: false,
+            supertypes: Box::new([]),
+            composite: CompositeType::Func(FuncType::new(&[], &[])),
+        };
+        let sub = SubType {
+            is_final: true,
+            supertypes: Box::new([0]),
+            composite: CompositeType::Func(FuncType::new(&[], &[])),
+        };
+        let types = [base, sub];
+        let mut store = SigRegistry::default();
+        let ids = store.intern_module(&types, &groups(&types, &[1, 1]));
+        assert!(store.is_subtype(ids[1], ids[0]));
+        assert!(!store.is_subtype(ids[0], ids[1]));
+        let ids2 = store.intern_module(&types, &groups(&types, &[2]));
+        assert!(store.is_subtype(ids2[1], ids2[0]));
+        assert_ne!(ids2[0], ids[0], "one group of two is not two groups of one");
     }
 }

@@ -2,6 +2,7 @@
 //! Works everywhere, including `no_std` and memory64.
 
 use alloc::vec::Vec;
+use core::alloc::Layout;
 
 /// A linear memory's bytes in a growable heap buffer.
 #[derive(Debug, Default)]
@@ -11,9 +12,24 @@ pub(super) struct HeapBuffer {
 
 impl HeapBuffer {
     /// A zeroed buffer of `len` bytes, or `None` if the allocation fails.
+    ///
+    /// Allocated zeroed (`calloc`), not allocated then filled: the allocator knows when its
+    /// memory is fresh from the kernel, and so already zero, and then skips the fill.
     pub(super) fn new(len: usize) -> Option<Self> {
-        let mut buf = HeapBuffer::default();
-        buf.grow_to(len).then_some(buf)
+        if len == 0 {
+            return Some(HeapBuffer::default());
+        }
+        let layout = Layout::array::<u8>(len).ok()?;
+        // SAFETY: `layout` has a non-zero size (`len > 0`).
+        let ptr = unsafe { alloc::alloc::alloc_zeroed(layout) };
+        if ptr.is_null() {
+            return None;
+        }
+        // SAFETY: `ptr` comes from the global allocator with exactly the layout of a `Vec<u8>`
+        // of capacity `len` (size `len`, alignment 1), and all `len` bytes are initialised
+        // (zeroed); the `Vec` takes sole ownership of the allocation.
+        let bytes = unsafe { Vec::from_raw_parts(ptr, len, len) };
+        Some(HeapBuffer { bytes })
     }
 
     /// Grows to `new_len` bytes, zeroing the new ones. `false` (and no change) if the allocation

