@@ -14,14 +14,16 @@ use crate::context::{helper, off::*, status};
 pub(crate) type Trampoline =
     unsafe extern "sysv64" fn(*mut crate::context::VmContext, usize, *mut u64, usize) -> u32;
 
-/// The assembled stubs.
+/// The assembled stubs, with their addresses worked out once (every call from the host reads
+/// five of them).
 pub(crate) struct Stubs {
-    buf: ExecutableBuffer,
-    trampoline: AssemblyOffset,
-    trap_common: AssemblyOffset,
-    host: AssemblyOffset,
-    unsupported: AssemblyOffset,
-    throw_common: AssemblyOffset,
+    /// Holds the code: the addresses below point into it.
+    _buf: ExecutableBuffer,
+    trampoline: usize,
+    trap_common: usize,
+    host: usize,
+    unsupported: usize,
+    throw_common: usize,
 }
 
 impl Stubs {
@@ -157,19 +159,20 @@ impl Stubs {
         let buf = ops.finalize().expect("finalize the JIT stubs");
         #[cfg(target_os = "linux")]
         crate::signals::set_oob_stub(buf.ptr(oob) as usize);
+        let addr = |at: AssemblyOffset| buf.ptr(at) as usize;
         Stubs {
-            buf,
-            trampoline,
-            trap_common,
-            host,
-            unsupported,
-            throw_common,
+            trampoline: addr(trampoline),
+            trap_common: addr(trap_common),
+            host: addr(host),
+            unsupported: addr(unsupported),
+            throw_common: addr(throw_common),
+            _buf: buf,
         }
     }
 
     /// The entry trampoline.
     pub(crate) fn trampoline(&self) -> Trampoline {
-        let p = self.buf.ptr(self.trampoline);
+        let p = self.trampoline as *const u8;
         // SAFETY: `p` is the start of the trampoline assembled above, which follows the SysV
         // ABI with exactly this signature; the buffer lives for the whole process.
         unsafe { core::mem::transmute::<*const u8, Trampoline>(p) }
@@ -177,21 +180,21 @@ impl Stubs {
 
     /// The trap exit's address.
     pub(crate) fn trap_common(&self) -> usize {
-        self.buf.ptr(self.trap_common) as usize
+        self.trap_common
     }
 
     /// The host stub's address.
     pub(crate) fn host(&self) -> usize {
-        self.buf.ptr(self.host) as usize
+        self.host
     }
 
     /// The throw stub's address.
     pub(crate) fn throw_common(&self) -> usize {
-        self.buf.ptr(self.throw_common) as usize
+        self.throw_common
     }
 
     /// The unsupported-function stub's address.
     pub(crate) fn unsupported(&self) -> usize {
-        self.buf.ptr(self.unsupported) as usize
+        self.unsupported
     }
 }
