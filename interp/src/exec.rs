@@ -525,13 +525,18 @@ macro_rules! define_dispatch {
         branch_cmp { $( $r:ident $rc:ident ; )* }
         branch_cmp_imm { $( $ri:ident $ric:ident ; )* }
         br_if { $( $f:ident $fc:ident ; )* }
+        load { $( $l:ident $lp:ident $lc:ident $lcp:ident ; )* }
+        load_add { $( $la:ident $lap:ident $lac:ident $lacp:ident ; )* }
     ) => {
         define_dispatch! {
             @ops [ $( $name )* ]
-            [ $( $bp $bc $bcp )* $( $ip $ic $icp )* $( $rc )* $( $ric )* $( $fc )* ]
+            [ $( $bp $bc $bcp )* $( $ip $ic $icp )* $( $rc )* $( $ric )* $( $fc )*
+              $( $lp $lc $lcp )* $( $lap $lac $lacp )* ]
             [ $( (acc_use!(OUT $bp)) (acc_use!(IN $bc)) (acc_use!(BOTH $bcp)) )*
               $( (acc_use!(OUT $ip)) (acc_use!(IN $ic)) (acc_use!(BOTH $icp)) )*
-              $( (acc_use!(IN $rc)) )* $( (acc_use!(IN $ric)) )* $( (acc_use!(IN $fc)) )* ]
+              $( (acc_use!(IN $rc)) )* $( (acc_use!(IN $ric)) )* $( (acc_use!(IN $fc)) )*
+              $( (acc_use!(OUT $lp)) (acc_use!(IN $lc)) (acc_use!(BOTH $lcp)) )*
+              $( (acc_use!(OUT $lap)) (acc_use!(IN $lac)) (acc_use!(BOTH $lacp)) )* ]
         }
     };
 }
@@ -1179,8 +1184,8 @@ fn step<const SLOW: bool>(
     }
     macro_rules! load {
         ($dst:expr, $ptr:expr, $m:expr, $off:expr, $ty:ty, $from:ident, $conv:ty) => {{
-            let v = mload!($m, get!($ptr).to_u32(), $off, $ty);
-            set!($dst, UntypedVal::$from(v as $conv))
+            let v = mload!($m, first!($ptr).to_u32(), $off, $ty);
+            out!($dst, UntypedVal::$from(v as $conv))
         }};
     }
     macro_rules! store_op {
@@ -1193,9 +1198,9 @@ fn step<const SLOW: bool>(
     // `i32.add`), then `offset` is added as in any access.
     macro_rules! load_add {
         ($dst:expr, $ptr:expr, $imm:expr, $m:expr, $off:expr, $ty:ty, $from:ident, $conv:ty) => {{
-            let addr = get!($ptr).to_u32().wrapping_add($imm as u32);
+            let addr = first!($ptr).to_u32().wrapping_add($imm as u32);
             let v = mload!($m, addr, $off, $ty);
-            set!($dst, UntypedVal::$from(v as $conv))
+            out!($dst, UntypedVal::$from(v as $conv))
         }};
     }
     macro_rules! store_op_add {
@@ -1809,18 +1814,18 @@ fn step<const SLOW: bool>(
             let seg = store.instance(inst).datas[data as usize].index();
             store.datas[seg].data_drop()
         }
-        Code::I32Load {
+        acc_pat!(I32Load {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, u32, from_u32, u32),
-        Code::I64Load {
+        }) => load!(dst, ptr, memory, offset, u32, from_u32, u32),
+        acc_pat!(I64Load {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, u64, from_u64, u64),
+        }) => load!(dst, ptr, memory, offset, u64, from_u64, u64),
         Code::F32Load {
             dst,
             ptr,
@@ -1833,66 +1838,66 @@ fn step<const SLOW: bool>(
             memory,
             offset,
         } => load!(dst, ptr, memory, offset, u64, from_u64, u64),
-        Code::I32Load8S {
+        acc_pat!(I32Load8S {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, i8, from_i32, i32),
-        Code::I32Load8U {
+        }) => load!(dst, ptr, memory, offset, i8, from_i32, i32),
+        acc_pat!(I32Load8U {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, u8, from_u32, u32),
-        Code::I32Load16S {
+        }) => load!(dst, ptr, memory, offset, u8, from_u32, u32),
+        acc_pat!(I32Load16S {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, i16, from_i32, i32),
-        Code::I32Load16U {
+        }) => load!(dst, ptr, memory, offset, i16, from_i32, i32),
+        acc_pat!(I32Load16U {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, u16, from_u32, u32),
-        Code::I64Load8S {
+        }) => load!(dst, ptr, memory, offset, u16, from_u32, u32),
+        acc_pat!(I64Load8S {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, i8, from_i64, i64),
-        Code::I64Load8U {
+        }) => load!(dst, ptr, memory, offset, i8, from_i64, i64),
+        acc_pat!(I64Load8U {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, u8, from_u64, u64),
-        Code::I64Load16S {
+        }) => load!(dst, ptr, memory, offset, u8, from_u64, u64),
+        acc_pat!(I64Load16S {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, i16, from_i64, i64),
-        Code::I64Load16U {
+        }) => load!(dst, ptr, memory, offset, i16, from_i64, i64),
+        acc_pat!(I64Load16U {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, u16, from_u64, u64),
-        Code::I64Load32S {
+        }) => load!(dst, ptr, memory, offset, u16, from_u64, u64),
+        acc_pat!(I64Load32S {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, i32, from_i64, i64),
-        Code::I64Load32U {
+        }) => load!(dst, ptr, memory, offset, i32, from_i64, i64),
+        acc_pat!(I64Load32U {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, u32, from_u64, u64),
+        }) => load!(dst, ptr, memory, offset, u32, from_u64, u64),
         Code::I32Store {
             ptr,
             value,
@@ -1947,20 +1952,20 @@ fn step<const SLOW: bool>(
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u64, u32),
-        Code::I32LoadAdd {
+        acc_pat!(I32LoadAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, u32, from_u32, u32),
-        Code::I64LoadAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, u32, from_u32, u32),
+        acc_pat!(I64LoadAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, u64, from_u64, u64),
+        }) => load_add!(dst, ptr, imm, memory, offset, u64, from_u64, u64),
         Code::F32LoadAdd {
             dst,
             ptr,
@@ -1975,76 +1980,76 @@ fn step<const SLOW: bool>(
             memory,
             offset,
         } => load_add!(dst, ptr, imm, memory, offset, u64, from_u64, u64),
-        Code::I32Load8SAdd {
+        acc_pat!(I32Load8SAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, i8, from_i32, i32),
-        Code::I32Load8UAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, i8, from_i32, i32),
+        acc_pat!(I32Load8UAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, u8, from_u32, u32),
-        Code::I32Load16SAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, u8, from_u32, u32),
+        acc_pat!(I32Load16SAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, i16, from_i32, i32),
-        Code::I32Load16UAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, i16, from_i32, i32),
+        acc_pat!(I32Load16UAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, u16, from_u32, u32),
-        Code::I64Load8SAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, u16, from_u32, u32),
+        acc_pat!(I64Load8SAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, i8, from_i64, i64),
-        Code::I64Load8UAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, i8, from_i64, i64),
+        acc_pat!(I64Load8UAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, u8, from_u64, u64),
-        Code::I64Load16SAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, u8, from_u64, u64),
+        acc_pat!(I64Load16SAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, i16, from_i64, i64),
-        Code::I64Load16UAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, i16, from_i64, i64),
+        acc_pat!(I64Load16UAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, u16, from_u64, u64),
-        Code::I64Load32SAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, u16, from_u64, u64),
+        acc_pat!(I64Load32SAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, i32, from_i64, i64),
-        Code::I64Load32UAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, i32, from_i64, i64),
+        acc_pat!(I64Load32UAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, u32, from_u64, u64),
+        }) => load_add!(dst, ptr, imm, memory, offset, u32, from_u64, u64),
         Code::I32StoreAdd {
             ptr,
             value,

@@ -55,7 +55,8 @@ impl Acc {
 /// as the IR instruction's). Chosen from the IR of the suite's hot loops (intloop, collatz,
 /// sieve, sort, sha256: temporaries feeding the next instruction are mostly integer results):
 /// integer arithmetic, bitwise operations, shifts and comparisons (register and immediate
-/// forms) as producers and consumers; compare-and-branch and `br_if` as consumers.
+/// forms) and integer loads (consuming `ptr`) as producers and consumers; compare-and-branch
+/// and `br_if` as consumers.
 macro_rules! acc_table {
     ($cb:ident { $($pre:tt)* }) => {
         $cb! {
@@ -159,6 +160,36 @@ macro_rules! acc_table {
             br_if {
                 BrIfNez BrIfNezC; BrIfEqz BrIfEqzC;
             }
+            // base, producer, consumer (of `ptr`), consumer-producer: `{ dst, ptr, memory, offset }`
+            load {
+                I32Load I32LoadP I32LoadC I32LoadCP;
+                I64Load I64LoadP I64LoadC I64LoadCP;
+                I32Load8S I32Load8SP I32Load8SC I32Load8SCP;
+                I32Load8U I32Load8UP I32Load8UC I32Load8UCP;
+                I32Load16S I32Load16SP I32Load16SC I32Load16SCP;
+                I32Load16U I32Load16UP I32Load16UC I32Load16UCP;
+                I64Load8S I64Load8SP I64Load8SC I64Load8SCP;
+                I64Load8U I64Load8UP I64Load8UC I64Load8UCP;
+                I64Load16S I64Load16SP I64Load16SC I64Load16SCP;
+                I64Load16U I64Load16UP I64Load16UC I64Load16UCP;
+                I64Load32S I64Load32SP I64Load32SC I64Load32SCP;
+                I64Load32U I64Load32UP I64Load32UC I64Load32UCP;
+            }
+            // the same, `{ dst, ptr, imm, memory, offset }`
+            load_add {
+                I32LoadAdd I32LoadAddP I32LoadAddC I32LoadAddCP;
+                I64LoadAdd I64LoadAddP I64LoadAddC I64LoadAddCP;
+                I32Load8SAdd I32Load8SAddP I32Load8SAddC I32Load8SAddCP;
+                I32Load8UAdd I32Load8UAddP I32Load8UAddC I32Load8UAddCP;
+                I32Load16SAdd I32Load16SAddP I32Load16SAddC I32Load16SAddCP;
+                I32Load16UAdd I32Load16UAddP I32Load16UAddC I32Load16UAddCP;
+                I64Load8SAdd I64Load8SAddP I64Load8SAddC I64Load8SAddCP;
+                I64Load8UAdd I64Load8UAddP I64Load8UAddC I64Load8UAddCP;
+                I64Load16SAdd I64Load16SAddP I64Load16SAddC I64Load16SAddCP;
+                I64Load16UAdd I64Load16UAddP I64Load16UAddC I64Load16UAddCP;
+                I64Load32SAdd I64Load32SAddP I64Load32SAddC I64Load32SAddCP;
+                I64Load32UAdd I64Load32UAddP I64Load32UAddC I64Load32UAddCP;
+            }
         }
     };
 }
@@ -172,6 +203,8 @@ macro_rules! define_code {
         branch_cmp { $( $r:ident $rc:ident ; )* }
         branch_cmp_imm { $( $ri:ident $ric:ident ; )* }
         br_if { $( $f:ident $fc:ident ; )* }
+        load { $( $l:ident $lp:ident $lc:ident $lcp:ident ; )* }
+        load_add { $( $la:ident $lap:ident $lac:ident $lacp:ident ; )* }
     ) => {
         /// An instruction of the interpreter's code: an IR instruction (same name and fields),
         /// or one of its accumulator forms (see the module documentation and `acc_table!`).
@@ -192,6 +225,16 @@ macro_rules! define_code {
             $( $rc { lhs: Slot, rhs: Slot, target: Target }, )*
             $( $ric { lhs: Slot, imm: i32, target: Target }, )*
             $( $fc { cond: Slot, target: Target }, )*
+            $(
+                $lp { dst: Slot, ptr: Slot, memory: u16, offset: u32 },
+                $lc { dst: Slot, ptr: Slot, memory: u16, offset: u32 },
+                $lcp { dst: Slot, ptr: Slot, memory: u16, offset: u32 },
+            )*
+            $(
+                $lap { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 },
+                $lac { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 },
+                $lacp { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 },
+            )*
         }
 
         impl Code {
@@ -216,6 +259,16 @@ macro_rules! define_code {
                     $( Code::$rc { lhs, rhs, target } => (Instr::$r { lhs, rhs, target }, IN), )*
                     $( Code::$ric { lhs, imm, target } => (Instr::$ri { lhs, imm, target }, IN), )*
                     $( Code::$fc { cond, target } => (Instr::$f { cond, target }, IN), )*
+                    $(
+                        Code::$lp { dst, ptr, memory, offset } => (Instr::$l { dst, ptr, memory, offset }, OUT),
+                        Code::$lc { dst, ptr, memory, offset } => (Instr::$l { dst, ptr, memory, offset }, IN),
+                        Code::$lcp { dst, ptr, memory, offset } => (Instr::$l { dst, ptr, memory, offset }, BOTH),
+                    )*
+                    $(
+                        Code::$lap { dst, ptr, imm, memory, offset } => (Instr::$la { dst, ptr, imm, memory, offset }, OUT),
+                        Code::$lac { dst, ptr, imm, memory, offset } => (Instr::$la { dst, ptr, imm, memory, offset }, IN),
+                        Code::$lacp { dst, ptr, imm, memory, offset } => (Instr::$la { dst, ptr, imm, memory, offset }, BOTH),
+                    )*
                 }
             }
 
@@ -235,6 +288,16 @@ macro_rules! define_code {
                     $( (Instr::$r { lhs, rhs, target }, true, false) => Code::$rc { lhs, rhs, target }, )*
                     $( (Instr::$ri { lhs, imm, target }, true, false) => Code::$ric { lhs, imm, target }, )*
                     $( (Instr::$f { cond, target }, true, false) => Code::$fc { cond, target }, )*
+                    $(
+                        (Instr::$l { dst, ptr, memory, offset }, false, true) => Code::$lp { dst, ptr, memory, offset },
+                        (Instr::$l { dst, ptr, memory, offset }, true, false) => Code::$lc { dst, ptr, memory, offset },
+                        (Instr::$l { dst, ptr, memory, offset }, true, true) => Code::$lcp { dst, ptr, memory, offset },
+                    )*
+                    $(
+                        (Instr::$la { dst, ptr, imm, memory, offset }, false, true) => Code::$lap { dst, ptr, imm, memory, offset },
+                        (Instr::$la { dst, ptr, imm, memory, offset }, true, false) => Code::$lac { dst, ptr, imm, memory, offset },
+                        (Instr::$la { dst, ptr, imm, memory, offset }, true, true) => Code::$lacp { dst, ptr, imm, memory, offset },
+                    )*
                     (i, false, false) => Code::from_ir(i),
                     _ => return None,
                 })
@@ -256,6 +319,8 @@ macro_rules! define_code {
                     $( Instr::$r { lhs, .. } => (Some(lhs), None), )*
                     $( Instr::$ri { lhs, .. } => (Some(lhs), None), )*
                     $( Instr::$f { cond, .. } => (Some(cond), None), )*
+                    $( Instr::$l { dst, ptr, .. } => (Some(ptr), Some(dst)), )*
+                    $( Instr::$la { dst, ptr, .. } => (Some(ptr), Some(dst)), )*
                     _ => (None, None),
                 }
             }
@@ -274,6 +339,8 @@ macro_rules! define_acc_pat {
         branch_cmp { $( $r:ident $rc:ident ; )* }
         branch_cmp_imm { $( $ri:ident $ric:ident ; )* }
         br_if { $( $f:ident $fc:ident ; )* }
+        load { $( $l:ident $lp:ident $lc:ident $lcp:ident ; )* }
+        load_add { $( $la:ident $lap:ident $lac:ident $lacp:ident ; )* }
     ) => {
         /// The pattern of an IR instruction of the accumulator table and its accumulator forms.
         macro_rules! acc_pat {
@@ -282,6 +349,10 @@ macro_rules! define_acc_pat {
             $( ($r $d x:tt) => { Code::$r $d x | Code::$rc $d x }; )*
             $( ($ri $d x:tt) => { Code::$ri $d x | Code::$ric $d x }; )*
             $( ($f $d x:tt) => { Code::$f $d x | Code::$fc $d x }; )*
+            $( ($l $d x:tt) => { Code::$l $d x | Code::$lp $d x | Code::$lc $d x | Code::$lcp $d x }; )*
+            $( ($la $d x:tt) => {
+                Code::$la $d x | Code::$lap $d x | Code::$lac $d x | Code::$lacp $d x
+            }; )*
         }
     };
 }
