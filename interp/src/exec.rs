@@ -20,9 +20,10 @@
 //!   the value stack is grown to hold `base + frame_slots`. Together these make every slot
 //!   access `*fp.add(slot)` and every jump `instrs.add(target)` in bounds, so they are raw
 //!   pointer operations (see `get!` and `jump!`).
-//! - **Dispatch**: one handler per IR instruction, all with the same signature
-//!   (`Handler`: instruction pointer, frame pointer, context, memory 0's base and length), so
-//!   the hot state stays in argument registers. In release builds each handler ends by
+//! - **Dispatch**: one handler per instruction of the lowered code (the IR plus accumulator
+//!   forms, see `lower.rs`; made when the function is verified), all with the
+//!   same signature (`Handler`: instruction pointer, frame pointer, context, memory 0's base
+//!   and length, accumulator), so the hot state stays in argument registers. In release builds each handler ends by
 //!   calling the next instruction's handler in tail position (LLVM turns it into a jump: direct
 //!   threading over `TABLE[opcode]`); debug builds do not make sibling calls (the host stack
 //!   would grow with every instruction), so there one `loop` around `match` runs the same
