@@ -13,16 +13,17 @@
 //!   frame holds a raw pointer to its `IrFunc` (no reference count per call): the store only
 //!   ever appends functions and the `IrFunc` behind a `FuncAddr` never moves (see
 //!   [`strata_vm::store`]).
-//! - **Verified code, unchecked slots**: a function is checked once per activation from the
-//!   host before it first runs, by [`strata_ir::serialize::verify_frame`] (every slot, both
+//! - **Verified code, unchecked slots**: a function is checked once per store before it first
+//!   runs (and lowered: the store keeps its lowered code, `LoweredCode`), by [`strata_ir::serialize::verify_frame`] (every slot, both
 //!   halves of a `v128`, below `frame_slots`; every branch target an instruction; `br_table`
 //!   followed by its `br`s; the last instruction cannot fall through). At each function entry
 //!   the value stack is grown to hold `base + frame_slots`. Together these make every slot
 //!   access `*fp.add(slot)` and every jump `instrs.add(target)` in bounds, so they are raw
 //!   pointer operations (see `get!` and `jump!`).
-//! - **Dispatch**: one handler per IR instruction, all with the same signature
-//!   (`Handler`: instruction pointer, frame pointer, context, memory 0's base and length), so
-//!   the hot state stays in argument registers. In release builds each handler ends by
+//! - **Dispatch**: one handler per instruction of the lowered code (the IR plus accumulator
+//!   forms, see `lower.rs`; made when the function is verified), all with the
+//!   same signature (`Handler`: instruction pointer, frame pointer, context, memory 0's base
+//!   and length, accumulator), so the hot state stays in argument registers. In release builds each handler ends by
 //!   calling the next instruction's handler in tail position (LLVM turns it into a jump: direct
 //!   threading over `TABLE[opcode]`); debug builds do not make sibling calls (the host stack
 //!   would grow with every instruction), so there one `loop` around `match` runs the same
@@ -33,16 +34,19 @@
 //!   that may move or grow it (calls, host calls, `memory.grow`, bulk operations); other
 //!   memories go through the store.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
+use core::mem::MaybeUninit;
 use core::ptr;
 
-use strata_ir::{Instr, IrFunc, Slot};
+use strata_ir::{IrFunc, Slot};
 use strata_vm::store::slot_counts;
 use strata_vm::{
     ExnAddr, ExnEntity, FrameInfo, FuncAddr, FuncKind, InstanceAddr, MemoryValue, RawRef,
     ResourceLimiter, StoreInner, Trap, TrapCode, UntypedVal,
 };
 
+use crate::lower::{self, Acc, Code};
 use crate::{ops, simd};
 
 /// Calls host functions on behalf of the interpreter. The embedder (the runtime) implements it;
@@ -157,8 +161,10 @@ impl<H: Host> DynHost for HostAdapter<'_, H> {
 /// A caller's activation, saved while its callee runs.
 struct Frame {
     /// Where the caller continues.
-    ip: *const Instr,
-    /// The caller's code. Valid while the store lives: see the module documentation.
+    ip: *const Code,
+    /// The caller's lowered code (owned by `Cx::lowered`).
+    instrs: *const Code,
+    /// The caller's IR. Valid while the store lives: see the module documentation.
     code: *const IrFunc,
     instance: InstanceAddr,
     /// Index of the caller's slot 0 in the value stack.
@@ -185,40 +191,115 @@ struct Cx<'a> {
     host: &'a mut dyn DynHost,
     stack: &'a mut Vec<UntypedVal>,
     frames: Vec<Frame>,
-    /// The running function and its instructions.
+    /// The running function and its lowered instructions.
     code: *const IrFunc,
-    instrs: *const Instr,
+    instrs: *const Code,
     inst: InstanceAddr,
     /// Index of the running frame's slot 0 in the value stack.
     base: usize,
     max_slots: usize,
     /// Frames allowed in this activation (the running one included).
     max_depth: usize,
+    /// The store's lowered code ([`LoweredCode`]), held by the activation while it runs.
+    lowered: Box<LoweredCode>,
     exit: Exit,
     /// The registers between handlers when they return to `drive` instead of tail-calling.
-    saved: (*mut UntypedVal, *mut u8, usize),
+    saved: (*mut UntypedVal, *mut u8, usize, MaybeUninit<u64>),
 }
 
-/// Whether `f`'s bit is set in a [`StoreInner::verified_funcs`]-style bit set.
-#[cfg_attr(not(debug_assertions), inline(always))]
-fn is_set(bits: &[u64], f: FuncAddr) -> bool {
-    let i = f.index() as usize;
-    bits.get(i / 64).is_some_and(|w| (w >> (i % 64)) & 1 != 0)
+/// The interpreter's per-store state, kept in [`StoreInner::interp`] between activations:
+/// every function's code, verified and lowered once (the store only appends functions, and a
+/// function's IR never changes). An activation takes it out of the store and puts it back when
+/// it ends, so a nested activation (a host function calling back into wasm) starts an empty
+/// one, merged back after it (see [`put_back_lowered`]).
+#[derive(Default)]
+struct LoweredCode {
+    /// Each function's lowered code by `FuncAddr` (`None`: not lowered yet). Boxes: the code
+    /// never moves while a frame runs it.
+    by_func: Vec<Option<Box<[Code]>>>,
+}
+
+impl LoweredCode {
+    /// Where `f`'s lowered code starts, if it has been lowered.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn get(&self, f: FuncAddr) -> Option<*const Code> {
+        let code = self.by_func.get(f.index() as usize)?.as_deref()?;
+        Some(code.as_ptr())
+    }
+
+    /// Records `code` as `f`'s lowered code; returns where it starts.
+    fn insert(&mut self, f: FuncAddr, code: Box<[Code]>) -> *const Code {
+        let p = code.as_ptr();
+        let i = f.index() as usize;
+        if self.by_func.len() <= i {
+            self.by_func.resize_with(i + 1, || None);
+        }
+        self.by_func[i] = Some(code);
+        p
+    }
+}
+
+/// Takes the store's [`LoweredCode`] for an activation (an empty one if a running activation
+/// holds it).
+fn take_lowered(store: &mut StoreInner) -> Box<LoweredCode> {
+    store
+        .interp
+        .0
+        .take()
+        .and_then(|b| b.downcast::<LoweredCode>().ok())
+        .unwrap_or_default()
+}
+
+/// Hands an activation's [`LoweredCode`] back to the store, with what a nested activation left
+/// there meanwhile moved into it.
+fn put_back_lowered(store: &mut StoreInner, mut mine: Box<LoweredCode>) {
+    if let Some(nested) = take_lowered_if_any(store) {
+        if mine.by_func.len() < nested.by_func.len() {
+            mine.by_func.resize_with(nested.by_func.len(), || None);
+        }
+        for (slot, code) in mine.by_func.iter_mut().zip(nested.by_func) {
+            if slot.is_none() {
+                *slot = code;
+            }
+        }
+    }
+    store.interp.0 = Some(mine);
+}
+
+/// Whether the store keeps lowered code for `f` (tests).
+#[cfg(test)]
+pub(crate) fn is_lowered(store: &StoreInner, f: FuncAddr) -> bool {
+    store
+        .interp
+        .0
+        .as_ref()
+        .and_then(|b| b.downcast_ref::<LoweredCode>())
+        .is_some_and(|l| l.get(f).is_some())
+}
+
+/// The store's [`LoweredCode`], if it holds one.
+fn take_lowered_if_any(store: &mut StoreInner) -> Option<Box<LoweredCode>> {
+    store.interp.0.take()?.downcast::<LoweredCode>().ok()
 }
 
 impl Cx<'_> {
+    /// `f`'s lowered code, if it was verified and lowered in this store.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn is_verified(&self, f: FuncAddr) -> bool {
-        is_set(&self.store.verified_funcs, f)
+    fn lowered(&self, f: FuncAddr) -> Option<*const Code> {
+        self.lowered.get(f)
     }
 
-    fn set_verified(&mut self, f: FuncAddr) {
-        let i = f.index() as usize;
-        let bits = &mut self.store.verified_funcs;
-        if bits.len() <= i / 64 {
-            bits.resize(i / 64 + 1, 0);
-        }
-        bits[i / 64] |= 1 << (i % 64);
+    /// Verifies and lowers `code`, the IR of function `f`; returns its lowered code, or `None`
+    /// if the IR fails verification.
+    #[cold]
+    #[inline(never)]
+    fn prepare(&mut self, f: FuncAddr, code: &IrFunc) -> Option<*const Code> {
+        Some(self.keep(f, verify_and_lower(code)?))
+    }
+
+    /// Records `lowered` as `f`'s code; returns where it starts.
+    fn keep(&mut self, f: FuncAddr, lowered: Box<[Code]>) -> *const Code {
+        self.lowered.insert(f, lowered)
     }
 
     /// The frame pointer of the frame at `base`: re-derived from the stack after anything that
@@ -235,12 +316,15 @@ impl Cx<'_> {
 #[derive(Clone, Copy)]
 struct Regs {
     /// The next instruction (the current one while a handler decodes it).
-    ip: *const Instr,
+    ip: *const Code,
     /// The running frame's slot 0.
     fp: *mut UntypedVal,
     /// Memory 0's bytes (dangling and 0 without a memory 0).
     mem: *mut u8,
     mem_len: usize,
+    /// The accumulator: the result of the instruction just run if it is a producer (see
+    /// [`lower`]); undefined otherwise (no register move).
+    acc: MaybeUninit<u64>,
 }
 
 impl Regs {
@@ -271,6 +355,12 @@ impl Regs {
         v.write_le(bytes);
         Ok(())
     }
+}
+
+/// `code` lowered (see [`lower`]) if its IR passes verification.
+fn verify_and_lower(code: &IrFunc) -> Option<Box<[Code]>> {
+    strata_ir::serialize::verify_frame(code).ok()?;
+    Some(lower::lower(code))
 }
 
 /// Memory 0 of `inst`: its base and length (dangling and 0 if it has none).
@@ -321,10 +411,21 @@ fn run<H: Host>(
     if outer_depth >= max_depth {
         return Err(Trap::new(TrapCode::StackOverflow).into());
     }
-    if !is_set(&store.verified_funcs, func) && strata_ir::serialize::verify_frame(code).is_err() {
-        return Err(Error::Unsupported("invalid IR"));
+    let mut lowered = take_lowered(store);
+    let entry = match lowered.get(func) {
+        Some(entry) => entry,
+        None => match verify_and_lower(code) {
+            Some(code) => lowered.insert(func, code),
+            None => {
+                put_back_lowered(store, lowered);
+                return Err(Error::Unsupported("invalid IR"));
+            }
+        },
+    };
+    if let Err(t) = reserve(stack, usize::from(code.frame_slots), max_slots) {
+        put_back_lowered(store, lowered);
+        return Err(Trap::new(t).into());
     }
-    reserve(stack, usize::from(code.frame_slots), max_slots).map_err(Trap::new)?;
     let params = usize::from(code.param_slots);
     stack[..params].copy_from_slice(&slots[..params]);
     stack[params..usize::from(code.local_slots)].fill(UntypedVal::ZERO);
@@ -337,44 +438,49 @@ fn run<H: Host>(
         stack,
         frames: Vec::new(),
         code,
-        instrs: code.instrs.as_ptr(),
+        instrs: ptr::null(),
         inst: instance,
         base: 0,
         max_slots,
         max_depth: max_depth - outer_depth,
+        lowered,
         exit: Exit::Return,
-        saved: (ptr::null_mut(), mem, mem_len),
+        saved: (ptr::null_mut(), mem, mem_len, MaybeUninit::uninit()),
     };
-    if !cx.is_verified(func) {
-        cx.set_verified(func);
-    }
+    cx.instrs = entry;
     let regs = Regs {
         ip: cx.instrs,
         fp: cx.fp(0),
         mem,
         mem_len,
+        acc: MaybeUninit::uninit(),
     };
     drive(regs, &mut cx);
-    match cx.exit {
+    let outcome = match cx.exit {
         Exit::Return => {
             slots[..result_slots].copy_from_slice(&cx.stack[..result_slots]);
             Ok(())
         }
         Exit::Trap(trap) => {
             let trace = backtrace(&cx);
-            Err(Error::Trap(Trap::with_backtrace(trap, trace)))
+            Err(Some(Error::Trap(Trap::with_backtrace(trap, trace))))
         }
-        Exit::Invalid => Err(Error::Unsupported("invalid IR")),
-        Exit::Host => {
-            drop(cx);
-            Err(Error::Host(
+        Exit::Invalid => Err(Some(Error::Unsupported("invalid IR"))),
+        // The error is in `adapter`, borrowed by `cx` until just below.
+        Exit::Host => Err(None),
+    };
+    let Cx { store, lowered, .. } = cx;
+    put_back_lowered(store, lowered);
+    outcome.map_err(|e| {
+        e.unwrap_or_else(|| {
+            Error::Host(
                 adapter
                     .error
                     .take()
                     .expect("a failed host call keeps its error"),
-            ))
-        }
-    }
+            )
+        })
+    })
 }
 
 /// The wasm backtrace of the running function and its callers, innermost first.
@@ -451,47 +557,92 @@ const fn str_eq(a: &str, b: &str) -> bool {
 }
 
 /// A handler: runs the instruction at `ip` in the frame at `fp`, with memory 0 at
-/// `mem .. mem + mem_len`, then continues (see [`dispatch`]). Returns null when execution stops
-/// (`Cx::exit` says why), or, in the `Loop` technique, the next instruction.
-type Handler = fn(*const Instr, *mut UntypedVal, &mut Cx<'_>, *mut u8, usize) -> *const Instr;
+/// `mem .. mem + mem_len` and the accumulator `acc` (see [`lower`]), then continues (see
+/// [`dispatch`]). Returns null when execution stops (`Cx::exit` says why), or, in the `Loop`
+/// technique, the next instruction.
+type Handler =
+    fn(*const Code, *mut UntypedVal, &mut Cx<'_>, *mut u8, usize, MaybeUninit<u64>) -> *const Code;
 
 macro_rules! define_dispatch {
-    ($( $shape:ident $name:ident { $($field:ident : $ty:ty),* } $text:literal ;)*) => {
-        /// Instruction numbers: positions in the IR table.
+    (@ops [ $( $name:ident )* ] [ $( $acc_name:ident )* ] [ $( ($acc:expr) )* ]) => {
+        /// How each instruction uses the accumulator, by number (a constant in a handler).
+        const ACC_OF: [Acc; OPS] = [
+            $( acc_use!(NONE $name), )*
+            $( $acc, )*
+        ];
+
+        /// Instruction numbers: positions in the IR table, then the accumulator forms.
         #[allow(dead_code, clippy::upper_case_acronyms)]
         #[repr(u16)]
-        enum Op { $( $name, )* }
+        enum Op { $( $name, )* $( $acc_name, )* }
 
-        /// How many instructions the IR has.
+        /// How many instructions the code has.
         #[cfg_attr(debug_assertions, allow(dead_code))]
-        const OPS: usize = [$( Op::$name ),*].len();
+        const OPS: usize = [ $( Op::$name, )* $( Op::$acc_name, )* ].len();
 
         /// The instruction's number (compiles to reading the enum's tag).
         #[cfg_attr(not(debug_assertions), inline(always))]
-        fn opcode(i: &Instr) -> usize {
+        fn opcode(i: &Code) -> usize {
             match i {
-                $( Instr::$name { .. } => Op::$name as usize, )*
+                $( Code::$name { .. } => Op::$name as usize, )*
+                $( Code::$acc_name { .. } => Op::$acc_name as usize, )*
             }
         }
 
         /// Each instruction's handler, by number. Not in debug builds, which use one `match`
         /// (a handler per instruction, each with `step` inlined, is slow to build unoptimised).
         #[cfg(not(debug_assertions))]
-        static TABLE: [Handler; OPS] = [ $( handler::<{ Op::$name as usize }>, )* ];
+        static TABLE: [Handler; OPS] = [
+            $( handler::<{ Op::$name as usize }>, )*
+            $( handler::<{ Op::$acc_name as usize }>, )*
+        ];
+    };
+    (
+        $( $shape:ident $name:ident { $($field:ident : $ty:ty),* } $text:literal ;)*
+        @acc
+        binary { $( $b:ident $bp:ident $bc:ident $bcp:ident ; )* }
+        binary_imm { $( $i:ident $ip:ident $ic:ident $icp:ident ; )* }
+        branch_cmp { $( $r:ident $rc:ident ; )* }
+        branch_cmp_imm { $( $ri:ident $ric:ident ; )* }
+        br_if { $( $f:ident $fc:ident ; )* }
+        load { $( $l:ident $lp:ident $lc:ident $lcp:ident ; )* }
+        load_add { $( $la:ident $lap:ident $lac:ident $lacp:ident ; )* }
+    ) => {
+        define_dispatch! {
+            @ops [ $( $name )* ]
+            [ $( $bp $bc $bcp )* $( $ip $ic $icp )* $( $rc )* $( $ric )* $( $fc )*
+              $( $lp $lc $lcp )* $( $lap $lac $lacp )* ]
+            [ $( (acc_use!(OUT $bp)) (acc_use!(IN $bc)) (acc_use!(BOTH $bcp)) )*
+              $( (acc_use!(OUT $ip)) (acc_use!(IN $ic)) (acc_use!(BOTH $icp)) )*
+              $( (acc_use!(IN $rc)) )* $( (acc_use!(IN $ric)) )* $( (acc_use!(IN $fc)) )*
+              $( (acc_use!(OUT $lp)) (acc_use!(IN $lc)) (acc_use!(BOTH $lcp)) )*
+              $( (acc_use!(OUT $lap)) (acc_use!(IN $lac)) (acc_use!(BOTH $lacp)) )* ]
+        }
     };
 }
 
-strata_ir::for_each_instr!(define_dispatch);
+/// `Acc::$acc`, once per `$op` (for repeating over the instruction names).
+macro_rules! acc_use {
+    ($acc:ident $op:ident) => {
+        Acc::$acc
+    };
+}
+/// `define_dispatch!` with the IR table and the accumulator table.
+macro_rules! define_dispatch_from_ir {
+    ($($ir:tt)*) => { acc_table!(define_dispatch { $($ir)* }); };
+}
+strata_ir::for_each_instr!(define_dispatch_from_ir);
 
 /// The handler of instructions numbered `OP`: `step` specialised to one arm.
 #[cfg_attr(debug_assertions, allow(dead_code))]
 fn handler<const OP: usize>(
-    ip: *const Instr,
+    ip: *const Code,
     fp: *mut UntypedVal,
     cx: &mut Cx<'_>,
     mem: *mut u8,
     mem_len: usize,
-) -> *const Instr {
+    acc: MaybeUninit<u64>,
+) -> *const Code {
     // SAFETY: `ip` points at an instruction of the running function: it starts at the
     // function's first instruction, and `step` only moves it to the next instruction (the last
     // one never falls through), to a verified branch target, or to a `br_table` entry.
@@ -506,11 +657,12 @@ fn handler<const OP: usize>(
         fp,
         mem,
         mem_len,
+        acc: MaybeUninit::uninit(),
     };
-    match step::<false>(instr, &mut rg, cx) {
+    match step::<false>(instr, &mut rg, cx, acc, const { ACC_OF[OP] }) {
         Flow::Continue => dispatch(rg, cx),
         Flow::Exit => ptr::null(),
-        Flow::Slow => slow_handler(ip, fp, cx, mem, mem_len),
+        Flow::Slow => slow_handler(ip, fp, cx, mem, mem_len, acc),
     }
 }
 
@@ -520,23 +672,25 @@ fn handler<const OP: usize>(
 #[cold]
 #[inline(never)]
 fn slow_handler(
-    ip: *const Instr,
+    ip: *const Code,
     fp: *mut UntypedVal,
     cx: &mut Cx<'_>,
     mem: *mut u8,
     mem_len: usize,
-) -> *const Instr {
-    let ip = step_slow(ip, fp, cx, mem, mem_len);
+    acc: MaybeUninit<u64>,
+) -> *const Code {
+    let ip = step_slow(ip, fp, cx, mem, mem_len, acc);
     if ip.is_null() {
         return ptr::null();
     }
-    let (fp, mem, mem_len) = cx.saved;
+    let (fp, mem, mem_len, acc) = cx.saved;
     dispatch(
         Regs {
             ip,
             fp,
             mem,
             mem_len,
+            acc,
         },
         cx,
     )
@@ -546,12 +700,13 @@ fn slow_handler(
 /// `Cx::saved`), or null when execution stops.
 #[inline(never)]
 fn step_slow(
-    ip: *const Instr,
+    ip: *const Code,
     fp: *mut UntypedVal,
     cx: &mut Cx<'_>,
     mem: *mut u8,
     mem_len: usize,
-) -> *const Instr {
+    acc: MaybeUninit<u64>,
+) -> *const Code {
     // SAFETY: as in `handler`.
     let instr = unsafe { *ip };
     let mut rg = Regs {
@@ -559,10 +714,11 @@ fn step_slow(
         fp,
         mem,
         mem_len,
+        acc: MaybeUninit::uninit(),
     };
-    match step::<true>(instr, &mut rg, cx) {
+    match step::<true>(instr, &mut rg, cx, acc, ACC_OF[opcode(&instr)]) {
         Flow::Continue => {
-            cx.saved = (rg.fp, rg.mem, rg.mem_len);
+            cx.saved = (rg.fp, rg.mem, rg.mem_len, rg.acc);
             rg.ip
         }
         Flow::Exit | Flow::Slow => ptr::null(),
@@ -585,13 +741,13 @@ fn handler_of(op: usize) -> Handler {
 
 /// Continues at `rg.ip`: a tail call to its handler (`Tail`), or back to `drive`.
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn dispatch(rg: Regs, cx: &mut Cx<'_>) -> *const Instr {
+fn dispatch(rg: Regs, cx: &mut Cx<'_>) -> *const Code {
     if TECHNIQUE == Technique::Tail {
         // SAFETY: `rg.ip` is an instruction of the running function (see `handler`).
         let op = opcode(unsafe { &*rg.ip });
-        handler_of(op)(rg.ip, rg.fp, cx, rg.mem, rg.mem_len)
+        handler_of(op)(rg.ip, rg.fp, cx, rg.mem, rg.mem_len, rg.acc)
     } else {
-        cx.saved = (rg.fp, rg.mem, rg.mem_len);
+        cx.saved = (rg.fp, rg.mem, rg.mem_len, rg.acc);
         rg.ip
     }
 }
@@ -603,12 +759,12 @@ fn drive(rg: Regs, cx: &mut Cx<'_>) {
             dispatch(rg, cx);
         }
         Technique::Loop => {
-            cx.saved = (rg.fp, rg.mem, rg.mem_len);
+            cx.saved = (rg.fp, rg.mem, rg.mem_len, rg.acc);
             let mut ip = rg.ip;
             while !ip.is_null() {
-                let (fp, mem, mem_len) = cx.saved;
+                let (fp, mem, mem_len, acc) = cx.saved;
                 // SAFETY: as in `dispatch`.
-                ip = handler_of(opcode(unsafe { &*ip }))(ip, fp, cx, mem, mem_len);
+                ip = handler_of(opcode(unsafe { &*ip }))(ip, fp, cx, mem, mem_len, acc);
             }
         }
         Technique::Match => {
@@ -616,7 +772,9 @@ fn drive(rg: Regs, cx: &mut Cx<'_>) {
             loop {
                 // SAFETY: as in `handler`.
                 let instr = unsafe { *rg.ip };
-                if let Flow::Exit = step::<true>(instr, &mut rg, cx) {
+                let acc = core::mem::replace(&mut rg.acc, MaybeUninit::uninit());
+                let uses = ACC_OF[opcode(&instr)];
+                if let Flow::Exit = step::<true>(instr, &mut rg, cx, acc, uses) {
                     break;
                 }
             }
@@ -632,8 +790,7 @@ fn do_return(rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
         return Flow::Exit;
     };
     cx.code = f.code;
-    // SAFETY: a frame's code lives as long as the store (module documentation).
-    cx.instrs = unsafe { (*f.code).instrs.as_ptr() };
+    cx.instrs = f.instrs;
     cx.base = f.base;
     rg.ip = f.ip;
     rg.fp = cx.fp(f.base);
@@ -682,9 +839,10 @@ fn enter(
     // SAFETY: `code` is owned by the store's function `callee`, which lives (and does not move)
     // as long as the store (module documentation).
     let c = unsafe { &*code };
-    if !cx.is_verified(callee) && !verify(cx, callee, c) {
+    let Some(instrs) = cx.lowered(callee).or_else(|| cx.prepare(callee, c)) else {
+        cx.exit = Exit::Invalid;
         return Flow::Exit;
-    }
+    };
     if let Err(t) = reserve(cx.stack, base + usize::from(c.frame_slots), cx.max_slots) {
         cx.exit = Exit::Trap(t);
         return Flow::Exit;
@@ -694,13 +852,14 @@ fn enter(
     if push_caller {
         cx.frames.push(Frame {
             ip: rg.ip,
+            instrs: cx.instrs,
             code: cx.code,
             instance: cx.inst,
             base: cx.base,
         });
     }
     cx.code = code;
-    cx.instrs = c.instrs.as_ptr();
+    cx.instrs = instrs;
     cx.base = base;
     rg.ip = cx.instrs;
     rg.fp = cx.fp(base);
@@ -791,7 +950,7 @@ fn unwind(rg: &mut Regs, cx: &mut Cx<'_>, exn: ExnAddr, fresh: bool) -> Flow {
         (cx.code, cx.instrs, cx.inst, cx.base, rg.ip);
     let mut left = 0;
     loop {
-        let pc = (ip as usize - instrs as usize) / core::mem::size_of::<Instr>() - 1;
+        let pc = (ip as usize - instrs as usize) / core::mem::size_of::<Code>() - 1;
         // SAFETY: a frame's code lives as long as the store (module documentation).
         let func: &IrFunc = unsafe { &*code };
         let tags = &cx.store.instance(inst).tags;
@@ -841,8 +1000,7 @@ fn unwind(rg: &mut Regs, cx: &mut Cx<'_>, exn: ExnAddr, fresh: bool) -> Flow {
             return Flow::Exit;
         };
         code = f.code;
-        // SAFETY: a frame's code lives as long as the store (module documentation).
-        instrs = unsafe { (*f.code).instrs.as_ptr() };
+        instrs = f.instrs;
         base = f.base;
         inst = f.instance;
         ip = f.ip;
@@ -872,17 +1030,6 @@ fn indirect_callee(
     Ok(callee)
 }
 
-#[cold]
-#[inline(never)]
-fn verify(cx: &mut Cx<'_>, callee: FuncAddr, code: &IrFunc) -> bool {
-    if strata_ir::serialize::verify_frame(code).is_err() {
-        cx.exit = Exit::Invalid;
-        return false;
-    }
-    cx.set_verified(callee);
-    true
-}
-
 #[inline(never)]
 fn call_host(rg: &mut Regs, cx: &mut Cx<'_>, index: u32, new_base: usize, window: usize) -> Flow {
     if let Err(t) = reserve(cx.stack, new_base + window, cx.max_slots) {
@@ -908,12 +1055,20 @@ fn call_host(rg: &mut Regs, cx: &mut Cx<'_>, index: u32, new_base: usize, window
     Flow::Continue
 }
 
-/// Executes `instr` (the instruction at `rg.ip`) and moves `rg.ip` to the next one to run.
+/// Executes `instr` (the instruction at `rg.ip`, which uses the accumulator as `acc` says:
+/// `ACC_OF[opcode(&instr)]`, a constant in a handler) and moves `rg.ip` to the next one to run.
+/// A consumer reads `acc_in`; a producer leaves its result in `rg.acc`.
 /// Without `SLOW`, an access to a memory other than 0 returns `Flow::Slow` instead (before
 /// changing anything).
 /// Inlined into each handler, where all arms but one are dead, and into the `Match` loop.
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow {
+fn step<const SLOW: bool>(
+    instr: Code,
+    rg: &mut Regs,
+    cx: &mut Cx<'_>,
+    acc_in: MaybeUninit<u64>,
+    acc: Acc,
+) -> Flow {
     // SAFETY: `ip` is not the last instruction, or that one does not fall through (verified),
     // so this is at most one past the end and is never run.
     rg.ip = unsafe { rg.ip.add(1) };
@@ -957,6 +1112,30 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             unsafe { *rg.fp.add(s.index() + 1) = v }
         }};
     }
+    // The first operand (`lhs`, or `cond` of `br_if_*`): the accumulator in a consumer form.
+    macro_rules! first {
+        ($s:expr) => {{
+            if acc.input {
+                // SAFETY: a consumer form is only run right after its producer fell through to
+                // it (the lowering's invariant, see `lower`: it directly follows a producer and
+                // is no branch, catch or call-return target), and the producer set `rg.acc`,
+                // which its handler passed on as this handler's `acc_in`.
+                UntypedVal::from_bits(unsafe { acc_in.assume_init() })
+            } else {
+                get!($s)
+            }
+        }};
+    }
+    // Writes a result; a producer form also leaves it in the accumulator.
+    macro_rules! out {
+        ($s:expr, $v:expr) => {{
+            let v: UntypedVal = $v;
+            set!($s, v);
+            if acc.output {
+                rg.acc = MaybeUninit::new(v.to_bits());
+            }
+        }};
+    }
     macro_rules! trap {
         ($e:expr) => {
             match $e {
@@ -983,9 +1162,9 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
     }
     macro_rules! bin {
         ($dst:expr, $lhs:expr, $rhs:expr, $to:ident, $from:ident, $f:expr) => {{
-            let a = get!($lhs).$to();
+            let a = first!($lhs).$to();
             let b = get!($rhs).$to();
-            set!($dst, UntypedVal::$from($f(a, b)))
+            out!($dst, UntypedVal::$from($f(a, b)))
         }};
     }
     macro_rules! bin_trap {
@@ -998,21 +1177,21 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
     }
     macro_rules! cmp {
         ($dst:expr, $lhs:expr, $rhs:expr, $to:ident, $f:expr) => {{
-            let a = get!($lhs).$to();
+            let a = first!($lhs).$to();
             let b = get!($rhs).$to();
-            set!($dst, UntypedVal::from_i32($f(a, b) as i32))
+            out!($dst, UntypedVal::from_i32($f(a, b) as i32))
         }};
     }
     macro_rules! bin_imm32 {
         ($dst:expr, $lhs:expr, $imm:expr, $to:ident, $from:ident, $f:expr) => {{
-            let a = get!($lhs).$to();
-            set!($dst, UntypedVal::$from($f(a, $imm as _)))
+            let a = first!($lhs).$to();
+            out!($dst, UntypedVal::$from($f(a, $imm as _)))
         }};
     }
     macro_rules! bin_imm64 {
         ($dst:expr, $lhs:expr, $imm:expr, $to:ident, $from:ident, $f:expr) => {{
-            let a = get!($lhs).$to();
-            set!($dst, UntypedVal::$from($f(a, i64::from($imm) as _)))
+            let a = first!($lhs).$to();
+            out!($dst, UntypedVal::$from($f(a, i64::from($imm) as _)))
         }};
     }
     macro_rules! jump {
@@ -1025,7 +1204,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
     }
     macro_rules! branch {
         ($lhs:expr, $rhs:expr, $target:expr, $to:ident, $f:expr) => {{
-            let a = get!($lhs).$to();
+            let a = first!($lhs).$to();
             let b = get!($rhs).$to();
             if $f(a, b) {
                 jump!($target);
@@ -1034,7 +1213,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
     }
     macro_rules! branch_imm32 {
         ($lhs:expr, $imm:expr, $target:expr, $to:ident, $f:expr) => {{
-            let a = get!($lhs).$to();
+            let a = first!($lhs).$to();
             if $f(a, $imm as _) {
                 jump!($target);
             }
@@ -1042,7 +1221,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
     }
     macro_rules! branch_imm64 {
         ($lhs:expr, $imm:expr, $target:expr, $to:ident, $f:expr) => {{
-            let a = get!($lhs).$to();
+            let a = first!($lhs).$to();
             if $f(a, i64::from($imm) as _) {
                 jump!($target);
             }
@@ -1085,8 +1264,8 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
     }
     macro_rules! load {
         ($dst:expr, $ptr:expr, $m:expr, $off:expr, $ty:ty, $from:ident, $conv:ty) => {{
-            let v = mload!($m, get!($ptr).to_u32(), $off, $ty);
-            set!($dst, UntypedVal::$from(v as $conv))
+            let v = mload!($m, first!($ptr).to_u32(), $off, $ty);
+            out!($dst, UntypedVal::$from(v as $conv))
         }};
     }
     macro_rules! store_op {
@@ -1099,9 +1278,9 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
     // `i32.add`), then `offset` is added as in any access.
     macro_rules! load_add {
         ($dst:expr, $ptr:expr, $imm:expr, $m:expr, $off:expr, $ty:ty, $from:ident, $conv:ty) => {{
-            let addr = get!($ptr).to_u32().wrapping_add($imm as u32);
+            let addr = first!($ptr).to_u32().wrapping_add($imm as u32);
             let v = mload!($m, addr, $off, $ty);
-            set!($dst, UntypedVal::$from(v as $conv))
+            out!($dst, UntypedVal::$from(v as $conv))
         }};
     }
     macro_rules! store_op_add {
@@ -1311,31 +1490,31 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
 
     match instr {
         // ---- control ----
-        Instr::Unreachable {} => trap!(Err(TrapCode::Unreachable)),
+        Code::Unreachable {} => trap!(Err(TrapCode::Unreachable)),
         // Emitted only when the engine meters fuel / is interruptible (see the `Instr` docs).
         // Fuel lives in the store so host functions and the embedder see it; an interrupt is
         // one relaxed load of a flag shared with other threads.
-        Instr::ConsumeFuel { amount } => match store.fuel.checked_sub(u64::from(amount)) {
+        Code::ConsumeFuel { amount } => match store.fuel.checked_sub(u64::from(amount)) {
             Some(left) => store.fuel = left,
             None => trap!(Err(TrapCode::OutOfFuel)),
         },
-        Instr::CheckInterrupt {} => {
+        Code::CheckInterrupt {} => {
             if store.interrupt.is_requested() && store.interrupt.take() {
                 trap!(Err(TrapCode::Interrupted))
             }
         }
-        Instr::Br { target } => jump!(target),
-        Instr::BrIfNez { cond, target } => {
-            if get!(cond).to_i32() != 0 {
+        Code::Br { target } => jump!(target),
+        acc_pat!(BrIfNez { cond, target }) => {
+            if first!(cond).to_i32() != 0 {
                 jump!(target)
             }
         }
-        Instr::BrIfEqz { cond, target } => {
-            if get!(cond).to_i32() == 0 {
+        acc_pat!(BrIfEqz { cond, target }) => {
+            if first!(cond).to_i32() == 0 {
                 jump!(target)
             }
         }
-        Instr::BrTable { index, len } => {
+        Code::BrTable { index, len } => {
             let i = get!(index).to_u32().min(len);
             // SAFETY: the verifier checked `br_table` is followed by its `len + 1` `br`s, and
             // `rg.ip` already points at the first.
@@ -1344,16 +1523,16 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             // per `br_table`).
             // SAFETY: `entry` is one of those `br`s, inside the function.
             match unsafe { *entry } {
-                Instr::Br { target } => jump!(target),
+                Code::Br { target } => jump!(target),
                 _ => rg.ip = entry,
             }
         }
-        Instr::Return {} => return do_return(rg, cx),
-        Instr::Call { base: b, func } => {
+        Code::Return {} => return do_return(rg, cx),
+        Code::Call { base: b, func } => {
             let callee = store.instance(inst).funcs[func as usize];
             return call(rg, cx, callee, b.index());
         }
-        Instr::CallIndirect {
+        Code::CallIndirect {
             base: b,
             index,
             table,
@@ -1363,7 +1542,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             let callee = trap!(indirect_callee(store, inst, table, i, type_index));
             return call(rg, cx, callee, b.index());
         }
-        Instr::ReturnCall {
+        Code::ReturnCall {
             base: b,
             params,
             func,
@@ -1371,7 +1550,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             let callee = store.instance(inst).funcs[func as usize];
             return tail_call(rg, cx, callee, b.index(), usize::from(params));
         }
-        Instr::ReturnCallIndirect {
+        Code::ReturnCallIndirect {
             base: b,
             index,
             params,
@@ -1382,12 +1561,12 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             let callee = trap!(indirect_callee(store, inst, table, i, type_index));
             return tail_call(rg, cx, callee, b.index(), usize::from(params));
         }
-        Instr::CallRef { base: b, callee } => {
+        Code::CallRef { base: b, callee } => {
             let callee = get!(callee).to_raw_ref().to_func();
             let callee = trap!(callee.ok_or(TrapCode::NullFunctionReference));
             return call(rg, cx, callee, b.index());
         }
-        Instr::ReturnCallRef {
+        Code::ReturnCallRef {
             base: b,
             callee,
             params,
@@ -1396,146 +1575,146 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             let callee = trap!(callee.ok_or(TrapCode::NullFunctionReference));
             return tail_call(rg, cx, callee, b.index(), usize::from(params));
         }
-        Instr::RefAsNonNull { src } => {
+        Code::RefAsNonNull { src } => {
             if get!(src).to_raw_ref().is_null() {
                 trap!(Err(TrapCode::NullReference));
             }
         }
-        Instr::Throw { base: b, tag } => return throw(rg, cx, b.index(), tag),
-        Instr::ThrowRef { exn } => {
+        Code::Throw { base: b, tag } => return throw(rg, cx, b.index(), tag),
+        Code::ThrowRef { exn } => {
             let exn = get!(exn).to_raw_ref().to_exn();
             let exn = trap!(exn.ok_or(TrapCode::NullExceptionReference));
             return unwind(rg, cx, exn, false);
         }
-        Instr::BrI32Eq { lhs, rhs, target } => {
+        acc_pat!(BrI32Eq { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_i32, |a, b| a == b)
         }
-        Instr::BrI32Ne { lhs, rhs, target } => {
+        acc_pat!(BrI32Ne { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_i32, |a, b| a != b)
         }
-        Instr::BrI32LtS { lhs, rhs, target } => {
+        acc_pat!(BrI32LtS { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_i32, |a, b| a < b)
         }
-        Instr::BrI32LtU { lhs, rhs, target } => {
+        acc_pat!(BrI32LtU { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_u32, |a, b| a < b)
         }
-        Instr::BrI32GtS { lhs, rhs, target } => {
+        acc_pat!(BrI32GtS { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_i32, |a, b| a > b)
         }
-        Instr::BrI32GtU { lhs, rhs, target } => {
+        acc_pat!(BrI32GtU { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_u32, |a, b| a > b)
         }
-        Instr::BrI32LeS { lhs, rhs, target } => {
+        acc_pat!(BrI32LeS { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_i32, |a, b| a <= b)
         }
-        Instr::BrI32LeU { lhs, rhs, target } => {
+        acc_pat!(BrI32LeU { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_u32, |a, b| a <= b)
         }
-        Instr::BrI32GeS { lhs, rhs, target } => {
+        acc_pat!(BrI32GeS { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_i32, |a, b| a >= b)
         }
-        Instr::BrI32GeU { lhs, rhs, target } => {
+        acc_pat!(BrI32GeU { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_u32, |a, b| a >= b)
         }
-        Instr::BrI64Eq { lhs, rhs, target } => {
+        acc_pat!(BrI64Eq { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_i64, |a, b| a == b)
         }
-        Instr::BrI64Ne { lhs, rhs, target } => {
+        acc_pat!(BrI64Ne { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_i64, |a, b| a != b)
         }
-        Instr::BrI64LtS { lhs, rhs, target } => {
+        acc_pat!(BrI64LtS { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_i64, |a, b| a < b)
         }
-        Instr::BrI64LtU { lhs, rhs, target } => {
+        acc_pat!(BrI64LtU { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_u64, |a, b| a < b)
         }
-        Instr::BrI64GtS { lhs, rhs, target } => {
+        acc_pat!(BrI64GtS { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_i64, |a, b| a > b)
         }
-        Instr::BrI64GtU { lhs, rhs, target } => {
+        acc_pat!(BrI64GtU { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_u64, |a, b| a > b)
         }
-        Instr::BrI64LeS { lhs, rhs, target } => {
+        acc_pat!(BrI64LeS { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_i64, |a, b| a <= b)
         }
-        Instr::BrI64LeU { lhs, rhs, target } => {
+        acc_pat!(BrI64LeU { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_u64, |a, b| a <= b)
         }
-        Instr::BrI64GeS { lhs, rhs, target } => {
+        acc_pat!(BrI64GeS { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_i64, |a, b| a >= b)
         }
-        Instr::BrI64GeU { lhs, rhs, target } => {
+        acc_pat!(BrI64GeU { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_u64, |a, b| a >= b)
         }
-        Instr::BrI32EqImm { lhs, imm, target } => {
+        acc_pat!(BrI32EqImm { lhs, imm, target }) => {
             branch_imm32!(lhs, imm, target, to_i32, |a, b| a == b)
         }
-        Instr::BrI32NeImm { lhs, imm, target } => {
+        acc_pat!(BrI32NeImm { lhs, imm, target }) => {
             branch_imm32!(lhs, imm, target, to_i32, |a, b| a != b)
         }
-        Instr::BrI32LtSImm { lhs, imm, target } => {
+        acc_pat!(BrI32LtSImm { lhs, imm, target }) => {
             branch_imm32!(lhs, imm, target, to_i32, |a, b| a < b)
         }
-        Instr::BrI32LtUImm { lhs, imm, target } => {
+        acc_pat!(BrI32LtUImm { lhs, imm, target }) => {
             branch_imm32!(lhs, imm, target, to_u32, |a, b| a < b)
         }
-        Instr::BrI32GtSImm { lhs, imm, target } => {
+        acc_pat!(BrI32GtSImm { lhs, imm, target }) => {
             branch_imm32!(lhs, imm, target, to_i32, |a, b| a > b)
         }
-        Instr::BrI32GtUImm { lhs, imm, target } => {
+        acc_pat!(BrI32GtUImm { lhs, imm, target }) => {
             branch_imm32!(lhs, imm, target, to_u32, |a, b| a > b)
         }
-        Instr::BrI32LeSImm { lhs, imm, target } => {
+        acc_pat!(BrI32LeSImm { lhs, imm, target }) => {
             branch_imm32!(lhs, imm, target, to_i32, |a, b| a <= b)
         }
-        Instr::BrI32LeUImm { lhs, imm, target } => {
+        acc_pat!(BrI32LeUImm { lhs, imm, target }) => {
             branch_imm32!(lhs, imm, target, to_u32, |a, b| a <= b)
         }
-        Instr::BrI32GeSImm { lhs, imm, target } => {
+        acc_pat!(BrI32GeSImm { lhs, imm, target }) => {
             branch_imm32!(lhs, imm, target, to_i32, |a, b| a >= b)
         }
-        Instr::BrI32GeUImm { lhs, imm, target } => {
+        acc_pat!(BrI32GeUImm { lhs, imm, target }) => {
             branch_imm32!(lhs, imm, target, to_u32, |a, b| a >= b)
         }
-        Instr::BrI64EqImm { lhs, imm, target } => {
+        acc_pat!(BrI64EqImm { lhs, imm, target }) => {
             branch_imm64!(lhs, imm, target, to_i64, |a, b| a == b)
         }
-        Instr::BrI64NeImm { lhs, imm, target } => {
+        acc_pat!(BrI64NeImm { lhs, imm, target }) => {
             branch_imm64!(lhs, imm, target, to_i64, |a, b| a != b)
         }
-        Instr::BrI64LtSImm { lhs, imm, target } => {
+        acc_pat!(BrI64LtSImm { lhs, imm, target }) => {
             branch_imm64!(lhs, imm, target, to_i64, |a, b| a < b)
         }
-        Instr::BrI64LtUImm { lhs, imm, target } => {
+        acc_pat!(BrI64LtUImm { lhs, imm, target }) => {
             branch_imm64!(lhs, imm, target, to_u64, |a, b| a < b)
         }
-        Instr::BrI64GtSImm { lhs, imm, target } => {
+        acc_pat!(BrI64GtSImm { lhs, imm, target }) => {
             branch_imm64!(lhs, imm, target, to_i64, |a, b| a > b)
         }
-        Instr::BrI64GtUImm { lhs, imm, target } => {
+        acc_pat!(BrI64GtUImm { lhs, imm, target }) => {
             branch_imm64!(lhs, imm, target, to_u64, |a, b| a > b)
         }
-        Instr::BrI64LeSImm { lhs, imm, target } => {
+        acc_pat!(BrI64LeSImm { lhs, imm, target }) => {
             branch_imm64!(lhs, imm, target, to_i64, |a, b| a <= b)
         }
-        Instr::BrI64LeUImm { lhs, imm, target } => {
+        acc_pat!(BrI64LeUImm { lhs, imm, target }) => {
             branch_imm64!(lhs, imm, target, to_u64, |a, b| a <= b)
         }
-        Instr::BrI64GeSImm { lhs, imm, target } => {
+        acc_pat!(BrI64GeSImm { lhs, imm, target }) => {
             branch_imm64!(lhs, imm, target, to_i64, |a, b| a >= b)
         }
-        Instr::BrI64GeUImm { lhs, imm, target } => {
+        acc_pat!(BrI64GeUImm { lhs, imm, target }) => {
             branch_imm64!(lhs, imm, target, to_u64, |a, b| a >= b)
         }
 
         // ---- values ----
-        Instr::Copy { dst, src } => set!(dst, get!(src)),
-        Instr::Copy128 { dst, src } => {
+        Code::Copy { dst, src } => set!(dst, get!(src)),
+        Code::Copy128 { dst, src } => {
             let (lo, hi) = (get!(src), get1!(src));
             set!(dst, lo);
             set1!(dst, hi);
         }
-        Instr::CopyMany { dst, src, len } => {
+        Code::CopyMany { dst, src, len } => {
             // SAFETY: the verifier checked both windows lie in the frame (see `slot!`).
             unsafe {
                 core::ptr::copy(
@@ -1545,16 +1724,16 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
                 )
             };
         }
-        Instr::ConstI32 { dst, value } => set!(dst, UntypedVal::from_i32(value)),
-        Instr::ConstI64 { dst, value } => set!(dst, UntypedVal::from_i64(value)),
-        Instr::ConstF32 { dst, bits } => set!(dst, UntypedVal::from_u32(bits)),
-        Instr::ConstF64 { dst, bits } => set!(dst, UntypedVal::from_u64(bits)),
-        Instr::ConstV128 { dst, index } => {
+        Code::ConstI32 { dst, value } => set!(dst, UntypedVal::from_i32(value)),
+        Code::ConstI64 { dst, value } => set!(dst, UntypedVal::from_i64(value)),
+        Code::ConstF32 { dst, bits } => set!(dst, UntypedVal::from_u32(bits)),
+        Code::ConstF64 { dst, bits } => set!(dst, UntypedVal::from_u64(bits)),
+        Code::ConstV128 { dst, index } => {
             let [lo, hi] = UntypedVal::from_v128(code.v128_consts[index as usize]);
             set!(dst, lo);
             set1!(dst, hi);
         }
-        Instr::Select {
+        Code::Select {
             dst,
             cond,
             if_true,
@@ -1567,7 +1746,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             };
             set!(dst, v)
         }
-        Instr::Select128 {
+        Code::Select128 {
             dst,
             cond,
             if_true,
@@ -1582,49 +1761,49 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             set!(dst, lo);
             set1!(dst, hi);
         }
-        Instr::GlobalGet { dst, global } => {
+        Code::GlobalGet { dst, global } => {
             let g = store.instance(inst).globals[global as usize].index();
             set!(dst, store.globals[g].get_untyped())
         }
-        Instr::GlobalGet128 { dst, global } => {
+        Code::GlobalGet128 { dst, global } => {
             let g = store.instance(inst).globals[global as usize].index();
             let [lo, hi] = store.globals[g].cell().slots;
             set!(dst, lo);
             set1!(dst, hi);
         }
-        Instr::GlobalSet { src, global } => {
+        Code::GlobalSet { src, global } => {
             let g = store.instance(inst).globals[global as usize].index();
             store.globals[g].set_untyped(get!(src))
         }
-        Instr::GlobalSet128 { src, global } => {
+        Code::GlobalSet128 { src, global } => {
             let g = store.instance(inst).globals[global as usize].index();
             let v = [get!(src), get1!(src)];
             store.globals[g].cell_mut().slots = v;
         }
 
         // ---- references and tables ----
-        Instr::RefNull { dst } => set!(dst, UntypedVal::ZERO),
-        Instr::RefIsNull { dst, src } => {
+        Code::RefNull { dst } => set!(dst, UntypedVal::ZERO),
+        Code::RefIsNull { dst, src } => {
             set!(
                 dst,
                 UntypedVal::from_i32(get!(src).to_raw_ref().is_null() as i32)
             )
         }
-        Instr::RefFunc { dst, func } => {
+        Code::RefFunc { dst, func } => {
             let f = store.instance(inst).funcs[func as usize];
             set!(dst, UntypedVal::from_raw_ref(RawRef::from(f)))
         }
-        Instr::TableGet { dst, index, table } => {
+        Code::TableGet { dst, index, table } => {
             let r = trap!(store.table_get(inst, table, get!(index)));
             set!(dst, r)
         }
-        Instr::TableSet {
+        Code::TableSet {
             index,
             value,
             table,
         } => trap!(store.table_set(inst, table, get!(index), get!(value))),
-        Instr::TableSize { dst, table } => set!(dst, store.table_size(inst, table)),
-        Instr::TableGrow {
+        Code::TableSize { dst, table } => set!(dst, store.table_size(inst, table)),
+        Code::TableGrow {
             dst,
             init,
             delta,
@@ -1633,7 +1812,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             let r = store.table_grow(inst, table, get!(init), get!(delta), host.limiter());
             set!(dst, r)
         }
-        Instr::TableFill {
+        Code::TableFill {
             index,
             value,
             len,
@@ -1642,7 +1821,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             let (i, v, n) = (get!(index), get!(value), get!(len));
             trap!(store.table_fill(inst, table, i, v, n))
         }
-        Instr::TableCopy {
+        Code::TableCopy {
             dst,
             src,
             len,
@@ -1652,7 +1831,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             let (d, s, n) = (get!(dst), get!(src), get!(len));
             trap!(store.table_copy(inst, dst_table, src_table, d, s, n))
         }
-        Instr::TableInit {
+        Code::TableInit {
             dst,
             src,
             len,
@@ -1662,32 +1841,32 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             let (d, s, n) = (get!(dst), get!(src), get!(len));
             trap!(store.table_init(inst, table, elem, d, s, n))
         }
-        Instr::ElemDrop { elem } => {
+        Code::ElemDrop { elem } => {
             let e = store.instance(inst).elems[elem as usize].index();
             store.elems[e].elem_drop()
         }
 
         // ---- memory ----
-        Instr::MemorySize { dst, memory } => {
+        Code::MemorySize { dst, memory } => {
             let pages = memory!(memory).size_pages();
             set!(dst, UntypedVal::from_u32(pages as u32))
         }
-        Instr::MemoryGrow { dst, delta, memory } => {
+        Code::MemoryGrow { dst, delta, memory } => {
             reload = true;
             let r = store.memory_grow(inst, memory, get!(delta), host.limiter());
             set!(dst, r)
         }
-        Instr::CheckIndex64 { index } => {
+        Code::CheckIndex64 { index } => {
             if get!(index).to_u64() > u64::from(u32::MAX) {
                 trap!(Err(TrapCode::UndefinedElement));
             }
         }
-        Instr::CheckAddr64 { addr, offset } => {
+        Code::CheckAddr64 { addr, offset } => {
             if get!(addr).to_u64() > u64::from(u32::MAX) || offset != 0 {
                 trap!(Err(TrapCode::MemoryOutOfBounds));
             }
         }
-        Instr::MemoryFill {
+        Code::MemoryFill {
             dst,
             value,
             len,
@@ -1696,7 +1875,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             reload = true;
             trap!(store.memory_fill(inst, memory, get!(dst), get!(value), get!(len)))
         }
-        Instr::MemoryCopy {
+        Code::MemoryCopy {
             dst,
             src,
             len,
@@ -1707,7 +1886,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             let (d, s, n) = (get!(dst), get!(src), get!(len));
             trap!(store.memory_copy(inst, dst_memory.into(), src_memory.into(), d, s, n))
         }
-        Instr::MemoryInit {
+        Code::MemoryInit {
             dst,
             src,
             len,
@@ -1718,310 +1897,310 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             let (d, s, n) = (get!(dst), get!(src), get!(len));
             trap!(store.memory_init(inst, memory.into(), data, d, s, n))
         }
-        Instr::DataDrop { data } => {
+        Code::DataDrop { data } => {
             let seg = store.instance(inst).datas[data as usize].index();
             store.datas[seg].data_drop()
         }
-        Instr::I32Load {
+        acc_pat!(I32Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        }) => load!(dst, ptr, memory, offset, u32, from_u32, u32),
+        acc_pat!(I64Load {
+            dst,
+            ptr,
+            memory,
+            offset,
+        }) => load!(dst, ptr, memory, offset, u64, from_u64, u64),
+        Code::F32Load {
             dst,
             ptr,
             memory,
             offset,
         } => load!(dst, ptr, memory, offset, u32, from_u32, u32),
-        Instr::I64Load {
+        Code::F64Load {
             dst,
             ptr,
             memory,
             offset,
         } => load!(dst, ptr, memory, offset, u64, from_u64, u64),
-        Instr::F32Load {
+        acc_pat!(I32Load8S {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, u32, from_u32, u32),
-        Instr::F64Load {
+        }) => load!(dst, ptr, memory, offset, i8, from_i32, i32),
+        acc_pat!(I32Load8U {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, u64, from_u64, u64),
-        Instr::I32Load8S {
+        }) => load!(dst, ptr, memory, offset, u8, from_u32, u32),
+        acc_pat!(I32Load16S {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, i8, from_i32, i32),
-        Instr::I32Load8U {
+        }) => load!(dst, ptr, memory, offset, i16, from_i32, i32),
+        acc_pat!(I32Load16U {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, u8, from_u32, u32),
-        Instr::I32Load16S {
+        }) => load!(dst, ptr, memory, offset, u16, from_u32, u32),
+        acc_pat!(I64Load8S {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, i16, from_i32, i32),
-        Instr::I32Load16U {
+        }) => load!(dst, ptr, memory, offset, i8, from_i64, i64),
+        acc_pat!(I64Load8U {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, u16, from_u32, u32),
-        Instr::I64Load8S {
+        }) => load!(dst, ptr, memory, offset, u8, from_u64, u64),
+        acc_pat!(I64Load16S {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, i8, from_i64, i64),
-        Instr::I64Load8U {
+        }) => load!(dst, ptr, memory, offset, i16, from_i64, i64),
+        acc_pat!(I64Load16U {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, u8, from_u64, u64),
-        Instr::I64Load16S {
+        }) => load!(dst, ptr, memory, offset, u16, from_u64, u64),
+        acc_pat!(I64Load32S {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, i16, from_i64, i64),
-        Instr::I64Load16U {
+        }) => load!(dst, ptr, memory, offset, i32, from_i64, i64),
+        acc_pat!(I64Load32U {
             dst,
             ptr,
             memory,
             offset,
-        } => load!(dst, ptr, memory, offset, u16, from_u64, u64),
-        Instr::I64Load32S {
-            dst,
-            ptr,
-            memory,
-            offset,
-        } => load!(dst, ptr, memory, offset, i32, from_i64, i64),
-        Instr::I64Load32U {
-            dst,
-            ptr,
-            memory,
-            offset,
-        } => load!(dst, ptr, memory, offset, u32, from_u64, u64),
-        Instr::I32Store {
+        }) => load!(dst, ptr, memory, offset, u32, from_u64, u64),
+        Code::I32Store {
             ptr,
             value,
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u32, u32),
-        Instr::I64Store {
+        Code::I64Store {
             ptr,
             value,
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u64, u64),
-        Instr::F32Store {
+        Code::F32Store {
             ptr,
             value,
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u32, u32),
-        Instr::F64Store {
+        Code::F64Store {
             ptr,
             value,
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u64, u64),
-        Instr::I32Store8 {
+        Code::I32Store8 {
             ptr,
             value,
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u32, u8),
-        Instr::I32Store16 {
+        Code::I32Store16 {
             ptr,
             value,
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u32, u16),
-        Instr::I64Store8 {
+        Code::I64Store8 {
             ptr,
             value,
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u64, u8),
-        Instr::I64Store16 {
+        Code::I64Store16 {
             ptr,
             value,
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u64, u16),
-        Instr::I64Store32 {
+        Code::I64Store32 {
             ptr,
             value,
             memory,
             offset,
         } => store_op!(ptr, value, memory, offset, to_u64, u32),
-        Instr::I32LoadAdd {
+        acc_pat!(I32LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        }) => load_add!(dst, ptr, imm, memory, offset, u32, from_u32, u32),
+        acc_pat!(I64LoadAdd {
+            dst,
+            ptr,
+            imm,
+            memory,
+            offset,
+        }) => load_add!(dst, ptr, imm, memory, offset, u64, from_u64, u64),
+        Code::F32LoadAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
         } => load_add!(dst, ptr, imm, memory, offset, u32, from_u32, u32),
-        Instr::I64LoadAdd {
+        Code::F64LoadAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
         } => load_add!(dst, ptr, imm, memory, offset, u64, from_u64, u64),
-        Instr::F32LoadAdd {
+        acc_pat!(I32Load8SAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, u32, from_u32, u32),
-        Instr::F64LoadAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, i8, from_i32, i32),
+        acc_pat!(I32Load8UAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, u64, from_u64, u64),
-        Instr::I32Load8SAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, u8, from_u32, u32),
+        acc_pat!(I32Load16SAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, i8, from_i32, i32),
-        Instr::I32Load8UAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, i16, from_i32, i32),
+        acc_pat!(I32Load16UAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, u8, from_u32, u32),
-        Instr::I32Load16SAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, u16, from_u32, u32),
+        acc_pat!(I64Load8SAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, i16, from_i32, i32),
-        Instr::I32Load16UAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, i8, from_i64, i64),
+        acc_pat!(I64Load8UAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, u16, from_u32, u32),
-        Instr::I64Load8SAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, u8, from_u64, u64),
+        acc_pat!(I64Load16SAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, i8, from_i64, i64),
-        Instr::I64Load8UAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, i16, from_i64, i64),
+        acc_pat!(I64Load16UAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, u8, from_u64, u64),
-        Instr::I64Load16SAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, u16, from_u64, u64),
+        acc_pat!(I64Load32SAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, i16, from_i64, i64),
-        Instr::I64Load16UAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, i32, from_i64, i64),
+        acc_pat!(I64Load32UAdd {
             dst,
             ptr,
             imm,
             memory,
             offset,
-        } => load_add!(dst, ptr, imm, memory, offset, u16, from_u64, u64),
-        Instr::I64Load32SAdd {
-            dst,
-            ptr,
-            imm,
-            memory,
-            offset,
-        } => load_add!(dst, ptr, imm, memory, offset, i32, from_i64, i64),
-        Instr::I64Load32UAdd {
-            dst,
-            ptr,
-            imm,
-            memory,
-            offset,
-        } => load_add!(dst, ptr, imm, memory, offset, u32, from_u64, u64),
-        Instr::I32StoreAdd {
+        }) => load_add!(dst, ptr, imm, memory, offset, u32, from_u64, u64),
+        Code::I32StoreAdd {
             ptr,
             value,
             imm,
             memory,
             offset,
         } => store_op_add!(ptr, value, imm, memory, offset, to_u32, u32),
-        Instr::I64StoreAdd {
+        Code::I64StoreAdd {
             ptr,
             value,
             imm,
             memory,
             offset,
         } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u64),
-        Instr::F32StoreAdd {
+        Code::F32StoreAdd {
             ptr,
             value,
             imm,
             memory,
             offset,
         } => store_op_add!(ptr, value, imm, memory, offset, to_u32, u32),
-        Instr::F64StoreAdd {
+        Code::F64StoreAdd {
             ptr,
             value,
             imm,
             memory,
             offset,
         } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u64),
-        Instr::I32Store8Add {
+        Code::I32Store8Add {
             ptr,
             value,
             imm,
             memory,
             offset,
         } => store_op_add!(ptr, value, imm, memory, offset, to_u32, u8),
-        Instr::I32Store16Add {
+        Code::I32Store16Add {
             ptr,
             value,
             imm,
             memory,
             offset,
         } => store_op_add!(ptr, value, imm, memory, offset, to_u32, u16),
-        Instr::I64Store8Add {
+        Code::I64Store8Add {
             ptr,
             value,
             imm,
             memory,
             offset,
         } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u8),
-        Instr::I64Store16Add {
+        Code::I64Store16Add {
             ptr,
             value,
             imm,
             memory,
             offset,
         } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u16),
-        Instr::I64Store32Add {
+        Code::I64Store32Add {
             ptr,
             value,
             imm,
             memory,
             offset,
         } => store_op_add!(ptr, value, imm, memory, offset, to_u64, u32),
-        Instr::I32Store8ImmAdd {
+        Code::I32Store8ImmAdd {
             ptr,
             value,
             imm,
@@ -2031,7 +2210,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             let addr = get!(ptr).to_u32().wrapping_add(imm as u32);
             mstore!(memory, addr, offset, u8, value as u8)
         }
-        Instr::I32Store16ImmAdd {
+        Code::I32Store16ImmAdd {
             ptr,
             value,
             imm,
@@ -2041,25 +2220,25 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             let addr = get!(ptr).to_u32().wrapping_add(imm as u32);
             mstore!(memory, addr, offset, u16, value)
         }
-        Instr::I32StoreImm {
+        Code::I32StoreImm {
             ptr,
             value,
             memory,
             offset,
         } => mstore!(memory, get!(ptr).to_u32(), offset, u32, value as u32),
-        Instr::I32Store8Imm {
+        Code::I32Store8Imm {
             ptr,
             value,
             memory,
             offset,
         } => mstore!(memory, get!(ptr).to_u32(), offset, u8, value as u8),
-        Instr::I32Store16Imm {
+        Code::I32Store16Imm {
             ptr,
             value,
             memory,
             offset,
         } => mstore!(memory, get!(ptr).to_u32(), offset, u16, value as u16),
-        Instr::I64StoreImm {
+        Code::I64StoreImm {
             ptr,
             value,
             memory,
@@ -2073,537 +2252,537 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
         ),
 
         // ---- i32 ----
-        Instr::I32Eqz { dst, src } => {
+        Code::I32Eqz { dst, src } => {
             un!(dst, src, to_i32, from_i32, |a: i32| (a == 0) as i32)
         }
-        Instr::I32Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a == b),
-        Instr::I32Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a != b),
-        Instr::I32LtS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a < b),
-        Instr::I32LtU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u32, |a, b| a < b),
-        Instr::I32GtS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a > b),
-        Instr::I32GtU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u32, |a, b| a > b),
-        Instr::I32LeS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a <= b),
-        Instr::I32LeU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u32, |a, b| a <= b),
-        Instr::I32GeS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i32, |a, b| a >= b),
-        Instr::I32GeU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u32, |a, b| a >= b),
-        Instr::I32Clz { dst, src } => un!(dst, src, to_u32, from_u32, u32::leading_zeros),
-        Instr::I32Ctz { dst, src } => un!(dst, src, to_u32, from_u32, u32::trailing_zeros),
-        Instr::I32Popcnt { dst, src } => un!(dst, src, to_u32, from_u32, u32::count_ones),
-        Instr::I32Add { dst, lhs, rhs } => {
+        acc_pat!(I32Eq { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_i32, |a, b| a == b),
+        acc_pat!(I32Ne { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_i32, |a, b| a != b),
+        acc_pat!(I32LtS { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_i32, |a, b| a < b),
+        acc_pat!(I32LtU { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_u32, |a, b| a < b),
+        acc_pat!(I32GtS { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_i32, |a, b| a > b),
+        acc_pat!(I32GtU { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_u32, |a, b| a > b),
+        acc_pat!(I32LeS { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_i32, |a, b| a <= b),
+        acc_pat!(I32LeU { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_u32, |a, b| a <= b),
+        acc_pat!(I32GeS { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_i32, |a, b| a >= b),
+        acc_pat!(I32GeU { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_u32, |a, b| a >= b),
+        Code::I32Clz { dst, src } => un!(dst, src, to_u32, from_u32, u32::leading_zeros),
+        Code::I32Ctz { dst, src } => un!(dst, src, to_u32, from_u32, u32::trailing_zeros),
+        Code::I32Popcnt { dst, src } => un!(dst, src, to_u32, from_u32, u32::count_ones),
+        acc_pat!(I32Add { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_i32, from_i32, i32::wrapping_add)
         }
-        Instr::I32Sub { dst, lhs, rhs } => {
+        acc_pat!(I32Sub { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_i32, from_i32, i32::wrapping_sub)
         }
-        Instr::I32Mul { dst, lhs, rhs } => {
+        acc_pat!(I32Mul { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_i32, from_i32, i32::wrapping_mul)
         }
-        Instr::I32DivS { dst, lhs, rhs } => {
+        Code::I32DivS { dst, lhs, rhs } => {
             bin_trap!(dst, lhs, rhs, to_i32, from_i32, ops::i32_div_s)
         }
-        Instr::I32DivU { dst, lhs, rhs } => {
+        Code::I32DivU { dst, lhs, rhs } => {
             bin_trap!(dst, lhs, rhs, to_u32, from_u32, ops::i32_div_u)
         }
-        Instr::I32RemS { dst, lhs, rhs } => {
+        Code::I32RemS { dst, lhs, rhs } => {
             bin_trap!(dst, lhs, rhs, to_i32, from_i32, ops::i32_rem_s)
         }
-        Instr::I32RemU { dst, lhs, rhs } => {
+        Code::I32RemU { dst, lhs, rhs } => {
             bin_trap!(dst, lhs, rhs, to_u32, from_u32, ops::i32_rem_u)
         }
-        Instr::I32And { dst, lhs, rhs } => {
+        acc_pat!(I32And { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_u32, from_u32, |a, b| a & b)
         }
-        Instr::I32Or { dst, lhs, rhs } => {
+        acc_pat!(I32Or { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_u32, from_u32, |a, b| a | b)
         }
-        Instr::I32Xor { dst, lhs, rhs } => {
+        acc_pat!(I32Xor { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_u32, from_u32, |a, b| a ^ b)
         }
-        Instr::I32Shl { dst, lhs, rhs } => {
+        acc_pat!(I32Shl { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_u32, from_u32, u32::wrapping_shl)
         }
-        Instr::I32ShrS { dst, lhs, rhs } => {
+        acc_pat!(I32ShrS { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_i32, from_i32, |a: i32, b: i32| a
                 .wrapping_shr(b as u32))
         }
-        Instr::I32ShrU { dst, lhs, rhs } => {
+        acc_pat!(I32ShrU { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_u32, from_u32, u32::wrapping_shr)
         }
-        Instr::I32Rotl { dst, lhs, rhs } => {
+        acc_pat!(I32Rotl { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_u32, from_u32, u32::rotate_left)
         }
-        Instr::I32Rotr { dst, lhs, rhs } => {
+        acc_pat!(I32Rotr { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_u32, from_u32, u32::rotate_right)
         }
-        Instr::I32EqImm { dst, lhs, imm } => {
+        acc_pat!(I32EqImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a == b)
                 as i32)
         }
-        Instr::I32NeImm { dst, lhs, imm } => {
+        acc_pat!(I32NeImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a != b)
                 as i32)
         }
-        Instr::I32LtSImm { dst, lhs, imm } => {
+        acc_pat!(I32LtSImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a < b)
                 as i32)
         }
-        Instr::I32LtUImm { dst, lhs, imm } => {
+        acc_pat!(I32LtUImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_u32, from_i32, |a: u32, b: u32| (a < b)
                 as i32)
         }
-        Instr::I32GtSImm { dst, lhs, imm } => {
+        acc_pat!(I32GtSImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a > b)
                 as i32)
         }
-        Instr::I32GtUImm { dst, lhs, imm } => {
+        acc_pat!(I32GtUImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_u32, from_i32, |a: u32, b: u32| (a > b)
                 as i32)
         }
-        Instr::I32LeSImm { dst, lhs, imm } => {
+        acc_pat!(I32LeSImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a <= b)
                 as i32)
         }
-        Instr::I32LeUImm { dst, lhs, imm } => {
+        acc_pat!(I32LeUImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_u32, from_i32, |a: u32, b: u32| (a <= b)
                 as i32)
         }
-        Instr::I32GeSImm { dst, lhs, imm } => {
+        acc_pat!(I32GeSImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| (a >= b)
                 as i32)
         }
-        Instr::I32GeUImm { dst, lhs, imm } => {
+        acc_pat!(I32GeUImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_u32, from_i32, |a: u32, b: u32| (a >= b)
                 as i32)
         }
-        Instr::I32AddImm { dst, lhs, imm } => {
+        acc_pat!(I32AddImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_i32, from_i32, i32::wrapping_add)
         }
-        Instr::I32MulImm { dst, lhs, imm } => {
+        acc_pat!(I32MulImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_i32, from_i32, i32::wrapping_mul)
         }
-        Instr::I32AndImm { dst, lhs, imm } => {
+        acc_pat!(I32AndImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| a & b)
         }
-        Instr::I32OrImm { dst, lhs, imm } => {
+        acc_pat!(I32OrImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| a | b)
         }
-        Instr::I32XorImm { dst, lhs, imm } => {
+        acc_pat!(I32XorImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: i32| a ^ b)
         }
-        Instr::I32ShlImm { dst, lhs, imm } => {
+        acc_pat!(I32ShlImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_u32, from_u32, u32::wrapping_shl)
         }
-        Instr::I32ShrSImm { dst, lhs, imm } => {
+        acc_pat!(I32ShrSImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_i32, from_i32, |a: i32, b: u32| a
                 .wrapping_shr(b))
         }
-        Instr::I32ShrUImm { dst, lhs, imm } => {
+        acc_pat!(I32ShrUImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_u32, from_u32, u32::wrapping_shr)
         }
-        Instr::I32RotlImm { dst, lhs, imm } => {
+        acc_pat!(I32RotlImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_u32, from_u32, u32::rotate_left)
         }
-        Instr::I32RotrImm { dst, lhs, imm } => {
+        acc_pat!(I32RotrImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_u32, from_u32, u32::rotate_right)
         }
-        Instr::I32XorShlImm { dst, lhs, imm } => {
+        acc_pat!(I32XorShlImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_u32, from_u32, |a: u32, b: u32| a ^ a
                 .wrapping_shl(b))
         }
-        Instr::I32XorShrUImm { dst, lhs, imm } => {
+        acc_pat!(I32XorShrUImm { dst, lhs, imm }) => {
             bin_imm32!(dst, lhs, imm, to_u32, from_u32, |a: u32, b: u32| a ^ a
                 .wrapping_shr(b))
         }
 
         // ---- i64 ----
-        Instr::I64Eqz { dst, src } => {
+        Code::I64Eqz { dst, src } => {
             un!(dst, src, to_i64, from_i32, |a: i64| (a == 0) as i32)
         }
-        Instr::I64Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a == b),
-        Instr::I64Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a != b),
-        Instr::I64LtS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a < b),
-        Instr::I64LtU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u64, |a, b| a < b),
-        Instr::I64GtS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a > b),
-        Instr::I64GtU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u64, |a, b| a > b),
-        Instr::I64LeS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a <= b),
-        Instr::I64LeU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u64, |a, b| a <= b),
-        Instr::I64GeS { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_i64, |a, b| a >= b),
-        Instr::I64GeU { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_u64, |a, b| a >= b),
-        Instr::I64Clz { dst, src } => un!(dst, src, to_u64, from_u64, |a: u64| u64::from(
+        acc_pat!(I64Eq { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_i64, |a, b| a == b),
+        acc_pat!(I64Ne { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_i64, |a, b| a != b),
+        acc_pat!(I64LtS { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_i64, |a, b| a < b),
+        acc_pat!(I64LtU { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_u64, |a, b| a < b),
+        acc_pat!(I64GtS { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_i64, |a, b| a > b),
+        acc_pat!(I64GtU { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_u64, |a, b| a > b),
+        acc_pat!(I64LeS { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_i64, |a, b| a <= b),
+        acc_pat!(I64LeU { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_u64, |a, b| a <= b),
+        acc_pat!(I64GeS { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_i64, |a, b| a >= b),
+        acc_pat!(I64GeU { dst, lhs, rhs }) => cmp!(dst, lhs, rhs, to_u64, |a, b| a >= b),
+        Code::I64Clz { dst, src } => un!(dst, src, to_u64, from_u64, |a: u64| u64::from(
             a.leading_zeros()
         )),
-        Instr::I64Ctz { dst, src } => un!(dst, src, to_u64, from_u64, |a: u64| u64::from(
+        Code::I64Ctz { dst, src } => un!(dst, src, to_u64, from_u64, |a: u64| u64::from(
             a.trailing_zeros()
         )),
-        Instr::I64Popcnt { dst, src } => {
+        Code::I64Popcnt { dst, src } => {
             un!(dst, src, to_u64, from_u64, |a: u64| u64::from(
                 a.count_ones()
             ))
         }
-        Instr::I64Add { dst, lhs, rhs } => {
+        acc_pat!(I64Add { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_i64, from_i64, i64::wrapping_add)
         }
-        Instr::I64Sub { dst, lhs, rhs } => {
+        acc_pat!(I64Sub { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_i64, from_i64, i64::wrapping_sub)
         }
-        Instr::I64Mul { dst, lhs, rhs } => {
+        acc_pat!(I64Mul { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_i64, from_i64, i64::wrapping_mul)
         }
-        Instr::I64DivS { dst, lhs, rhs } => {
+        Code::I64DivS { dst, lhs, rhs } => {
             bin_trap!(dst, lhs, rhs, to_i64, from_i64, ops::i64_div_s)
         }
-        Instr::I64DivU { dst, lhs, rhs } => {
+        Code::I64DivU { dst, lhs, rhs } => {
             bin_trap!(dst, lhs, rhs, to_u64, from_u64, ops::i64_div_u)
         }
-        Instr::I64RemS { dst, lhs, rhs } => {
+        Code::I64RemS { dst, lhs, rhs } => {
             bin_trap!(dst, lhs, rhs, to_i64, from_i64, ops::i64_rem_s)
         }
-        Instr::I64RemU { dst, lhs, rhs } => {
+        Code::I64RemU { dst, lhs, rhs } => {
             bin_trap!(dst, lhs, rhs, to_u64, from_u64, ops::i64_rem_u)
         }
-        Instr::I64And { dst, lhs, rhs } => {
+        acc_pat!(I64And { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_u64, from_u64, |a, b| a & b)
         }
-        Instr::I64Or { dst, lhs, rhs } => {
+        acc_pat!(I64Or { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_u64, from_u64, |a, b| a | b)
         }
-        Instr::I64Xor { dst, lhs, rhs } => {
+        acc_pat!(I64Xor { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_u64, from_u64, |a, b| a ^ b)
         }
-        Instr::I64Shl { dst, lhs, rhs } => {
+        acc_pat!(I64Shl { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_u64, from_u64, |a: u64, b: u64| a
                 .wrapping_shl(b as u32))
         }
-        Instr::I64ShrS { dst, lhs, rhs } => {
+        acc_pat!(I64ShrS { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_i64, from_i64, |a: i64, b: i64| a
                 .wrapping_shr(b as u32))
         }
-        Instr::I64ShrU { dst, lhs, rhs } => {
+        acc_pat!(I64ShrU { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_u64, from_u64, |a: u64, b: u64| a
                 .wrapping_shr(b as u32))
         }
-        Instr::I64Rotl { dst, lhs, rhs } => {
+        acc_pat!(I64Rotl { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_u64, from_u64, |a: u64, b: u64| a
                 .rotate_left((b & 63) as u32))
         }
-        Instr::I64Rotr { dst, lhs, rhs } => {
+        acc_pat!(I64Rotr { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_u64, from_u64, |a: u64, b: u64| a
                 .rotate_right((b & 63) as u32))
         }
-        Instr::I64EqImm { dst, lhs, imm } => {
+        acc_pat!(I64EqImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a == b)
                 as i32)
         }
-        Instr::I64NeImm { dst, lhs, imm } => {
+        acc_pat!(I64NeImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a != b)
                 as i32)
         }
-        Instr::I64LtSImm { dst, lhs, imm } => {
+        acc_pat!(I64LtSImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a < b)
                 as i32)
         }
-        Instr::I64LtUImm { dst, lhs, imm } => {
+        acc_pat!(I64LtUImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_u64, from_i32, |a: u64, b: u64| (a < b)
                 as i32)
         }
-        Instr::I64GtSImm { dst, lhs, imm } => {
+        acc_pat!(I64GtSImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a > b)
                 as i32)
         }
-        Instr::I64GtUImm { dst, lhs, imm } => {
+        acc_pat!(I64GtUImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_u64, from_i32, |a: u64, b: u64| (a > b)
                 as i32)
         }
-        Instr::I64LeSImm { dst, lhs, imm } => {
+        acc_pat!(I64LeSImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a <= b)
                 as i32)
         }
-        Instr::I64LeUImm { dst, lhs, imm } => {
+        acc_pat!(I64LeUImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_u64, from_i32, |a: u64, b: u64| (a <= b)
                 as i32)
         }
-        Instr::I64GeSImm { dst, lhs, imm } => {
+        acc_pat!(I64GeSImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_i64, from_i32, |a: i64, b: i64| (a >= b)
                 as i32)
         }
-        Instr::I64GeUImm { dst, lhs, imm } => {
+        acc_pat!(I64GeUImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_u64, from_i32, |a: u64, b: u64| (a >= b)
                 as i32)
         }
-        Instr::I64AddImm { dst, lhs, imm } => {
+        acc_pat!(I64AddImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_i64, from_i64, i64::wrapping_add)
         }
-        Instr::I64MulImm { dst, lhs, imm } => {
+        acc_pat!(I64MulImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_i64, from_i64, i64::wrapping_mul)
         }
-        Instr::I64AndImm { dst, lhs, imm } => {
+        acc_pat!(I64AndImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_i64, from_i64, |a: i64, b: i64| a & b)
         }
-        Instr::I64OrImm { dst, lhs, imm } => {
+        acc_pat!(I64OrImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_i64, from_i64, |a: i64, b: i64| a | b)
         }
-        Instr::I64XorImm { dst, lhs, imm } => {
+        acc_pat!(I64XorImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_i64, from_i64, |a: i64, b: i64| a ^ b)
         }
-        Instr::I64ShlImm { dst, lhs, imm } => {
+        acc_pat!(I64ShlImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a
                 .wrapping_shl(b as u32))
         }
-        Instr::I64ShrSImm { dst, lhs, imm } => {
+        acc_pat!(I64ShrSImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_i64, from_i64, |a: i64, b: i64| a
                 .wrapping_shr(b as u32))
         }
-        Instr::I64ShrUImm { dst, lhs, imm } => {
+        acc_pat!(I64ShrUImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a
                 .wrapping_shr(b as u32))
         }
-        Instr::I64RotlImm { dst, lhs, imm } => {
+        acc_pat!(I64RotlImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a
                 .rotate_left((b & 63) as u32))
         }
-        Instr::I64RotrImm { dst, lhs, imm } => {
+        acc_pat!(I64RotrImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a
                 .rotate_right((b & 63) as u32))
         }
-        Instr::I64XorShlImm { dst, lhs, imm } => {
+        acc_pat!(I64XorShlImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a ^ a
                 .wrapping_shl(b as u32))
         }
-        Instr::I64XorShrUImm { dst, lhs, imm } => {
+        acc_pat!(I64XorShrUImm { dst, lhs, imm }) => {
             bin_imm64!(dst, lhs, imm, to_u64, from_u64, |a: u64, b: u64| a ^ a
                 .wrapping_shr(b as u32))
         }
 
         // ---- f32 ----
-        Instr::F32Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a == b),
-        Instr::F32Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a != b),
-        Instr::BrI32AndImmEqz { lhs, imm, target } => {
+        Code::F32Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a == b),
+        Code::F32Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a != b),
+        acc_pat!(BrI32AndImmEqz { lhs, imm, target }) => {
             branch_imm32!(lhs, imm, target, to_u32, |a: u32, b: u32| a & b == 0)
         }
-        Instr::BrI32AndImmNez { lhs, imm, target } => {
+        acc_pat!(BrI32AndImmNez { lhs, imm, target }) => {
             branch_imm32!(lhs, imm, target, to_u32, |a: u32, b: u32| a & b != 0)
         }
-        Instr::BrI64AndImmEqz { lhs, imm, target } => {
+        acc_pat!(BrI64AndImmEqz { lhs, imm, target }) => {
             branch_imm64!(lhs, imm, target, to_u64, |a: u64, b: u64| a & b == 0)
         }
-        Instr::BrI64AndImmNez { lhs, imm, target } => {
+        acc_pat!(BrI64AndImmNez { lhs, imm, target }) => {
             branch_imm64!(lhs, imm, target, to_u64, |a: u64, b: u64| a & b != 0)
         }
-        Instr::BrF32Lt { lhs, rhs, target } => {
+        Code::BrF32Lt { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| a < b)
         }
-        Instr::BrF32NotLt { lhs, rhs, target } => {
+        Code::BrF32NotLt { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| !a.lt(&b))
         }
-        Instr::BrF32Le { lhs, rhs, target } => {
+        Code::BrF32Le { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| a <= b)
         }
-        Instr::BrF32NotLe { lhs, rhs, target } => {
+        Code::BrF32NotLe { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| !a.le(&b))
         }
-        Instr::BrF32Gt { lhs, rhs, target } => {
+        Code::BrF32Gt { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| a > b)
         }
-        Instr::BrF32NotGt { lhs, rhs, target } => {
+        Code::BrF32NotGt { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| !a.gt(&b))
         }
-        Instr::BrF32Ge { lhs, rhs, target } => {
+        Code::BrF32Ge { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| a >= b)
         }
-        Instr::BrF32NotGe { lhs, rhs, target } => {
+        Code::BrF32NotGe { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| !a.ge(&b))
         }
-        Instr::BrF64Lt { lhs, rhs, target } => {
+        Code::BrF64Lt { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| a < b)
         }
-        Instr::BrF64NotLt { lhs, rhs, target } => {
+        Code::BrF64NotLt { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| !a.lt(&b))
         }
-        Instr::BrF64Le { lhs, rhs, target } => {
+        Code::BrF64Le { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| a <= b)
         }
-        Instr::BrF64NotLe { lhs, rhs, target } => {
+        Code::BrF64NotLe { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| !a.le(&b))
         }
-        Instr::BrF64Gt { lhs, rhs, target } => {
+        Code::BrF64Gt { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| a > b)
         }
-        Instr::BrF64NotGt { lhs, rhs, target } => {
+        Code::BrF64NotGt { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| !a.gt(&b))
         }
-        Instr::BrF64Ge { lhs, rhs, target } => {
+        Code::BrF64Ge { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| a >= b)
         }
-        Instr::BrF64NotGe { lhs, rhs, target } => {
+        Code::BrF64NotGe { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| !a.ge(&b))
         }
-        Instr::F32Lt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a < b),
-        Instr::F32Gt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a > b),
-        Instr::F32Le { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a <= b),
-        Instr::F32Ge { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a >= b),
-        Instr::F32Abs { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_abs),
-        Instr::F32Neg { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_neg),
-        Instr::F32Ceil { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_ceil),
-        Instr::F32Floor { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_floor),
-        Instr::F32Trunc { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_trunc),
-        Instr::F32Nearest { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_nearest),
-        Instr::F32Sqrt { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_sqrt),
-        Instr::F32Add { dst, lhs, rhs } => {
+        Code::F32Lt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a < b),
+        Code::F32Gt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a > b),
+        Code::F32Le { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a <= b),
+        Code::F32Ge { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a >= b),
+        Code::F32Abs { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_abs),
+        Code::F32Neg { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_neg),
+        Code::F32Ceil { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_ceil),
+        Code::F32Floor { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_floor),
+        Code::F32Trunc { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_trunc),
+        Code::F32Nearest { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_nearest),
+        Code::F32Sqrt { dst, src } => un!(dst, src, to_f32, from_f32, ops::f32_sqrt),
+        Code::F32Add { dst, lhs, rhs } => {
             bin!(dst, lhs, rhs, to_f32, from_f32, |a: f32, b: f32| a + b)
         }
-        Instr::F32Sub { dst, lhs, rhs } => {
+        Code::F32Sub { dst, lhs, rhs } => {
             bin!(dst, lhs, rhs, to_f32, from_f32, |a: f32, b: f32| a - b)
         }
-        Instr::F32Mul { dst, lhs, rhs } => {
+        Code::F32Mul { dst, lhs, rhs } => {
             bin!(dst, lhs, rhs, to_f32, from_f32, |a: f32, b: f32| a * b)
         }
-        Instr::F32Div { dst, lhs, rhs } => {
+        Code::F32Div { dst, lhs, rhs } => {
             bin!(dst, lhs, rhs, to_f32, from_f32, |a: f32, b: f32| a / b)
         }
-        Instr::F32Min { dst, lhs, rhs } => {
+        Code::F32Min { dst, lhs, rhs } => {
             bin!(dst, lhs, rhs, to_f32, from_f32, ops::f32_min)
         }
-        Instr::F32Max { dst, lhs, rhs } => {
+        Code::F32Max { dst, lhs, rhs } => {
             bin!(dst, lhs, rhs, to_f32, from_f32, ops::f32_max)
         }
-        Instr::F32Copysign { dst, lhs, rhs } => {
+        Code::F32Copysign { dst, lhs, rhs } => {
             bin!(dst, lhs, rhs, to_f32, from_f32, ops::f32_copysign)
         }
 
         // ---- f64 ----
-        Instr::F64Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a == b),
-        Instr::F64Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a != b),
-        Instr::F64Lt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a < b),
-        Instr::F64Gt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a > b),
-        Instr::F64Le { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a <= b),
-        Instr::F64Ge { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a >= b),
-        Instr::F64Abs { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_abs),
-        Instr::F64Neg { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_neg),
-        Instr::F64Ceil { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_ceil),
-        Instr::F64Floor { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_floor),
-        Instr::F64Trunc { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_trunc),
-        Instr::F64Nearest { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_nearest),
-        Instr::F64Sqrt { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_sqrt),
-        Instr::F64Add { dst, lhs, rhs } => {
+        Code::F64Eq { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a == b),
+        Code::F64Ne { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a != b),
+        Code::F64Lt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a < b),
+        Code::F64Gt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a > b),
+        Code::F64Le { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a <= b),
+        Code::F64Ge { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f64, |a, b| a >= b),
+        Code::F64Abs { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_abs),
+        Code::F64Neg { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_neg),
+        Code::F64Ceil { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_ceil),
+        Code::F64Floor { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_floor),
+        Code::F64Trunc { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_trunc),
+        Code::F64Nearest { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_nearest),
+        Code::F64Sqrt { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_sqrt),
+        Code::F64Add { dst, lhs, rhs } => {
             bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a + b)
         }
-        Instr::F64Sub { dst, lhs, rhs } => {
+        Code::F64Sub { dst, lhs, rhs } => {
             bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a - b)
         }
-        Instr::F64Mul { dst, lhs, rhs } => {
+        Code::F64Mul { dst, lhs, rhs } => {
             bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a * b)
         }
-        Instr::F64Div { dst, lhs, rhs } => {
+        Code::F64Div { dst, lhs, rhs } => {
             bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a / b)
         }
-        Instr::F64Min { dst, lhs, rhs } => {
+        Code::F64Min { dst, lhs, rhs } => {
             bin!(dst, lhs, rhs, to_f64, from_f64, ops::f64_min)
         }
-        Instr::F64Max { dst, lhs, rhs } => {
+        Code::F64Max { dst, lhs, rhs } => {
             bin!(dst, lhs, rhs, to_f64, from_f64, ops::f64_max)
         }
-        Instr::F64Copysign { dst, lhs, rhs } => {
+        Code::F64Copysign { dst, lhs, rhs } => {
             bin!(dst, lhs, rhs, to_f64, from_f64, ops::f64_copysign)
         }
 
         // ---- conversions ----
-        Instr::I32WrapI64 { dst, src } => {
+        Code::I32WrapI64 { dst, src } => {
             un!(dst, src, to_u64, from_u32, |a: u64| a as u32)
         }
-        Instr::I32TruncF32S { dst, src } => {
+        Code::I32TruncF32S { dst, src } => {
             un_trap!(dst, src, to_f32, from_i32, ops::i32_trunc_f32_s)
         }
-        Instr::I32TruncF32U { dst, src } => {
+        Code::I32TruncF32U { dst, src } => {
             un_trap!(dst, src, to_f32, from_u32, ops::i32_trunc_f32_u)
         }
-        Instr::I32TruncF64S { dst, src } => {
+        Code::I32TruncF64S { dst, src } => {
             un_trap!(dst, src, to_f64, from_i32, ops::i32_trunc_f64_s)
         }
-        Instr::I32TruncF64U { dst, src } => {
+        Code::I32TruncF64U { dst, src } => {
             un_trap!(dst, src, to_f64, from_u32, ops::i32_trunc_f64_u)
         }
-        Instr::I64ExtendI32S { dst, src } => un!(dst, src, to_i32, from_i64, i64::from),
-        Instr::I64ExtendI32U { dst, src } => un!(dst, src, to_u32, from_u64, u64::from),
-        Instr::I64TruncF32S { dst, src } => {
+        Code::I64ExtendI32S { dst, src } => un!(dst, src, to_i32, from_i64, i64::from),
+        Code::I64ExtendI32U { dst, src } => un!(dst, src, to_u32, from_u64, u64::from),
+        Code::I64TruncF32S { dst, src } => {
             un_trap!(dst, src, to_f32, from_i64, ops::i64_trunc_f32_s)
         }
-        Instr::I64TruncF32U { dst, src } => {
+        Code::I64TruncF32U { dst, src } => {
             un_trap!(dst, src, to_f32, from_u64, ops::i64_trunc_f32_u)
         }
-        Instr::I64TruncF64S { dst, src } => {
+        Code::I64TruncF64S { dst, src } => {
             un_trap!(dst, src, to_f64, from_i64, ops::i64_trunc_f64_s)
         }
-        Instr::I64TruncF64U { dst, src } => {
+        Code::I64TruncF64U { dst, src } => {
             un_trap!(dst, src, to_f64, from_u64, ops::i64_trunc_f64_u)
         }
-        Instr::F32ConvertI32S { dst, src } => {
+        Code::F32ConvertI32S { dst, src } => {
             un!(dst, src, to_i32, from_f32, |a: i32| a as f32)
         }
-        Instr::F32ConvertI32U { dst, src } => {
+        Code::F32ConvertI32U { dst, src } => {
             un!(dst, src, to_u32, from_f32, |a: u32| a as f32)
         }
-        Instr::F32ConvertI64S { dst, src } => {
+        Code::F32ConvertI64S { dst, src } => {
             un!(dst, src, to_i64, from_f32, |a: i64| a as f32)
         }
-        Instr::F32ConvertI64U { dst, src } => {
+        Code::F32ConvertI64U { dst, src } => {
             un!(dst, src, to_u64, from_f32, |a: u64| a as f32)
         }
-        Instr::F32DemoteF64 { dst, src } => {
+        Code::F32DemoteF64 { dst, src } => {
             un!(dst, src, to_f64, from_f32, ops::f32_demote_f64)
         }
-        Instr::F64ConvertI32S { dst, src } => un!(dst, src, to_i32, from_f64, f64::from),
-        Instr::F64ConvertI32U { dst, src } => un!(dst, src, to_u32, from_f64, f64::from),
-        Instr::F64ConvertI64S { dst, src } => {
+        Code::F64ConvertI32S { dst, src } => un!(dst, src, to_i32, from_f64, f64::from),
+        Code::F64ConvertI32U { dst, src } => un!(dst, src, to_u32, from_f64, f64::from),
+        Code::F64ConvertI64S { dst, src } => {
             un!(dst, src, to_i64, from_f64, |a: i64| a as f64)
         }
-        Instr::F64ConvertI64U { dst, src } => {
+        Code::F64ConvertI64U { dst, src } => {
             un!(dst, src, to_u64, from_f64, |a: u64| a as f64)
         }
-        Instr::F64PromoteF32 { dst, src } => {
+        Code::F64PromoteF32 { dst, src } => {
             un!(dst, src, to_f32, from_f64, ops::f64_promote_f32)
         }
-        Instr::I32Extend8S { dst, src } => {
+        Code::I32Extend8S { dst, src } => {
             un!(dst, src, to_i32, from_i32, |a: i32| a as i8 as i32)
         }
-        Instr::I32Extend16S { dst, src } => {
+        Code::I32Extend16S { dst, src } => {
             un!(dst, src, to_i32, from_i32, |a: i32| a as i16 as i32)
         }
-        Instr::I64Extend8S { dst, src } => {
+        Code::I64Extend8S { dst, src } => {
             un!(dst, src, to_i64, from_i64, |a: i64| a as i8 as i64)
         }
-        Instr::I64Extend16S { dst, src } => {
+        Code::I64Extend16S { dst, src } => {
             un!(dst, src, to_i64, from_i64, |a: i64| a as i16 as i64)
         }
-        Instr::I64Extend32S { dst, src } => {
+        Code::I64Extend32S { dst, src } => {
             un!(dst, src, to_i64, from_i64, |a: i64| a as i32 as i64)
         }
-        Instr::I32TruncSatF32S { dst, src } => {
+        Code::I32TruncSatF32S { dst, src } => {
             un!(dst, src, to_f32, from_i32, |a: f32| a as i32)
         }
-        Instr::I32TruncSatF32U { dst, src } => {
+        Code::I32TruncSatF32U { dst, src } => {
             un!(dst, src, to_f32, from_u32, |a: f32| a as u32)
         }
-        Instr::I32TruncSatF64S { dst, src } => {
+        Code::I32TruncSatF64S { dst, src } => {
             un!(dst, src, to_f64, from_i32, |a: f64| a as i32)
         }
-        Instr::I32TruncSatF64U { dst, src } => {
+        Code::I32TruncSatF64U { dst, src } => {
             un!(dst, src, to_f64, from_u32, |a: f64| a as u32)
         }
-        Instr::I64TruncSatF32S { dst, src } => {
+        Code::I64TruncSatF32S { dst, src } => {
             un!(dst, src, to_f32, from_i64, |a: f32| a as i64)
         }
-        Instr::I64TruncSatF32U { dst, src } => {
+        Code::I64TruncSatF32U { dst, src } => {
             un!(dst, src, to_f32, from_u64, |a: f32| a as u64)
         }
-        Instr::I64TruncSatF64S { dst, src } => {
+        Code::I64TruncSatF64S { dst, src } => {
             un!(dst, src, to_f64, from_i64, |a: f64| a as i64)
         }
-        Instr::I64TruncSatF64U { dst, src } => {
+        Code::I64TruncSatF64U { dst, src } => {
             un!(dst, src, to_f64, from_u64, |a: f64| a as u64)
         }
 
         // ---- simd ----
-        Instr::V128Load {
+        Code::V128Load {
             dst,
             ptr,
             memory,
@@ -2614,123 +2793,123 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             set!(dst, lo);
             set1!(dst, hi)
         }
-        Instr::V128Load8x8S {
+        Code::V128Load8x8S {
             dst,
             ptr,
             memory,
             offset,
         } => v_load_ext!(dst, ptr, memory, offset, simd::load8x8_s, i8, i16, 8),
-        Instr::V128Load8x8U {
+        Code::V128Load8x8U {
             dst,
             ptr,
             memory,
             offset,
         } => v_load_ext!(dst, ptr, memory, offset, simd::load8x8_u, u8, u16, 8),
-        Instr::V128Load16x4S {
+        Code::V128Load16x4S {
             dst,
             ptr,
             memory,
             offset,
         } => v_load_ext!(dst, ptr, memory, offset, simd::load16x4_s, i16, i32, 4),
-        Instr::V128Load16x4U {
+        Code::V128Load16x4U {
             dst,
             ptr,
             memory,
             offset,
         } => v_load_ext!(dst, ptr, memory, offset, simd::load16x4_u, u16, u32, 4),
-        Instr::V128Load32x2S {
+        Code::V128Load32x2S {
             dst,
             ptr,
             memory,
             offset,
         } => v_load_ext!(dst, ptr, memory, offset, simd::load32x2_s, i32, i64, 2),
-        Instr::V128Load32x2U {
+        Code::V128Load32x2U {
             dst,
             ptr,
             memory,
             offset,
         } => v_load_ext!(dst, ptr, memory, offset, simd::load32x2_u, u32, u64, 2),
-        Instr::V128Load8Splat {
+        Code::V128Load8Splat {
             dst,
             ptr,
             memory,
             offset,
         } => v_load!(dst, ptr, memory, offset, u8, simd::load8_splat),
-        Instr::V128Load16Splat {
+        Code::V128Load16Splat {
             dst,
             ptr,
             memory,
             offset,
         } => v_load!(dst, ptr, memory, offset, u16, simd::load16_splat),
-        Instr::V128Load32Splat {
+        Code::V128Load32Splat {
             dst,
             ptr,
             memory,
             offset,
         } => v_load!(dst, ptr, memory, offset, u32, simd::load32_splat),
-        Instr::V128Load64Splat {
+        Code::V128Load64Splat {
             dst,
             ptr,
             memory,
             offset,
         } => v_load!(dst, ptr, memory, offset, u64, simd::load64_splat),
-        Instr::V128Store {
+        Code::V128Store {
             ptr,
             value,
             memory,
             offset,
         } => v_store!(ptr, value, memory, offset),
-        Instr::I8x16Shuffle {
+        Code::I8x16Shuffle {
             dst,
             lhs,
             rhs,
             mask,
         } => v_shuffle!(dst, lhs, rhs, mask),
-        Instr::I8x16Swizzle { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_swizzle),
-        Instr::I8x16Splat { dst, src } => v_splat!(dst, src, to_u32, simd::i8x16_splat),
-        Instr::I16x8Splat { dst, src } => {
+        Code::I8x16Swizzle { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_swizzle),
+        Code::I8x16Splat { dst, src } => v_splat!(dst, src, to_u32, simd::i8x16_splat),
+        Code::I16x8Splat { dst, src } => {
             v_splat_fast!(dst, src, to_u32, simd::i16x8_splat, u16, 8)
         }
-        Instr::I32x4Splat { dst, src } => {
+        Code::I32x4Splat { dst, src } => {
             v_splat_fast!(dst, src, to_u32, simd::i32x4_splat, u32, 4)
         }
-        Instr::I64x2Splat { dst, src } => {
+        Code::I64x2Splat { dst, src } => {
             v_splat_fast!(dst, src, to_u64, simd::i64x2_splat, u64, 2)
         }
-        Instr::F32x4Splat { dst, src } => {
+        Code::F32x4Splat { dst, src } => {
             v_splat_fast!(dst, src, to_u32, simd::i32x4_splat, u32, 4)
         }
-        Instr::F64x2Splat { dst, src } => {
+        Code::F64x2Splat { dst, src } => {
             v_splat_fast!(dst, src, to_u64, simd::i64x2_splat, u64, 2)
         }
-        Instr::I8x16ExtractLaneS { dst, src, lane } => {
+        Code::I8x16ExtractLaneS { dst, src, lane } => {
             v_extract!(dst, src, lane, from_i32, simd::i8x16_extract_lane_s)
         }
-        Instr::I8x16ExtractLaneU { dst, src, lane } => {
+        Code::I8x16ExtractLaneU { dst, src, lane } => {
             v_extract!(dst, src, lane, from_i32, simd::i8x16_extract_lane_u)
         }
-        Instr::I8x16ReplaceLane {
+        Code::I8x16ReplaceLane {
             dst,
             src,
             value,
             lane,
         } => v_replace!(dst, src, value, lane, to_u32, simd::i8x16_replace_lane),
-        Instr::I16x8ExtractLaneS { dst, src, lane } => {
+        Code::I16x8ExtractLaneS { dst, src, lane } => {
             v_extract!(dst, src, lane, from_i32, simd::i16x8_extract_lane_s)
         }
-        Instr::I16x8ExtractLaneU { dst, src, lane } => {
+        Code::I16x8ExtractLaneU { dst, src, lane } => {
             v_extract!(dst, src, lane, from_i32, simd::i16x8_extract_lane_u)
         }
-        Instr::I16x8ReplaceLane {
+        Code::I16x8ReplaceLane {
             dst,
             src,
             value,
             lane,
         } => v_replace!(dst, src, value, lane, to_u32, simd::i16x8_replace_lane),
-        Instr::I32x4ExtractLane { dst, src, lane } => {
+        Code::I32x4ExtractLane { dst, src, lane } => {
             v_extract_fast!(dst, src, lane, from_u32, simd::i32x4_extract_lane, u32, 4)
         }
-        Instr::I32x4ReplaceLane {
+        Code::I32x4ReplaceLane {
             dst,
             src,
             value,
@@ -2745,10 +2924,10 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             u32,
             4
         ),
-        Instr::I64x2ExtractLane { dst, src, lane } => {
+        Code::I64x2ExtractLane { dst, src, lane } => {
             v_extract_fast!(dst, src, lane, from_u64, simd::i64x2_extract_lane, u64, 2)
         }
-        Instr::I64x2ReplaceLane {
+        Code::I64x2ReplaceLane {
             dst,
             src,
             value,
@@ -2763,10 +2942,10 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             u64,
             2
         ),
-        Instr::F32x4ExtractLane { dst, src, lane } => {
+        Code::F32x4ExtractLane { dst, src, lane } => {
             v_extract_fast!(dst, src, lane, from_u32, simd::i32x4_extract_lane, u32, 4)
         }
-        Instr::F32x4ReplaceLane {
+        Code::F32x4ReplaceLane {
             dst,
             src,
             value,
@@ -2781,10 +2960,10 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             u32,
             4
         ),
-        Instr::F64x2ExtractLane { dst, src, lane } => {
+        Code::F64x2ExtractLane { dst, src, lane } => {
             v_extract_fast!(dst, src, lane, from_u64, simd::i64x2_extract_lane, u64, 2)
         }
-        Instr::F64x2ReplaceLane {
+        Code::F64x2ReplaceLane {
             dst,
             src,
             value,
@@ -2799,54 +2978,54 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             u64,
             2
         ),
-        Instr::I8x16Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_eq),
-        Instr::I8x16Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_ne),
-        Instr::I8x16LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_lt_s),
-        Instr::I8x16LtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_lt_u),
-        Instr::I8x16GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_gt_s),
-        Instr::I8x16GtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_gt_u),
-        Instr::I8x16LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_le_s),
-        Instr::I8x16LeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_le_u),
-        Instr::I8x16GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_ge_s),
-        Instr::I8x16GeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_ge_u),
-        Instr::I16x8Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_eq),
-        Instr::I16x8Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_ne),
-        Instr::I16x8LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_lt_s),
-        Instr::I16x8LtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_lt_u),
-        Instr::I16x8GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_gt_s),
-        Instr::I16x8GtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_gt_u),
-        Instr::I16x8LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_le_s),
-        Instr::I16x8LeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_le_u),
-        Instr::I16x8GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_ge_s),
-        Instr::I16x8GeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_ge_u),
-        Instr::I32x4Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_eq),
-        Instr::I32x4Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_ne),
-        Instr::I32x4LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_lt_s),
-        Instr::I32x4LtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_lt_u),
-        Instr::I32x4GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_gt_s),
-        Instr::I32x4GtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_gt_u),
-        Instr::I32x4LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_le_s),
-        Instr::I32x4LeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_le_u),
-        Instr::I32x4GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_ge_s),
-        Instr::I32x4GeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_ge_u),
-        Instr::F32x4Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_eq),
-        Instr::F32x4Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_ne),
-        Instr::F32x4Lt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_lt),
-        Instr::F32x4Gt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_gt),
-        Instr::F32x4Le { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_le),
-        Instr::F32x4Ge { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_ge),
-        Instr::F64x2Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_eq),
-        Instr::F64x2Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_ne),
-        Instr::F64x2Lt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_lt),
-        Instr::F64x2Gt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_gt),
-        Instr::F64x2Le { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_le),
-        Instr::F64x2Ge { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_ge),
-        Instr::V128Not { dst, src } => v_un!(dst, src, simd::v128_not),
-        Instr::V128And { dst, lhs, rhs } => {
+        Code::I8x16Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_eq),
+        Code::I8x16Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_ne),
+        Code::I8x16LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_lt_s),
+        Code::I8x16LtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_lt_u),
+        Code::I8x16GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_gt_s),
+        Code::I8x16GtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_gt_u),
+        Code::I8x16LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_le_s),
+        Code::I8x16LeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_le_u),
+        Code::I8x16GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_ge_s),
+        Code::I8x16GeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_ge_u),
+        Code::I16x8Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_eq),
+        Code::I16x8Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_ne),
+        Code::I16x8LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_lt_s),
+        Code::I16x8LtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_lt_u),
+        Code::I16x8GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_gt_s),
+        Code::I16x8GtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_gt_u),
+        Code::I16x8LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_le_s),
+        Code::I16x8LeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_le_u),
+        Code::I16x8GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_ge_s),
+        Code::I16x8GeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_ge_u),
+        Code::I32x4Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_eq),
+        Code::I32x4Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_ne),
+        Code::I32x4LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_lt_s),
+        Code::I32x4LtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_lt_u),
+        Code::I32x4GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_gt_s),
+        Code::I32x4GtU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_gt_u),
+        Code::I32x4LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_le_s),
+        Code::I32x4LeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_le_u),
+        Code::I32x4GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_ge_s),
+        Code::I32x4GeU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i32x4_ge_u),
+        Code::F32x4Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_eq),
+        Code::F32x4Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_ne),
+        Code::F32x4Lt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_lt),
+        Code::F32x4Gt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_gt),
+        Code::F32x4Le { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_le),
+        Code::F32x4Ge { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_ge),
+        Code::F64x2Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_eq),
+        Code::F64x2Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_ne),
+        Code::F64x2Lt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_lt),
+        Code::F64x2Gt { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_gt),
+        Code::F64x2Le { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_le),
+        Code::F64x2Ge { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_ge),
+        Code::V128Not { dst, src } => v_un!(dst, src, simd::v128_not),
+        Code::V128And { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::v128_and, u64, 2, |a: u64, b: u64| a
                 & b)
         }
-        Instr::V128AndNot { dst, lhs, rhs } => v_zip!(
+        Code::V128AndNot { dst, lhs, rhs } => v_zip!(
             dst,
             lhs,
             rhs,
@@ -2855,18 +3034,18 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             2,
             |a: u64, b: u64| a & !b
         ),
-        Instr::V128Or { dst, lhs, rhs } => {
+        Code::V128Or { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::v128_or, u64, 2, |a: u64, b: u64| a | b)
         }
-        Instr::V128Xor { dst, lhs, rhs } => {
+        Code::V128Xor { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::v128_xor, u64, 2, |a: u64, b: u64| a
                 ^ b)
         }
-        Instr::V128Bitselect { dst, a, b, c } => {
+        Code::V128Bitselect { dst, a, b, c } => {
             v_ternary!(dst, a, b, c, simd::v128_bitselect)
         }
-        Instr::V128AnyTrue { dst, src } => v_test!(dst, src, simd::v128_any_true),
-        Instr::V128Load8Lane {
+        Code::V128AnyTrue { dst, src } => v_test!(dst, src, simd::v128_any_true),
+        Code::V128Load8Lane {
             dst,
             ptr,
             src,
@@ -2874,7 +3053,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             lane,
             offset,
         } => v_load_lane!(dst, ptr, src, memory, lane, offset, u8, simd::load8_lane),
-        Instr::V128Load16Lane {
+        Code::V128Load16Lane {
             dst,
             ptr,
             src,
@@ -2882,7 +3061,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             lane,
             offset,
         } => v_load_lane!(dst, ptr, src, memory, lane, offset, u16, simd::load16_lane),
-        Instr::V128Load32Lane {
+        Code::V128Load32Lane {
             dst,
             ptr,
             src,
@@ -2890,7 +3069,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             lane,
             offset,
         } => v_load_lane!(dst, ptr, src, memory, lane, offset, u32, simd::load32_lane),
-        Instr::V128Load64Lane {
+        Code::V128Load64Lane {
             dst,
             ptr,
             src,
@@ -2898,21 +3077,21 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             lane,
             offset,
         } => v_load_lane!(dst, ptr, src, memory, lane, offset, u64, simd::load64_lane),
-        Instr::V128Store8Lane {
+        Code::V128Store8Lane {
             ptr,
             value,
             memory,
             lane,
             offset,
         } => v_store_lane!(ptr, value, memory, lane, offset, u8, simd::lane8),
-        Instr::V128Store16Lane {
+        Code::V128Store16Lane {
             ptr,
             value,
             memory,
             lane,
             offset,
         } => v_store_lane!(ptr, value, memory, lane, offset, u16, simd::lane16),
-        Instr::V128Store32Lane {
+        Code::V128Store32Lane {
             ptr,
             value,
             memory,
@@ -2927,7 +3106,7 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             u32,
             simd::i32x4_extract_lane
         ),
-        Instr::V128Store64Lane {
+        Code::V128Store64Lane {
             ptr,
             value,
             memory,
@@ -2942,410 +3121,410 @@ fn step<const SLOW: bool>(instr: Instr, rg: &mut Regs, cx: &mut Cx<'_>) -> Flow 
             u64,
             simd::i64x2_extract_lane
         ),
-        Instr::V128Load32Zero {
+        Code::V128Load32Zero {
             dst,
             ptr,
             memory,
             offset,
         } => v_load!(dst, ptr, memory, offset, u32, simd::load32_zero),
-        Instr::V128Load64Zero {
+        Code::V128Load64Zero {
             dst,
             ptr,
             memory,
             offset,
         } => v_load!(dst, ptr, memory, offset, u64, simd::load64_zero),
-        Instr::F32x4DemoteF64x2Zero { dst, src } => {
+        Code::F32x4DemoteF64x2Zero { dst, src } => {
             v_un!(dst, src, simd::f32x4_demote_f64x2_zero)
         }
-        Instr::F64x2PromoteLowF32x4 { dst, src } => {
+        Code::F64x2PromoteLowF32x4 { dst, src } => {
             v_un!(dst, src, simd::f64x2_promote_low_f32x4)
         }
-        Instr::I8x16Abs { dst, src } => v_un!(dst, src, simd::i8x16_abs),
-        Instr::I8x16Neg { dst, src } => v_un!(dst, src, simd::i8x16_neg),
-        Instr::I8x16Popcnt { dst, src } => v_un!(dst, src, simd::i8x16_popcnt),
-        Instr::I8x16AllTrue { dst, src } => v_test!(dst, src, simd::i8x16_all_true),
-        Instr::I8x16Bitmask { dst, src } => v_test!(dst, src, simd::i8x16_bitmask),
-        Instr::I8x16NarrowI16x8S { dst, lhs, rhs } => {
+        Code::I8x16Abs { dst, src } => v_un!(dst, src, simd::i8x16_abs),
+        Code::I8x16Neg { dst, src } => v_un!(dst, src, simd::i8x16_neg),
+        Code::I8x16Popcnt { dst, src } => v_un!(dst, src, simd::i8x16_popcnt),
+        Code::I8x16AllTrue { dst, src } => v_test!(dst, src, simd::i8x16_all_true),
+        Code::I8x16Bitmask { dst, src } => v_test!(dst, src, simd::i8x16_bitmask),
+        Code::I8x16NarrowI16x8S { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i8x16_narrow_i16x8_s)
         }
-        Instr::I8x16NarrowI16x8U { dst, lhs, rhs } => {
+        Code::I8x16NarrowI16x8U { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i8x16_narrow_i16x8_u)
         }
-        Instr::F32x4Ceil { dst, src } => v_un!(dst, src, simd::f32x4_ceil),
-        Instr::F32x4Floor { dst, src } => v_un!(dst, src, simd::f32x4_floor),
-        Instr::F32x4Trunc { dst, src } => v_un!(dst, src, simd::f32x4_trunc),
-        Instr::F32x4Nearest { dst, src } => v_un!(dst, src, simd::f32x4_nearest),
-        Instr::I8x16Shl { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shl),
-        Instr::I8x16ShrS { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shr_s),
-        Instr::I8x16ShrU { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shr_u),
-        Instr::I8x16Add { dst, lhs, rhs } => {
+        Code::F32x4Ceil { dst, src } => v_un!(dst, src, simd::f32x4_ceil),
+        Code::F32x4Floor { dst, src } => v_un!(dst, src, simd::f32x4_floor),
+        Code::F32x4Trunc { dst, src } => v_un!(dst, src, simd::f32x4_trunc),
+        Code::F32x4Nearest { dst, src } => v_un!(dst, src, simd::f32x4_nearest),
+        Code::I8x16Shl { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shl),
+        Code::I8x16ShrS { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shr_s),
+        Code::I8x16ShrU { dst, lhs, rhs } => v_shift!(dst, lhs, rhs, simd::i8x16_shr_u),
+        Code::I8x16Add { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i8x16_add, u8, 16, u8::wrapping_add)
         }
-        Instr::I8x16AddSatS { dst, lhs, rhs } => {
+        Code::I8x16AddSatS { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i8x16_add_sat_s)
         }
-        Instr::I8x16AddSatU { dst, lhs, rhs } => {
+        Code::I8x16AddSatU { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i8x16_add_sat_u)
         }
-        Instr::I8x16Sub { dst, lhs, rhs } => {
+        Code::I8x16Sub { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i8x16_sub, u8, 16, u8::wrapping_sub)
         }
-        Instr::I8x16SubSatS { dst, lhs, rhs } => {
+        Code::I8x16SubSatS { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i8x16_sub_sat_s)
         }
-        Instr::I8x16SubSatU { dst, lhs, rhs } => {
+        Code::I8x16SubSatU { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i8x16_sub_sat_u)
         }
-        Instr::F64x2Ceil { dst, src } => v_un!(dst, src, simd::f64x2_ceil),
-        Instr::F64x2Floor { dst, src } => v_un!(dst, src, simd::f64x2_floor),
-        Instr::I8x16MinS { dst, lhs, rhs } => {
+        Code::F64x2Ceil { dst, src } => v_un!(dst, src, simd::f64x2_ceil),
+        Code::F64x2Floor { dst, src } => v_un!(dst, src, simd::f64x2_floor),
+        Code::I8x16MinS { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i8x16_min_s, i8, 16, Ord::min)
         }
-        Instr::I8x16MinU { dst, lhs, rhs } => {
+        Code::I8x16MinU { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i8x16_min_u, u8, 16, Ord::min)
         }
-        Instr::I8x16MaxS { dst, lhs, rhs } => {
+        Code::I8x16MaxS { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i8x16_max_s, i8, 16, Ord::max)
         }
-        Instr::I8x16MaxU { dst, lhs, rhs } => {
+        Code::I8x16MaxU { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i8x16_max_u, u8, 16, Ord::max)
         }
-        Instr::F64x2Trunc { dst, src } => v_un!(dst, src, simd::f64x2_trunc),
-        Instr::I8x16AvgrU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_avgr_u),
-        Instr::I16x8ExtAddPairwiseI8x16S { dst, src } => {
+        Code::F64x2Trunc { dst, src } => v_un!(dst, src, simd::f64x2_trunc),
+        Code::I8x16AvgrU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i8x16_avgr_u),
+        Code::I16x8ExtAddPairwiseI8x16S { dst, src } => {
             v_un!(dst, src, simd::i16x8_extadd_pairwise_i8x16_s)
         }
-        Instr::I16x8ExtAddPairwiseI8x16U { dst, src } => {
+        Code::I16x8ExtAddPairwiseI8x16U { dst, src } => {
             v_un!(dst, src, simd::i16x8_extadd_pairwise_i8x16_u)
         }
-        Instr::I32x4ExtAddPairwiseI16x8S { dst, src } => {
+        Code::I32x4ExtAddPairwiseI16x8S { dst, src } => {
             v_un!(dst, src, simd::i32x4_extadd_pairwise_i16x8_s)
         }
-        Instr::I32x4ExtAddPairwiseI16x8U { dst, src } => {
+        Code::I32x4ExtAddPairwiseI16x8U { dst, src } => {
             v_un!(dst, src, simd::i32x4_extadd_pairwise_i16x8_u)
         }
-        Instr::I16x8Abs { dst, src } => v_un!(dst, src, simd::i16x8_abs),
-        Instr::I16x8Neg { dst, src } => v_un!(dst, src, simd::i16x8_neg),
-        Instr::I16x8Q15MulrSatS { dst, lhs, rhs } => {
+        Code::I16x8Abs { dst, src } => v_un!(dst, src, simd::i16x8_abs),
+        Code::I16x8Neg { dst, src } => v_un!(dst, src, simd::i16x8_neg),
+        Code::I16x8Q15MulrSatS { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_q15mulr_sat_s)
         }
-        Instr::I16x8AllTrue { dst, src } => v_test!(dst, src, simd::i16x8_all_true),
-        Instr::I16x8Bitmask { dst, src } => v_test!(dst, src, simd::i16x8_bitmask),
-        Instr::I16x8NarrowI32x4S { dst, lhs, rhs } => {
+        Code::I16x8AllTrue { dst, src } => v_test!(dst, src, simd::i16x8_all_true),
+        Code::I16x8Bitmask { dst, src } => v_test!(dst, src, simd::i16x8_bitmask),
+        Code::I16x8NarrowI32x4S { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_narrow_i32x4_s)
         }
-        Instr::I16x8NarrowI32x4U { dst, lhs, rhs } => {
+        Code::I16x8NarrowI32x4U { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_narrow_i32x4_u)
         }
-        Instr::I16x8ExtendLowI8x16S { dst, src } => {
+        Code::I16x8ExtendLowI8x16S { dst, src } => {
             v_un!(dst, src, simd::i16x8_extend_low_i8x16_s)
         }
-        Instr::I16x8ExtendHighI8x16S { dst, src } => {
+        Code::I16x8ExtendHighI8x16S { dst, src } => {
             v_un!(dst, src, simd::i16x8_extend_high_i8x16_s)
         }
-        Instr::I16x8ExtendLowI8x16U { dst, src } => {
+        Code::I16x8ExtendLowI8x16U { dst, src } => {
             v_un!(dst, src, simd::i16x8_extend_low_i8x16_u)
         }
-        Instr::I16x8ExtendHighI8x16U { dst, src } => {
+        Code::I16x8ExtendHighI8x16U { dst, src } => {
             v_un!(dst, src, simd::i16x8_extend_high_i8x16_u)
         }
-        Instr::I16x8Shl { dst, lhs, rhs } => {
+        Code::I16x8Shl { dst, lhs, rhs } => {
             v_shift_fast!(dst, lhs, rhs, simd::i16x8_shl, u16, 8, wrapping_shl)
         }
-        Instr::I16x8ShrS { dst, lhs, rhs } => {
+        Code::I16x8ShrS { dst, lhs, rhs } => {
             v_shift_fast!(dst, lhs, rhs, simd::i16x8_shr_s, i16, 8, wrapping_shr)
         }
-        Instr::I16x8ShrU { dst, lhs, rhs } => {
+        Code::I16x8ShrU { dst, lhs, rhs } => {
             v_shift_fast!(dst, lhs, rhs, simd::i16x8_shr_u, u16, 8, wrapping_shr)
         }
-        Instr::I16x8Add { dst, lhs, rhs } => {
+        Code::I16x8Add { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i16x8_add, u16, 8, u16::wrapping_add)
         }
-        Instr::I16x8AddSatS { dst, lhs, rhs } => {
+        Code::I16x8AddSatS { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_add_sat_s)
         }
-        Instr::I16x8AddSatU { dst, lhs, rhs } => {
+        Code::I16x8AddSatU { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_add_sat_u)
         }
-        Instr::I16x8Sub { dst, lhs, rhs } => {
+        Code::I16x8Sub { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i16x8_sub, u16, 8, u16::wrapping_sub)
         }
-        Instr::I16x8SubSatS { dst, lhs, rhs } => {
+        Code::I16x8SubSatS { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_sub_sat_s)
         }
-        Instr::I16x8SubSatU { dst, lhs, rhs } => {
+        Code::I16x8SubSatU { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_sub_sat_u)
         }
-        Instr::F64x2Nearest { dst, src } => v_un!(dst, src, simd::f64x2_nearest),
-        Instr::I16x8Mul { dst, lhs, rhs } => {
+        Code::F64x2Nearest { dst, src } => v_un!(dst, src, simd::f64x2_nearest),
+        Code::I16x8Mul { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i16x8_mul, u16, 8, u16::wrapping_mul)
         }
-        Instr::I16x8MinS { dst, lhs, rhs } => {
+        Code::I16x8MinS { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i16x8_min_s, i16, 8, Ord::min)
         }
-        Instr::I16x8MinU { dst, lhs, rhs } => {
+        Code::I16x8MinU { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i16x8_min_u, u16, 8, Ord::min)
         }
-        Instr::I16x8MaxS { dst, lhs, rhs } => {
+        Code::I16x8MaxS { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i16x8_max_s, i16, 8, Ord::max)
         }
-        Instr::I16x8MaxU { dst, lhs, rhs } => {
+        Code::I16x8MaxU { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i16x8_max_u, u16, 8, Ord::max)
         }
-        Instr::I16x8AvgrU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_avgr_u),
-        Instr::I16x8ExtMulLowI8x16S { dst, lhs, rhs } => {
+        Code::I16x8AvgrU { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i16x8_avgr_u),
+        Code::I16x8ExtMulLowI8x16S { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_extmul_low_i8x16_s)
         }
-        Instr::I16x8ExtMulHighI8x16S { dst, lhs, rhs } => {
+        Code::I16x8ExtMulHighI8x16S { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_extmul_high_i8x16_s)
         }
-        Instr::I16x8ExtMulLowI8x16U { dst, lhs, rhs } => {
+        Code::I16x8ExtMulLowI8x16U { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_extmul_low_i8x16_u)
         }
-        Instr::I16x8ExtMulHighI8x16U { dst, lhs, rhs } => {
+        Code::I16x8ExtMulHighI8x16U { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_extmul_high_i8x16_u)
         }
-        Instr::I32x4Abs { dst, src } => v_un!(dst, src, simd::i32x4_abs),
-        Instr::I32x4Neg { dst, src } => v_un!(dst, src, simd::i32x4_neg),
-        Instr::I32x4AllTrue { dst, src } => v_test!(dst, src, simd::i32x4_all_true),
-        Instr::I32x4Bitmask { dst, src } => v_test!(dst, src, simd::i32x4_bitmask),
-        Instr::I32x4ExtendLowI16x8S { dst, src } => {
+        Code::I32x4Abs { dst, src } => v_un!(dst, src, simd::i32x4_abs),
+        Code::I32x4Neg { dst, src } => v_un!(dst, src, simd::i32x4_neg),
+        Code::I32x4AllTrue { dst, src } => v_test!(dst, src, simd::i32x4_all_true),
+        Code::I32x4Bitmask { dst, src } => v_test!(dst, src, simd::i32x4_bitmask),
+        Code::I32x4ExtendLowI16x8S { dst, src } => {
             v_un!(dst, src, simd::i32x4_extend_low_i16x8_s)
         }
-        Instr::I32x4ExtendHighI16x8S { dst, src } => {
+        Code::I32x4ExtendHighI16x8S { dst, src } => {
             v_un!(dst, src, simd::i32x4_extend_high_i16x8_s)
         }
-        Instr::I32x4ExtendLowI16x8U { dst, src } => {
+        Code::I32x4ExtendLowI16x8U { dst, src } => {
             v_un!(dst, src, simd::i32x4_extend_low_i16x8_u)
         }
-        Instr::I32x4ExtendHighI16x8U { dst, src } => {
+        Code::I32x4ExtendHighI16x8U { dst, src } => {
             v_un!(dst, src, simd::i32x4_extend_high_i16x8_u)
         }
-        Instr::I32x4Shl { dst, lhs, rhs } => {
+        Code::I32x4Shl { dst, lhs, rhs } => {
             v_shift_fast!(dst, lhs, rhs, simd::i32x4_shl, u32, 4, wrapping_shl)
         }
-        Instr::I32x4ShrS { dst, lhs, rhs } => {
+        Code::I32x4ShrS { dst, lhs, rhs } => {
             v_shift_fast!(dst, lhs, rhs, simd::i32x4_shr_s, i32, 4, wrapping_shr)
         }
-        Instr::I32x4ShrU { dst, lhs, rhs } => {
+        Code::I32x4ShrU { dst, lhs, rhs } => {
             v_shift_fast!(dst, lhs, rhs, simd::i32x4_shr_u, u32, 4, wrapping_shr)
         }
-        Instr::I32x4Add { dst, lhs, rhs } => {
+        Code::I32x4Add { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i32x4_add, u32, 4, u32::wrapping_add)
         }
-        Instr::I32x4Sub { dst, lhs, rhs } => {
+        Code::I32x4Sub { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i32x4_sub, u32, 4, u32::wrapping_sub)
         }
-        Instr::I32x4Mul { dst, lhs, rhs } => {
+        Code::I32x4Mul { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i32x4_mul, u32, 4, u32::wrapping_mul)
         }
-        Instr::I32x4MinS { dst, lhs, rhs } => {
+        Code::I32x4MinS { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i32x4_min_s, i32, 4, Ord::min)
         }
-        Instr::I32x4MinU { dst, lhs, rhs } => {
+        Code::I32x4MinU { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i32x4_min_u, u32, 4, Ord::min)
         }
-        Instr::I32x4MaxS { dst, lhs, rhs } => {
+        Code::I32x4MaxS { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i32x4_max_s, i32, 4, Ord::max)
         }
-        Instr::I32x4MaxU { dst, lhs, rhs } => {
+        Code::I32x4MaxU { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i32x4_max_u, u32, 4, Ord::max)
         }
-        Instr::I32x4DotI16x8S { dst, lhs, rhs } => {
+        Code::I32x4DotI16x8S { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i32x4_dot_i16x8_s)
         }
-        Instr::I32x4ExtMulLowI16x8S { dst, lhs, rhs } => {
+        Code::I32x4ExtMulLowI16x8S { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i32x4_extmul_low_i16x8_s)
         }
-        Instr::I32x4ExtMulHighI16x8S { dst, lhs, rhs } => {
+        Code::I32x4ExtMulHighI16x8S { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i32x4_extmul_high_i16x8_s)
         }
-        Instr::I32x4ExtMulLowI16x8U { dst, lhs, rhs } => {
+        Code::I32x4ExtMulLowI16x8U { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i32x4_extmul_low_i16x8_u)
         }
-        Instr::I32x4ExtMulHighI16x8U { dst, lhs, rhs } => {
+        Code::I32x4ExtMulHighI16x8U { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i32x4_extmul_high_i16x8_u)
         }
-        Instr::I64x2Abs { dst, src } => v_un!(dst, src, simd::i64x2_abs),
-        Instr::I64x2Neg { dst, src } => v_un!(dst, src, simd::i64x2_neg),
-        Instr::I64x2AllTrue { dst, src } => v_test!(dst, src, simd::i64x2_all_true),
-        Instr::I64x2Bitmask { dst, src } => v_test!(dst, src, simd::i64x2_bitmask),
-        Instr::I64x2ExtendLowI32x4S { dst, src } => {
+        Code::I64x2Abs { dst, src } => v_un!(dst, src, simd::i64x2_abs),
+        Code::I64x2Neg { dst, src } => v_un!(dst, src, simd::i64x2_neg),
+        Code::I64x2AllTrue { dst, src } => v_test!(dst, src, simd::i64x2_all_true),
+        Code::I64x2Bitmask { dst, src } => v_test!(dst, src, simd::i64x2_bitmask),
+        Code::I64x2ExtendLowI32x4S { dst, src } => {
             v_un!(dst, src, simd::i64x2_extend_low_i32x4_s)
         }
-        Instr::I64x2ExtendHighI32x4S { dst, src } => {
+        Code::I64x2ExtendHighI32x4S { dst, src } => {
             v_un!(dst, src, simd::i64x2_extend_high_i32x4_s)
         }
-        Instr::I64x2ExtendLowI32x4U { dst, src } => {
+        Code::I64x2ExtendLowI32x4U { dst, src } => {
             v_un!(dst, src, simd::i64x2_extend_low_i32x4_u)
         }
-        Instr::I64x2ExtendHighI32x4U { dst, src } => {
+        Code::I64x2ExtendHighI32x4U { dst, src } => {
             v_un!(dst, src, simd::i64x2_extend_high_i32x4_u)
         }
-        Instr::I64x2Shl { dst, lhs, rhs } => {
+        Code::I64x2Shl { dst, lhs, rhs } => {
             v_shift_fast!(dst, lhs, rhs, simd::i64x2_shl, u64, 2, wrapping_shl)
         }
-        Instr::I64x2ShrS { dst, lhs, rhs } => {
+        Code::I64x2ShrS { dst, lhs, rhs } => {
             v_shift_fast!(dst, lhs, rhs, simd::i64x2_shr_s, i64, 2, wrapping_shr)
         }
-        Instr::I64x2ShrU { dst, lhs, rhs } => {
+        Code::I64x2ShrU { dst, lhs, rhs } => {
             v_shift_fast!(dst, lhs, rhs, simd::i64x2_shr_u, u64, 2, wrapping_shr)
         }
-        Instr::I64x2Add { dst, lhs, rhs } => {
+        Code::I64x2Add { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i64x2_add, u64, 2, u64::wrapping_add)
         }
-        Instr::I64x2Sub { dst, lhs, rhs } => {
+        Code::I64x2Sub { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i64x2_sub, u64, 2, u64::wrapping_sub)
         }
-        Instr::I64x2Mul { dst, lhs, rhs } => {
+        Code::I64x2Mul { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::i64x2_mul, u64, 2, u64::wrapping_mul)
         }
-        Instr::I64x2Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_eq),
-        Instr::I64x2Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_ne),
-        Instr::I64x2LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_lt_s),
-        Instr::I64x2GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_gt_s),
-        Instr::I64x2LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_le_s),
-        Instr::I64x2GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_ge_s),
-        Instr::I64x2ExtMulLowI32x4S { dst, lhs, rhs } => {
+        Code::I64x2Eq { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_eq),
+        Code::I64x2Ne { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_ne),
+        Code::I64x2LtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_lt_s),
+        Code::I64x2GtS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_gt_s),
+        Code::I64x2LeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_le_s),
+        Code::I64x2GeS { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::i64x2_ge_s),
+        Code::I64x2ExtMulLowI32x4S { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i64x2_extmul_low_i32x4_s)
         }
-        Instr::I64x2ExtMulHighI32x4S { dst, lhs, rhs } => {
+        Code::I64x2ExtMulHighI32x4S { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i64x2_extmul_high_i32x4_s)
         }
-        Instr::I64x2ExtMulLowI32x4U { dst, lhs, rhs } => {
+        Code::I64x2ExtMulLowI32x4U { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i64x2_extmul_low_i32x4_u)
         }
-        Instr::I64x2ExtMulHighI32x4U { dst, lhs, rhs } => {
+        Code::I64x2ExtMulHighI32x4U { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i64x2_extmul_high_i32x4_u)
         }
-        Instr::F32x4Abs { dst, src } => v_un!(dst, src, simd::f32x4_abs),
-        Instr::F32x4Neg { dst, src } => v_un!(dst, src, simd::f32x4_neg),
-        Instr::F32x4Sqrt { dst, src } => v_un!(dst, src, simd::f32x4_sqrt),
-        Instr::F32x4Add { dst, lhs, rhs } => {
+        Code::F32x4Abs { dst, src } => v_un!(dst, src, simd::f32x4_abs),
+        Code::F32x4Neg { dst, src } => v_un!(dst, src, simd::f32x4_neg),
+        Code::F32x4Sqrt { dst, src } => v_un!(dst, src, simd::f32x4_sqrt),
+        Code::F32x4Add { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::f32x4_add, f32, 4, |a: f32, b: f32| a
                 + b)
         }
-        Instr::F32x4Sub { dst, lhs, rhs } => {
+        Code::F32x4Sub { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::f32x4_sub, f32, 4, |a: f32, b: f32| a
                 - b)
         }
-        Instr::F32x4Mul { dst, lhs, rhs } => {
+        Code::F32x4Mul { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::f32x4_mul, f32, 4, |a: f32, b: f32| a
                 * b)
         }
-        Instr::F32x4Div { dst, lhs, rhs } => {
+        Code::F32x4Div { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::f32x4_div, f32, 4, |a: f32, b: f32| a
                 / b)
         }
-        Instr::F32x4Min { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_min),
-        Instr::F32x4Max { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_max),
-        Instr::F32x4PMin { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_pmin),
-        Instr::F32x4PMax { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_pmax),
-        Instr::F64x2Abs { dst, src } => v_un!(dst, src, simd::f64x2_abs),
-        Instr::F64x2Neg { dst, src } => v_un!(dst, src, simd::f64x2_neg),
-        Instr::F64x2Sqrt { dst, src } => v_un!(dst, src, simd::f64x2_sqrt),
-        Instr::F64x2Add { dst, lhs, rhs } => {
+        Code::F32x4Min { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_min),
+        Code::F32x4Max { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_max),
+        Code::F32x4PMin { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_pmin),
+        Code::F32x4PMax { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f32x4_pmax),
+        Code::F64x2Abs { dst, src } => v_un!(dst, src, simd::f64x2_abs),
+        Code::F64x2Neg { dst, src } => v_un!(dst, src, simd::f64x2_neg),
+        Code::F64x2Sqrt { dst, src } => v_un!(dst, src, simd::f64x2_sqrt),
+        Code::F64x2Add { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::f64x2_add, f64, 2, |a: f64, b: f64| a
                 + b)
         }
-        Instr::F64x2Sub { dst, lhs, rhs } => {
+        Code::F64x2Sub { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::f64x2_sub, f64, 2, |a: f64, b: f64| a
                 - b)
         }
-        Instr::F64x2Mul { dst, lhs, rhs } => {
+        Code::F64x2Mul { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::f64x2_mul, f64, 2, |a: f64, b: f64| a
                 * b)
         }
-        Instr::F64x2Div { dst, lhs, rhs } => {
+        Code::F64x2Div { dst, lhs, rhs } => {
             v_zip!(dst, lhs, rhs, simd::f64x2_div, f64, 2, |a: f64, b: f64| a
                 / b)
         }
-        Instr::F64x2Min { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_min),
-        Instr::F64x2Max { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_max),
-        Instr::F64x2PMin { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_pmin),
-        Instr::F64x2PMax { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_pmax),
-        Instr::I32x4TruncSatF32x4S { dst, src } => {
+        Code::F64x2Min { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_min),
+        Code::F64x2Max { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_max),
+        Code::F64x2PMin { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_pmin),
+        Code::F64x2PMax { dst, lhs, rhs } => v_bin!(dst, lhs, rhs, simd::f64x2_pmax),
+        Code::I32x4TruncSatF32x4S { dst, src } => {
             v_un!(dst, src, simd::i32x4_trunc_sat_f32x4_s)
         }
-        Instr::I32x4TruncSatF32x4U { dst, src } => {
+        Code::I32x4TruncSatF32x4U { dst, src } => {
             v_un!(dst, src, simd::i32x4_trunc_sat_f32x4_u)
         }
-        Instr::F32x4ConvertI32x4S { dst, src } => {
+        Code::F32x4ConvertI32x4S { dst, src } => {
             v_un!(dst, src, simd::f32x4_convert_i32x4_s)
         }
-        Instr::F32x4ConvertI32x4U { dst, src } => {
+        Code::F32x4ConvertI32x4U { dst, src } => {
             v_un!(dst, src, simd::f32x4_convert_i32x4_u)
         }
-        Instr::I32x4TruncSatF64x2SZero { dst, src } => {
+        Code::I32x4TruncSatF64x2SZero { dst, src } => {
             v_un!(dst, src, simd::i32x4_trunc_sat_f64x2_s_zero)
         }
-        Instr::I32x4TruncSatF64x2UZero { dst, src } => {
+        Code::I32x4TruncSatF64x2UZero { dst, src } => {
             v_un!(dst, src, simd::i32x4_trunc_sat_f64x2_u_zero)
         }
-        Instr::F64x2ConvertLowI32x4S { dst, src } => {
+        Code::F64x2ConvertLowI32x4S { dst, src } => {
             v_un!(dst, src, simd::f64x2_convert_low_i32x4_s)
         }
-        Instr::F64x2ConvertLowI32x4U { dst, src } => {
+        Code::F64x2ConvertLowI32x4U { dst, src } => {
             v_un!(dst, src, simd::f64x2_convert_low_i32x4_u)
         }
-        Instr::I8x16RelaxedSwizzle { dst, lhs, rhs } => {
+        Code::I8x16RelaxedSwizzle { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i8x16_relaxed_swizzle)
         }
-        Instr::I32x4RelaxedTruncF32x4S { dst, src } => {
+        Code::I32x4RelaxedTruncF32x4S { dst, src } => {
             v_un!(dst, src, simd::i32x4_relaxed_trunc_f32x4_s)
         }
-        Instr::I32x4RelaxedTruncF32x4U { dst, src } => {
+        Code::I32x4RelaxedTruncF32x4U { dst, src } => {
             v_un!(dst, src, simd::i32x4_relaxed_trunc_f32x4_u)
         }
-        Instr::I32x4RelaxedTruncF64x2SZero { dst, src } => {
+        Code::I32x4RelaxedTruncF64x2SZero { dst, src } => {
             v_un!(dst, src, simd::i32x4_relaxed_trunc_f64x2_s_zero)
         }
-        Instr::I32x4RelaxedTruncF64x2UZero { dst, src } => {
+        Code::I32x4RelaxedTruncF64x2UZero { dst, src } => {
             v_un!(dst, src, simd::i32x4_relaxed_trunc_f64x2_u_zero)
         }
-        Instr::F32x4RelaxedMadd { dst, a, b, c } => {
+        Code::F32x4RelaxedMadd { dst, a, b, c } => {
             v_ternary!(dst, a, b, c, simd::f32x4_relaxed_madd)
         }
-        Instr::F32x4RelaxedNmadd { dst, a, b, c } => {
+        Code::F32x4RelaxedNmadd { dst, a, b, c } => {
             v_ternary!(dst, a, b, c, simd::f32x4_relaxed_nmadd)
         }
-        Instr::F64x2RelaxedMadd { dst, a, b, c } => {
+        Code::F64x2RelaxedMadd { dst, a, b, c } => {
             v_ternary!(dst, a, b, c, simd::f64x2_relaxed_madd)
         }
-        Instr::F64x2RelaxedNmadd { dst, a, b, c } => {
+        Code::F64x2RelaxedNmadd { dst, a, b, c } => {
             v_ternary!(dst, a, b, c, simd::f64x2_relaxed_nmadd)
         }
-        Instr::I8x16RelaxedLaneselect { dst, a, b, c } => {
+        Code::I8x16RelaxedLaneselect { dst, a, b, c } => {
             v_ternary!(dst, a, b, c, simd::relaxed_laneselect)
         }
-        Instr::I16x8RelaxedLaneselect { dst, a, b, c } => {
+        Code::I16x8RelaxedLaneselect { dst, a, b, c } => {
             v_ternary!(dst, a, b, c, simd::relaxed_laneselect)
         }
-        Instr::I32x4RelaxedLaneselect { dst, a, b, c } => {
+        Code::I32x4RelaxedLaneselect { dst, a, b, c } => {
             v_ternary!(dst, a, b, c, simd::relaxed_laneselect)
         }
-        Instr::I64x2RelaxedLaneselect { dst, a, b, c } => {
+        Code::I64x2RelaxedLaneselect { dst, a, b, c } => {
             v_ternary!(dst, a, b, c, simd::relaxed_laneselect)
         }
-        Instr::F32x4RelaxedMin { dst, lhs, rhs } => {
+        Code::F32x4RelaxedMin { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::f32x4_relaxed_min)
         }
-        Instr::F32x4RelaxedMax { dst, lhs, rhs } => {
+        Code::F32x4RelaxedMax { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::f32x4_relaxed_max)
         }
-        Instr::F64x2RelaxedMin { dst, lhs, rhs } => {
+        Code::F64x2RelaxedMin { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::f64x2_relaxed_min)
         }
-        Instr::F64x2RelaxedMax { dst, lhs, rhs } => {
+        Code::F64x2RelaxedMax { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::f64x2_relaxed_max)
         }
-        Instr::I16x8RelaxedQ15mulrS { dst, lhs, rhs } => {
+        Code::I16x8RelaxedQ15mulrS { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_relaxed_q15mulr_s)
         }
-        Instr::I16x8RelaxedDotI8x16I7x16S { dst, lhs, rhs } => {
+        Code::I16x8RelaxedDotI8x16I7x16S { dst, lhs, rhs } => {
             v_bin!(dst, lhs, rhs, simd::i16x8_relaxed_dot_i8x16_i7x16_s)
         }
-        Instr::I32x4RelaxedDotI8x16I7x16AddS { dst, a, b, c } => {
+        Code::I32x4RelaxedDotI8x16I7x16AddS { dst, a, b, c } => {
             v_ternary!(dst, a, b, c, simd::i32x4_relaxed_dot_i8x16_i7x16_add_s)
         }
     }

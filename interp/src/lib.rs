@@ -32,6 +32,8 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[macro_use]
+mod lower;
 pub mod exec;
 pub mod ops;
 pub mod simd;

@@ -284,13 +284,9 @@ fn recursion_and_loops() {
     assert_eq!(call(&mut store, f[1], 0), Ok(0));
 }
 
-/// Whether the store remembers `f` as verified.
+/// Whether the store remembers `f` as verified (and lowered).
 fn remembered(store: &StoreInner, f: FuncAddr) -> bool {
-    let i = f.index() as usize;
-    store
-        .verified_funcs
-        .get(i / 64)
-        .is_some_and(|w| (w >> (i % 64)) & 1 != 0)
+    crate::exec::is_lowered(store, f)
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! [`BackendData`]: opaque per-store state a backend attaches to the store (the JIT's run-time
-//! tables of code pointers, memory and table descriptors). The interpreter ignores it.
+//! tables of code pointers, memory and table descriptors; the interpreter's lowered code, in
+//! its own field `StoreInner::interp`).
 
 use alloc::boxed::Box;
 use core::any::Any;

@@ -404,10 +404,10 @@ pub struct StoreInner {
     pub instances: Vec<InstanceData>,
     /// Value-stack buffers kept between calls, so a call does not allocate.
     pub stack_pool: Vec<Vec<UntypedVal>>,
-    /// The interpreter's record of functions whose IR passed `verify_frame`: one bit per
-    /// [`FuncAddr`]. Kept across calls, so a host→wasm call does not verify its callee again
-    /// (the store only appends functions, and a function's code never changes).
-    pub verified_funcs: Vec<u64>,
+    /// The interpreter's per-store state: its code for the store's functions, verified and
+    /// lowered once and kept across calls (so a host→wasm call does not redo it). Only
+    /// `strata-interp` knows its type.
+    pub interp: crate::backend::BackendData,
     /// Wasm frames live in outer activations (a host function that called back into wasm),
     /// counted against [`StoreConfig::max_call_depth`].
     pub outer_call_depth: u32,
