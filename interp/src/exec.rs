@@ -14,8 +14,9 @@
 //!   ever appends functions and the `IrFunc` behind a `FuncAddr` never moves (see
 //!   [`strata_vm::store`]).
 //! - **Verified code, unchecked slots**: a function is checked once per store before it first
-//!   runs (and lowered: the store keeps its lowered code, `LoweredCode`), by [`strata_ir::serialize::verify_frame`] (every slot, both
-//!   halves of a `v128`, below `frame_slots`; every branch target an instruction; `br_table`
+//!   runs (and lowered: the store keeps its lowered code, `LoweredCode`), by
+//!   [`strata_ir::serialize::verify_frame`] (every slot, both halves of a `v128`, below
+//!   `frame_slots`; every branch target an instruction; `br_table`
 //!   followed by its `br`s; the last instruction cannot fall through). At each function entry
 //!   the value stack is grown to hold `base + frame_slots`. Together these make every slot
 //!   access `*fp.add(slot)` and every jump `instrs.add(target)` in bounds, so they are raw
