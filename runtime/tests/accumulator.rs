@@ -6,22 +6,7 @@
 use strata_runtime::{Backend, Val};
 
 mod common;
-use common::{backends, instantiate};
-
-/// A small deterministic generator (xorshift64*), so failures reproduce without a seed file.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use common::{backends, instantiate, Rng};
 
 const I64_OPS: [&str; 11] = [
     "add", "sub", "mul", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr",

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{on_all, wat};
+use common::{on_all, wat, Rng};
 use strata_runtime::{
     Backend, Caller, Config, Engine, Error, Features, Linker, Module, Store, TrapCode, Val,
 };
@@ -434,22 +434,6 @@ fn fuel_is_spent_alike_through_throws() {
     assert_eq!(got.0, pinned_expected(100).0);
     assert!(got.1 < 1_000_000);
     assert_eq!(got.2, Some(TrapCode::OutOfFuel));
-}
-
-/// A tiny deterministic generator (xorshift64*) for [`random_exception_programs_agree`].
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 /// The tags of generated programs: their names and payload types.

@@ -43,3 +43,22 @@ pub fn instantiate(backend: Backend, src: &str) -> (Store<()>, Instance) {
         .unwrap();
     (store, instance)
 }
+
+/// A small deterministic generator (xorshift64*) for the generated-program tests, so a failure
+/// reproduces from its seed alone. The seed must not be 0.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
