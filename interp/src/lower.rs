@@ -1,5 +1,5 @@
-//! The interpreter's own code: the IR with **accumulator forms**, made once per function (and
-//! activation) before it first runs, next to its verification.
+//! The interpreter's own code: the IR with **accumulator forms**, made once per function and
+//! store (kept in `StoreInner::interp`) before it first runs, next to its verification.
 //!
 //! A value an instruction produces and the very next instruction consumes need not go through
 //! the frame: the producer also leaves it in the accumulator, a register passed from handler to
