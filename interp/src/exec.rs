@@ -243,12 +243,7 @@ impl LoweredCode {
 /// Takes the store's [`LoweredCode`] for an activation (an empty one if a running activation
 /// holds it).
 fn take_lowered(store: &mut StoreInner) -> Box<LoweredCode> {
-    store
-        .interp
-        .0
-        .take()
-        .and_then(|b| b.downcast::<LoweredCode>().ok())
-        .unwrap_or_default()
+    take_lowered_if_any(store).unwrap_or_default()
 }
 
 /// Hands an activation's [`LoweredCode`] back to the store, with what a nested activation left
