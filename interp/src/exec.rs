@@ -228,15 +228,30 @@ impl LoweredCode {
         Some(code.as_ptr())
     }
 
-    /// Records `code` as `f`'s lowered code; returns where it starts.
-    fn insert(&mut self, f: FuncAddr, code: Box<[Code]>) -> *const Code {
+    /// Where `f`'s lowered code starts, verifying and lowering `code` (its IR) first if that
+    /// is not done yet; `None` if the IR fails verification.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn get_or_lower(&mut self, f: FuncAddr, code: &IrFunc) -> Option<*const Code> {
+        match self.get(f) {
+            Some(p) => Some(p),
+            None => self.lower(f, code),
+        }
+    }
+
+    /// Verifies `code`, the IR of `f`, lowers it (see [`lower`]) and records the result as
+    /// `f`'s code; returns where it starts, or `None` if the IR fails verification.
+    #[cold]
+    #[inline(never)]
+    fn lower(&mut self, f: FuncAddr, code: &IrFunc) -> Option<*const Code> {
+        strata_ir::serialize::verify_frame(code).ok()?;
+        let code = lower::lower(code);
         let p = code.as_ptr();
         let i = f.index() as usize;
         if self.by_func.len() <= i {
             self.by_func.resize_with(i + 1, || None);
         }
         self.by_func[i] = Some(code);
-        p
+        Some(p)
     }
 }
 
@@ -279,25 +294,6 @@ fn take_lowered_if_any(store: &mut StoreInner) -> Option<Box<LoweredCode>> {
 }
 
 impl Cx<'_> {
-    /// `f`'s lowered code, if it was verified and lowered in this store.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn lowered(&self, f: FuncAddr) -> Option<*const Code> {
-        self.lowered.get(f)
-    }
-
-    /// Verifies and lowers `code`, the IR of function `f`; returns its lowered code, or `None`
-    /// if the IR fails verification.
-    #[cold]
-    #[inline(never)]
-    fn prepare(&mut self, f: FuncAddr, code: &IrFunc) -> Option<*const Code> {
-        Some(self.keep(f, verify_and_lower(code)?))
-    }
-
-    /// Records `lowered` as `f`'s code; returns where it starts.
-    fn keep(&mut self, f: FuncAddr, lowered: Box<[Code]>) -> *const Code {
-        self.lowered.insert(f, lowered)
-    }
-
     /// The frame pointer of the frame at `base`: re-derived from the stack after anything that
     /// may have moved it (growth) or borrowed it.
     #[cfg_attr(not(debug_assertions), inline(always))]
@@ -353,12 +349,6 @@ impl Regs {
     }
 }
 
-/// `code` lowered (see [`lower`]) if its IR passes verification.
-fn verify_and_lower(code: &IrFunc) -> Option<Box<[Code]>> {
-    strata_ir::serialize::verify_frame(code).ok()?;
-    Some(lower::lower(code))
-}
-
 /// Memory 0 of `inst`: its base and length (dangling and 0 if it has none).
 #[inline]
 fn mem0(store: &mut StoreInner, inst: InstanceAddr) -> (*mut u8, usize) {
@@ -408,15 +398,9 @@ fn run<H: Host>(
         return Err(Trap::new(TrapCode::StackOverflow).into());
     }
     let mut lowered = take_lowered(store);
-    let entry = match lowered.get(func) {
-        Some(entry) => entry,
-        None => match verify_and_lower(code) {
-            Some(code) => lowered.insert(func, code),
-            None => {
-                put_back_lowered(store, lowered);
-                return Err(Error::Unsupported("invalid IR"));
-            }
-        },
+    let Some(entry) = lowered.get_or_lower(func, code) else {
+        put_back_lowered(store, lowered);
+        return Err(Error::Unsupported("invalid IR"));
     };
     if let Err(t) = reserve(stack, usize::from(code.frame_slots), max_slots) {
         put_back_lowered(store, lowered);
@@ -835,7 +819,7 @@ fn enter(
     // SAFETY: `code` is owned by the store's function `callee`, which lives (and does not move)
     // as long as the store (module documentation).
     let c = unsafe { &*code };
-    let Some(instrs) = cx.lowered(callee).or_else(|| cx.prepare(callee, c)) else {
+    let Some(instrs) = cx.lowered.get_or_lower(callee, c) else {
         cx.exit = Exit::Invalid;
         return Flow::Exit;
     };
