@@ -162,9 +162,9 @@ impl<H: Host> DynHost for HostAdapter<'_, H> {
 /// A caller's activation, saved while its callee runs.
 struct Frame {
     /// Where the caller continues.
-    ip: *const Code,
+    ip: *const Threaded,
     /// The caller's lowered code (owned by `Cx::lowered`).
-    instrs: *const Code,
+    instrs: *const Threaded,
     /// The caller's IR. Valid while the store lives: see the module documentation.
     code: *const IrFunc,
     instance: InstanceAddr,
@@ -194,7 +194,7 @@ struct Cx<'a> {
     frames: Vec<Frame>,
     /// The running function and its lowered instructions.
     code: *const IrFunc,
-    instrs: *const Code,
+    instrs: *const Threaded,
     inst: InstanceAddr,
     /// Index of the running frame's slot 0 in the value stack.
     base: usize,
@@ -217,13 +217,13 @@ struct Cx<'a> {
 struct LoweredCode {
     /// Each function's lowered code by `FuncAddr` (`None`: not lowered yet). Boxes: the code
     /// never moves while a frame runs it.
-    by_func: Vec<Option<Box<[Code]>>>,
+    by_func: Vec<Option<Box<[Threaded]>>>,
 }
 
 impl LoweredCode {
     /// Where `f`'s lowered code starts, if it has been lowered.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn get(&self, f: FuncAddr) -> Option<*const Code> {
+    fn get(&self, f: FuncAddr) -> Option<*const Threaded> {
         let code = self.by_func.get(f.index() as usize)?.as_deref()?;
         Some(code.as_ptr())
     }
@@ -231,7 +231,7 @@ impl LoweredCode {
     /// Where `f`'s lowered code starts, verifying and lowering `code` (its IR) first if that
     /// is not done yet; `None` if the IR fails verification.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn get_or_lower(&mut self, f: FuncAddr, code: &IrFunc) -> Option<*const Code> {
+    fn get_or_lower(&mut self, f: FuncAddr, code: &IrFunc) -> Option<*const Threaded> {
         match self.get(f) {
             Some(p) => Some(p),
             None => self.lower(f, code),
@@ -242,9 +242,15 @@ impl LoweredCode {
     /// `f`'s code; returns where it starts, or `None` if the IR fails verification.
     #[cold]
     #[inline(never)]
-    fn lower(&mut self, f: FuncAddr, code: &IrFunc) -> Option<*const Code> {
+    fn lower(&mut self, f: FuncAddr, code: &IrFunc) -> Option<*const Threaded> {
         strata_ir::serialize::verify_frame(code).ok()?;
-        let code = lower::lower(code);
+        let code: Box<[Threaded]> = lower::lower(code)
+            .iter()
+            .map(|&code| Threaded {
+                handler: handler_of(opcode(&code)),
+                code,
+            })
+            .collect();
         let p = code.as_ptr();
         let i = f.index() as usize;
         if self.by_func.len() <= i {
@@ -308,7 +314,7 @@ impl Cx<'_> {
 #[derive(Clone, Copy)]
 struct Regs {
     /// The next instruction (the current one while a handler decodes it).
-    ip: *const Code,
+    ip: *const Threaded,
     /// The running frame's slot 0.
     fp: *mut UntypedVal,
     /// Memory 0's bytes (dangling and 0 without a memory 0).
@@ -540,8 +546,27 @@ const fn str_eq(a: &str, b: &str) -> bool {
 /// `mem .. mem + mem_len` and the accumulator `acc` (see [`lower`]), then continues (see
 /// [`dispatch`]). Returns null when execution stops (`Cx::exit` says why), or, in the `Loop`
 /// technique, the next instruction.
-type Handler =
-    fn(*const Code, *mut UntypedVal, &mut Cx<'_>, *mut u8, usize, MaybeUninit<u64>) -> *const Code;
+type Handler = fn(
+    *const Threaded,
+    *mut UntypedVal,
+    &mut Cx<'_>,
+    *mut u8,
+    usize,
+    MaybeUninit<u64>,
+) -> *const Threaded;
+
+/// An instruction of the lowered code as the handlers run it: with the address of its handler
+/// (direct threading: continuing is one load and an indirect jump, `jmp *(ip)`, rather than
+/// loading the opcode, then its table entry).
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct Threaded {
+    /// `TABLE[opcode(&code)]` (in debug builds, which dispatch with `match`, a handler that is
+    /// never called).
+    handler: Handler,
+    /// The instruction.
+    code: Code,
+}
 
 macro_rules! define_dispatch {
     (@ops [ $( $name:ident )* ] [ $( $acc_name:ident )* ] [ $( ($acc:expr) )* ]) => {
@@ -616,20 +641,22 @@ strata_ir::for_each_instr!(define_dispatch_from_ir);
 /// The handler of instructions numbered `OP`: `step` specialised to one arm.
 #[cfg_attr(debug_assertions, allow(dead_code))]
 fn handler<const OP: usize>(
-    ip: *const Code,
+    ip: *const Threaded,
     fp: *mut UntypedVal,
     cx: &mut Cx<'_>,
     mem: *mut u8,
     mem_len: usize,
     acc: MaybeUninit<u64>,
-) -> *const Code {
+) -> *const Threaded {
     // SAFETY: `ip` points at an instruction of the running function: it starts at the
     // function's first instruction, and `step` only moves it to the next instruction (the last
     // one never falls through), to a verified branch target, or to a `br_table` entry.
-    let instr = unsafe { *ip };
+    let instr = unsafe { (*ip).code };
     if opcode(&instr) != OP {
-        // SAFETY: `dispatch` and `drive` call `TABLE[opcode(instr)]`, so handler `OP` only runs
-        // instructions numbered `OP`. This lets LLVM drop every other arm of `step`.
+        // SAFETY: `dispatch` and `drive` call the instruction's `Threaded::handler`, which
+        // `LoweredCode::lower` set to `TABLE[opcode(code)]` (and nothing changes afterwards), so
+        // handler `OP` only runs instructions numbered `OP`. This lets LLVM drop every other
+        // arm of `step`.
         unsafe { core::hint::unreachable_unchecked() }
     }
     let mut rg = Regs {
@@ -652,13 +679,13 @@ fn handler<const OP: usize>(
 #[cold]
 #[inline(never)]
 fn slow_handler(
-    ip: *const Code,
+    ip: *const Threaded,
     fp: *mut UntypedVal,
     cx: &mut Cx<'_>,
     mem: *mut u8,
     mem_len: usize,
     acc: MaybeUninit<u64>,
-) -> *const Code {
+) -> *const Threaded {
     let ip = step_slow(ip, fp, cx, mem, mem_len, acc);
     if ip.is_null() {
         return ptr::null();
@@ -680,15 +707,15 @@ fn slow_handler(
 /// `Cx::saved`), or null when execution stops.
 #[inline(never)]
 fn step_slow(
-    ip: *const Code,
+    ip: *const Threaded,
     fp: *mut UntypedVal,
     cx: &mut Cx<'_>,
     mem: *mut u8,
     mem_len: usize,
     acc: MaybeUninit<u64>,
-) -> *const Code {
+) -> *const Threaded {
     // SAFETY: as in `handler`.
-    let instr = unsafe { *ip };
+    let instr = unsafe { (*ip).code };
     let mut rg = Regs {
         ip,
         fp,
@@ -705,27 +732,39 @@ fn step_slow(
     }
 }
 
-/// The handler of instructions numbered `op` (from `opcode`).
-#[cfg_attr(not(debug_assertions), inline(always))]
+/// The handler of instructions numbered `op` (from `opcode`), for [`Threaded::handler`].
 fn handler_of(op: usize) -> Handler {
     #[cfg(not(debug_assertions))]
     {
-        // SAFETY: `opcode` returns a position in the table, below `OPS`.
-        unsafe { *TABLE.get_unchecked(op) }
+        TABLE[op]
     }
     #[cfg(debug_assertions)]
     {
-        unreachable!("debug builds dispatch with `match` (instruction {op})")
+        let _ = op;
+        no_handler
     }
+}
+
+/// The handler recorded in debug builds, which dispatch with `match` and never call one.
+#[cfg(debug_assertions)]
+fn no_handler(
+    _: *const Threaded,
+    _: *mut UntypedVal,
+    _: &mut Cx<'_>,
+    _: *mut u8,
+    _: usize,
+    _: MaybeUninit<u64>,
+) -> *const Threaded {
+    unreachable!("debug builds dispatch with `match`")
 }
 
 /// Continues at `rg.ip`: a tail call to its handler (`Tail`), or back to `drive`.
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn dispatch(rg: Regs, cx: &mut Cx<'_>) -> *const Code {
+fn dispatch(rg: Regs, cx: &mut Cx<'_>) -> *const Threaded {
     if TECHNIQUE == Technique::Tail {
         // SAFETY: `rg.ip` is an instruction of the running function (see `handler`).
-        let op = opcode(unsafe { &*rg.ip });
-        handler_of(op)(rg.ip, rg.fp, cx, rg.mem, rg.mem_len, rg.acc)
+        let run = unsafe { (*rg.ip).handler };
+        run(rg.ip, rg.fp, cx, rg.mem, rg.mem_len, rg.acc)
     } else {
         cx.saved = (rg.fp, rg.mem, rg.mem_len, rg.acc);
         rg.ip
@@ -744,14 +783,14 @@ fn drive(rg: Regs, cx: &mut Cx<'_>) {
             while !ip.is_null() {
                 let (fp, mem, mem_len, acc) = cx.saved;
                 // SAFETY: as in `dispatch`.
-                ip = handler_of(opcode(unsafe { &*ip }))(ip, fp, cx, mem, mem_len, acc);
+                ip = unsafe { (*ip).handler }(ip, fp, cx, mem, mem_len, acc);
             }
         }
         Technique::Match => {
             let mut rg = rg;
             loop {
                 // SAFETY: as in `handler`.
-                let instr = unsafe { *rg.ip };
+                let instr = unsafe { (*rg.ip).code };
                 let acc = core::mem::replace(&mut rg.acc, MaybeUninit::uninit());
                 let uses = ACC_OF[opcode(&instr)];
                 if let Flow::Exit = step::<true>(instr, &mut rg, cx, acc, uses) {
@@ -930,7 +969,7 @@ fn unwind(rg: &mut Regs, cx: &mut Cx<'_>, exn: ExnAddr, fresh: bool) -> Flow {
         (cx.code, cx.instrs, cx.inst, cx.base, rg.ip);
     let mut left = 0;
     loop {
-        let pc = (ip as usize - instrs as usize) / core::mem::size_of::<Code>() - 1;
+        let pc = (ip as usize - instrs as usize) / core::mem::size_of::<Threaded>() - 1;
         // SAFETY: a frame's code lives as long as the store (module documentation).
         let func: &IrFunc = unsafe { &*code };
         let tags = &cx.store.instance(inst).tags;
@@ -1502,7 +1541,7 @@ fn step<const SLOW: bool>(
             // Take the entry's branch here rather than dispatching to it (one handler less
             // per `br_table`).
             // SAFETY: `entry` is one of those `br`s, inside the function.
-            match unsafe { *entry } {
+            match unsafe { (*entry).code } {
                 Code::Br { target } => jump!(target),
                 _ => rg.ip = entry,
             }
