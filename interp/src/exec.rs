@@ -205,7 +205,13 @@ struct Cx<'a> {
     lowered: Box<LoweredCode>,
     exit: Exit,
     /// The registers between handlers when they return to `drive` instead of tail-calling.
-    saved: (*mut UntypedVal, *mut u8, usize, MaybeUninit<u64>),
+    saved: (
+        *mut UntypedVal,
+        *mut u8,
+        usize,
+        MaybeUninit<u64>,
+        MaybeUninit<f64>,
+    ),
 }
 
 /// The interpreter's per-store state, kept in [`StoreInner::interp`] between activations:
@@ -323,6 +329,9 @@ struct Regs {
     /// The accumulator: the result of the instruction just run if it is a producer (see
     /// [`lower`]); undefined otherwise (no register move).
     acc: MaybeUninit<u64>,
+    /// The float accumulator: the same for a float producer (an `f64` result, in a float
+    /// register).
+    facc: MaybeUninit<f64>,
 }
 
 impl Regs {
@@ -431,7 +440,13 @@ fn run<H: Host>(
         max_depth: max_depth - outer_depth,
         lowered,
         exit: Exit::Return,
-        saved: (ptr::null_mut(), mem, mem_len, MaybeUninit::uninit()),
+        saved: (
+            ptr::null_mut(),
+            mem,
+            mem_len,
+            MaybeUninit::uninit(),
+            MaybeUninit::uninit(),
+        ),
     };
     cx.instrs = entry;
     let regs = Regs {
@@ -440,6 +455,7 @@ fn run<H: Host>(
         mem,
         mem_len,
         acc: MaybeUninit::uninit(),
+        facc: MaybeUninit::uninit(),
     };
     drive(regs, &mut cx);
     let outcome = match cx.exit {
@@ -553,6 +569,7 @@ type Handler = fn(
     *mut u8,
     usize,
     MaybeUninit<u64>,
+    MaybeUninit<f64>,
 ) -> *const Threaded;
 
 /// An instruction of the lowered code as the handlers run it: with the address of its handler
@@ -612,16 +629,20 @@ macro_rules! define_dispatch {
         br_if { $( $f:ident $fc:ident ; )* }
         load { $( $l:ident $lp:ident $lc:ident $lcp:ident ; )* }
         load_add { $( $la:ident $lap:ident $lac:ident $lacp:ident ; )* }
+        fbinary { $( $g:ident $gp:ident $gc:ident $gcp:ident ; )* }
+        fbranch_cmp { $( $q:ident $qc:ident ; )* }
     ) => {
         define_dispatch! {
             @ops [ $( $name )* ]
             [ $( $bp $bc $bcp )* $( $ip $ic $icp )* $( $rc )* $( $ric )* $( $fc )*
-              $( $lp $lc $lcp )* $( $lap $lac $lacp )* ]
+              $( $lp $lc $lcp )* $( $lap $lac $lacp )* $( $gp $gc $gcp )* $( $qc )* ]
             [ $( (acc_use!(OUT $bp)) (acc_use!(IN $bc)) (acc_use!(BOTH $bcp)) )*
               $( (acc_use!(OUT $ip)) (acc_use!(IN $ic)) (acc_use!(BOTH $icp)) )*
               $( (acc_use!(IN $rc)) )* $( (acc_use!(IN $ric)) )* $( (acc_use!(IN $fc)) )*
               $( (acc_use!(OUT $lp)) (acc_use!(IN $lc)) (acc_use!(BOTH $lcp)) )*
-              $( (acc_use!(OUT $lap)) (acc_use!(IN $lac)) (acc_use!(BOTH $lacp)) )* ]
+              $( (acc_use!(OUT $lap)) (acc_use!(IN $lac)) (acc_use!(BOTH $lacp)) )*
+              $( (acc_use!(FOUT $gp)) (acc_use!(FIN $gc)) (acc_use!(FBOTH $gcp)) )*
+              $( (acc_use!(FIN $qc)) )* ]
         }
     };
 }
@@ -647,6 +668,7 @@ fn handler<const OP: usize>(
     mem: *mut u8,
     mem_len: usize,
     acc: MaybeUninit<u64>,
+    facc: MaybeUninit<f64>,
 ) -> *const Threaded {
     // SAFETY: `ip` points at an instruction of the running function: it starts at the
     // function's first instruction, and `step` only moves it to the next instruction (the last
@@ -665,11 +687,12 @@ fn handler<const OP: usize>(
         mem,
         mem_len,
         acc: MaybeUninit::uninit(),
+        facc: MaybeUninit::uninit(),
     };
-    match step::<false>(instr, &mut rg, cx, acc, const { ACC_OF[OP] }) {
+    match step::<false>(instr, &mut rg, cx, acc, facc, const { ACC_OF[OP] }) {
         Flow::Continue => dispatch(rg, cx),
         Flow::Exit => ptr::null(),
-        Flow::Slow => slow_handler(ip, fp, cx, mem, mem_len, acc),
+        Flow::Slow => slow_handler(ip, fp, cx, mem, mem_len, acc, facc),
     }
 }
 
@@ -685,12 +708,13 @@ fn slow_handler(
     mem: *mut u8,
     mem_len: usize,
     acc: MaybeUninit<u64>,
+    facc: MaybeUninit<f64>,
 ) -> *const Threaded {
-    let ip = step_slow(ip, fp, cx, mem, mem_len, acc);
+    let ip = step_slow(ip, fp, cx, mem, mem_len, acc, facc);
     if ip.is_null() {
         return ptr::null();
     }
-    let (fp, mem, mem_len, acc) = cx.saved;
+    let (fp, mem, mem_len, acc, facc) = cx.saved;
     dispatch(
         Regs {
             ip,
@@ -698,6 +722,7 @@ fn slow_handler(
             mem,
             mem_len,
             acc,
+            facc,
         },
         cx,
     )
@@ -713,6 +738,7 @@ fn step_slow(
     mem: *mut u8,
     mem_len: usize,
     acc: MaybeUninit<u64>,
+    facc: MaybeUninit<f64>,
 ) -> *const Threaded {
     // SAFETY: as in `handler`.
     let instr = unsafe { (*ip).code };
@@ -722,10 +748,11 @@ fn step_slow(
         mem,
         mem_len,
         acc: MaybeUninit::uninit(),
+        facc: MaybeUninit::uninit(),
     };
-    match step::<true>(instr, &mut rg, cx, acc, ACC_OF[opcode(&instr)]) {
+    match step::<true>(instr, &mut rg, cx, acc, facc, ACC_OF[opcode(&instr)]) {
         Flow::Continue => {
-            cx.saved = (rg.fp, rg.mem, rg.mem_len, rg.acc);
+            cx.saved = (rg.fp, rg.mem, rg.mem_len, rg.acc, rg.facc);
             rg.ip
         }
         Flow::Exit | Flow::Slow => ptr::null(),
@@ -754,6 +781,7 @@ fn no_handler(
     _: *mut u8,
     _: usize,
     _: MaybeUninit<u64>,
+    _: MaybeUninit<f64>,
 ) -> *const Threaded {
     unreachable!("debug builds dispatch with `match`")
 }
@@ -764,9 +792,9 @@ fn dispatch(rg: Regs, cx: &mut Cx<'_>) -> *const Threaded {
     if TECHNIQUE == Technique::Tail {
         // SAFETY: `rg.ip` is an instruction of the running function (see `handler`).
         let run = unsafe { (*rg.ip).handler };
-        run(rg.ip, rg.fp, cx, rg.mem, rg.mem_len, rg.acc)
+        run(rg.ip, rg.fp, cx, rg.mem, rg.mem_len, rg.acc, rg.facc)
     } else {
-        cx.saved = (rg.fp, rg.mem, rg.mem_len, rg.acc);
+        cx.saved = (rg.fp, rg.mem, rg.mem_len, rg.acc, rg.facc);
         rg.ip
     }
 }
@@ -778,12 +806,12 @@ fn drive(rg: Regs, cx: &mut Cx<'_>) {
             dispatch(rg, cx);
         }
         Technique::Loop => {
-            cx.saved = (rg.fp, rg.mem, rg.mem_len, rg.acc);
+            cx.saved = (rg.fp, rg.mem, rg.mem_len, rg.acc, rg.facc);
             let mut ip = rg.ip;
             while !ip.is_null() {
-                let (fp, mem, mem_len, acc) = cx.saved;
+                let (fp, mem, mem_len, acc, facc) = cx.saved;
                 // SAFETY: as in `dispatch`.
-                ip = unsafe { (*ip).handler }(ip, fp, cx, mem, mem_len, acc);
+                ip = unsafe { (*ip).handler }(ip, fp, cx, mem, mem_len, acc, facc);
             }
         }
         Technique::Match => {
@@ -792,8 +820,9 @@ fn drive(rg: Regs, cx: &mut Cx<'_>) {
                 // SAFETY: as in `handler`.
                 let instr = unsafe { (*rg.ip).code };
                 let acc = core::mem::replace(&mut rg.acc, MaybeUninit::uninit());
+                let facc = core::mem::replace(&mut rg.facc, MaybeUninit::uninit());
                 let uses = ACC_OF[opcode(&instr)];
-                if let Flow::Exit = step::<true>(instr, &mut rg, cx, acc, uses) {
+                if let Flow::Exit = step::<true>(instr, &mut rg, cx, acc, facc, uses) {
                     break;
                 }
             }
@@ -1076,7 +1105,8 @@ fn call_host(rg: &mut Regs, cx: &mut Cx<'_>, index: u32, new_base: usize, window
 
 /// Executes `instr` (the instruction at `rg.ip`, which uses the accumulator as `acc` says:
 /// `ACC_OF[opcode(&instr)]`, a constant in a handler) and moves `rg.ip` to the next one to run.
-/// A consumer reads `acc_in`; a producer leaves its result in `rg.acc`.
+/// A consumer reads `acc_in` (`facc_in` for a float form); a producer leaves its result in
+/// `rg.acc` (`rg.facc`).
 /// Without `SLOW`, an access to a memory other than 0 returns `Flow::Slow` instead (before
 /// changing anything).
 /// Inlined into each handler, where all arms but one are dead, and into the `Match` loop.
@@ -1086,6 +1116,7 @@ fn step<const SLOW: bool>(
     rg: &mut Regs,
     cx: &mut Cx<'_>,
     acc_in: MaybeUninit<u64>,
+    facc_in: MaybeUninit<f64>,
     acc: Acc,
 ) -> Flow {
     // SAFETY: `ip` is not the last instruction, or that one does not fall through (verified),
@@ -1134,11 +1165,15 @@ fn step<const SLOW: bool>(
     // The first operand (`lhs`, or `cond` of `br_if_*`): the accumulator in a consumer form.
     macro_rules! first {
         ($s:expr) => {{
-            if acc.input {
+            if acc.input && acc.float {
+                // SAFETY: as below, for the float accumulator: the lowering pairs a float
+                // consumer only with a float producer, which set `rg.facc`.
+                UntypedVal::from_f64(unsafe { facc_in.assume_init() })
+            } else if acc.input {
                 // SAFETY: a consumer form is only run right after its producer fell through to
-                // it (the lowering's invariant, see `lower`: it directly follows a producer and
-                // is no branch, catch or call-return target), and the producer set `rg.acc`,
-                // which its handler passed on as this handler's `acc_in`.
+                // it (the lowering's invariant, see `lower`: it directly follows a producer of
+                // its kind and is no branch, catch or call-return target), and the producer set
+                // `rg.acc`, which its handler passed on as this handler's `acc_in`.
                 UntypedVal::from_bits(unsafe { acc_in.assume_init() })
             } else {
                 get!($s)
@@ -1151,7 +1186,11 @@ fn step<const SLOW: bool>(
             let v: UntypedVal = $v;
             set!($s, v);
             if acc.output {
-                rg.acc = MaybeUninit::new(v.to_bits());
+                if acc.float {
+                    rg.facc = MaybeUninit::new(v.to_f64());
+                } else {
+                    rg.acc = MaybeUninit::new(v.to_bits());
+                }
             }
         }};
     }
@@ -2611,28 +2650,28 @@ fn step<const SLOW: bool>(
         Code::BrF32NotGe { lhs, rhs, target } => {
             branch!(lhs, rhs, target, to_f32, |a: f32, b: f32| !a.ge(&b))
         }
-        Code::BrF64Lt { lhs, rhs, target } => {
+        acc_pat!(BrF64Lt { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| a < b)
         }
-        Code::BrF64NotLt { lhs, rhs, target } => {
+        acc_pat!(BrF64NotLt { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| !a.lt(&b))
         }
-        Code::BrF64Le { lhs, rhs, target } => {
+        acc_pat!(BrF64Le { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| a <= b)
         }
-        Code::BrF64NotLe { lhs, rhs, target } => {
+        acc_pat!(BrF64NotLe { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| !a.le(&b))
         }
-        Code::BrF64Gt { lhs, rhs, target } => {
+        acc_pat!(BrF64Gt { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| a > b)
         }
-        Code::BrF64NotGt { lhs, rhs, target } => {
+        acc_pat!(BrF64NotGt { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| !a.gt(&b))
         }
-        Code::BrF64Ge { lhs, rhs, target } => {
+        acc_pat!(BrF64Ge { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| a >= b)
         }
-        Code::BrF64NotGe { lhs, rhs, target } => {
+        acc_pat!(BrF64NotGe { lhs, rhs, target }) => {
             branch!(lhs, rhs, target, to_f64, |a: f64, b: f64| !a.ge(&b))
         }
         Code::F32Lt { dst, lhs, rhs } => cmp!(dst, lhs, rhs, to_f32, |a, b| a < b),
@@ -2682,16 +2721,16 @@ fn step<const SLOW: bool>(
         Code::F64Trunc { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_trunc),
         Code::F64Nearest { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_nearest),
         Code::F64Sqrt { dst, src } => un!(dst, src, to_f64, from_f64, ops::f64_sqrt),
-        Code::F64Add { dst, lhs, rhs } => {
+        acc_pat!(F64Add { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a + b)
         }
-        Code::F64Sub { dst, lhs, rhs } => {
+        acc_pat!(F64Sub { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a - b)
         }
-        Code::F64Mul { dst, lhs, rhs } => {
+        acc_pat!(F64Mul { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a * b)
         }
-        Code::F64Div { dst, lhs, rhs } => {
+        acc_pat!(F64Div { dst, lhs, rhs }) => {
             bin!(dst, lhs, rhs, to_f64, from_f64, |a: f64, b: f64| a / b)
         }
         Code::F64Min { dst, lhs, rhs } => {

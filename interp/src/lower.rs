@@ -33,20 +33,33 @@ pub(crate) struct Acc {
     pub(crate) input: bool,
     /// It leaves its result in the accumulator too (besides `dst`).
     pub(crate) output: bool,
+    /// The accumulator it uses is the float one (an `f64`, in a float register), not the
+    /// integer one.
+    pub(crate) float: bool,
 }
 
 impl Acc {
     /// Does not touch the accumulator.
-    pub(crate) const NONE: Acc = Acc::new(false, false);
+    pub(crate) const NONE: Acc = Acc::new(false, false, false);
     /// A consumer.
-    pub(crate) const IN: Acc = Acc::new(true, false);
+    pub(crate) const IN: Acc = Acc::new(true, false, false);
     /// A producer.
-    pub(crate) const OUT: Acc = Acc::new(false, true);
+    pub(crate) const OUT: Acc = Acc::new(false, true, false);
     /// A consumer and producer.
-    pub(crate) const BOTH: Acc = Acc::new(true, true);
+    pub(crate) const BOTH: Acc = Acc::new(true, true, false);
+    /// A consumer of the float accumulator.
+    pub(crate) const FIN: Acc = Acc::new(true, false, true);
+    /// A producer of the float accumulator.
+    pub(crate) const FOUT: Acc = Acc::new(false, true, true);
+    /// A consumer and producer of the float accumulator.
+    pub(crate) const FBOTH: Acc = Acc::new(true, true, true);
 
-    const fn new(input: bool, output: bool) -> Acc {
-        Acc { input, output }
+    const fn new(input: bool, output: bool, float: bool) -> Acc {
+        Acc {
+            input,
+            output,
+            float,
+        }
     }
 }
 
@@ -190,6 +203,17 @@ macro_rules! acc_table {
                 I64Load32SAdd I64Load32SAddP I64Load32SAddC I64Load32SAddCP;
                 I64Load32UAdd I64Load32UAddP I64Load32UAddC I64Load32UAddCP;
             }
+            // float accumulator; base, producer, consumer, consumer-producer: `{ dst, lhs, rhs }`
+            fbinary {
+                F64Add F64AddP F64AddC F64AddCP; F64Sub F64SubP F64SubC F64SubCP;
+                F64Mul F64MulP F64MulC F64MulCP; F64Div F64DivP F64DivC F64DivCP;
+            }
+            // float accumulator; base, consumer: `{ lhs, rhs, target }`
+            fbranch_cmp {
+                BrF64Lt BrF64LtC; BrF64Le BrF64LeC; BrF64Gt BrF64GtC; BrF64Ge BrF64GeC;
+                BrF64NotLt BrF64NotLtC; BrF64NotLe BrF64NotLeC;
+                BrF64NotGt BrF64NotGtC; BrF64NotGe BrF64NotGeC;
+            }
         }
     };
 }
@@ -205,6 +229,8 @@ macro_rules! define_code {
         br_if { $( $f:ident $fc:ident ; )* }
         load { $( $l:ident $lp:ident $lc:ident $lcp:ident ; )* }
         load_add { $( $la:ident $lap:ident $lac:ident $lacp:ident ; )* }
+        fbinary { $( $g:ident $gp:ident $gc:ident $gcp:ident ; )* }
+        fbranch_cmp { $( $q:ident $qc:ident ; )* }
     ) => {
         /// An instruction of the interpreter's code: an IR instruction (same name and fields),
         /// or one of its accumulator forms (see the module documentation and `acc_table!`).
@@ -235,6 +261,12 @@ macro_rules! define_code {
                 $lac { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 },
                 $lacp { dst: Slot, ptr: Slot, imm: i32, memory: u16, offset: u32 },
             )*
+            $(
+                $gp { dst: Slot, lhs: Slot, rhs: Slot },
+                $gc { dst: Slot, lhs: Slot, rhs: Slot },
+                $gcp { dst: Slot, lhs: Slot, rhs: Slot },
+            )*
+            $( $qc { lhs: Slot, rhs: Slot, target: Target }, )*
         }
 
         impl Code {
@@ -269,6 +301,12 @@ macro_rules! define_code {
                         Code::$lac { dst, ptr, imm, memory, offset } => (Instr::$la { dst, ptr, imm, memory, offset }, IN),
                         Code::$lacp { dst, ptr, imm, memory, offset } => (Instr::$la { dst, ptr, imm, memory, offset }, BOTH),
                     )*
+                    $(
+                        Code::$gp { dst, lhs, rhs } => (Instr::$g { dst, lhs, rhs }, Acc::FOUT),
+                        Code::$gc { dst, lhs, rhs } => (Instr::$g { dst, lhs, rhs }, Acc::FIN),
+                        Code::$gcp { dst, lhs, rhs } => (Instr::$g { dst, lhs, rhs }, Acc::FBOTH),
+                    )*
+                    $( Code::$qc { lhs, rhs, target } => (Instr::$q { lhs, rhs, target }, Acc::FIN), )*
                 }
             }
 
@@ -298,6 +336,12 @@ macro_rules! define_code {
                         (Instr::$la { dst, ptr, imm, memory, offset }, true, false) => Code::$lac { dst, ptr, imm, memory, offset },
                         (Instr::$la { dst, ptr, imm, memory, offset }, true, true) => Code::$lacp { dst, ptr, imm, memory, offset },
                     )*
+                    $(
+                        (Instr::$g { dst, lhs, rhs }, false, true) => Code::$gp { dst, lhs, rhs },
+                        (Instr::$g { dst, lhs, rhs }, true, false) => Code::$gc { dst, lhs, rhs },
+                        (Instr::$g { dst, lhs, rhs }, true, true) => Code::$gcp { dst, lhs, rhs },
+                    )*
+                    $( (Instr::$q { lhs, rhs, target }, true, false) => Code::$qc { lhs, rhs, target }, )*
                     (i, false, false) => Code::from_ir(i),
                     _ => return None,
                 })
@@ -321,7 +365,18 @@ macro_rules! define_code {
                     $( Instr::$f { cond, .. } => (Some(cond), None), )*
                     $( Instr::$l { dst, ptr, .. } => (Some(ptr), Some(dst)), )*
                     $( Instr::$la { dst, ptr, .. } => (Some(ptr), Some(dst)), )*
+                    $( Instr::$g { dst, lhs, .. } => (Some(lhs), Some(dst)), )*
+                    $( Instr::$q { lhs, .. } => (Some(lhs), None), )*
                     _ => (None, None),
+                }
+            }
+
+            /// Whether `i`'s accumulator forms use the float accumulator.
+            fn acc_is_float(i: &Instr) -> bool {
+                match *i {
+                    $( Instr::$g { .. } => true, )*
+                    $( Instr::$q { .. } => true, )*
+                    _ => false,
                 }
             }
         }
@@ -341,6 +396,8 @@ macro_rules! define_acc_pat {
         br_if { $( $f:ident $fc:ident ; )* }
         load { $( $l:ident $lp:ident $lc:ident $lcp:ident ; )* }
         load_add { $( $la:ident $lap:ident $lac:ident $lacp:ident ; )* }
+        fbinary { $( $g:ident $gp:ident $gc:ident $gcp:ident ; )* }
+        fbranch_cmp { $( $q:ident $qc:ident ; )* }
     ) => {
         /// The pattern of an IR instruction of the accumulator table and its accumulator forms.
         macro_rules! acc_pat {
@@ -353,6 +410,8 @@ macro_rules! define_acc_pat {
             $( ($la $d x:tt) => {
                 Code::$la $d x | Code::$lap $d x | Code::$lac $d x | Code::$lacp $d x
             }; )*
+            $( ($g $d x:tt) => { Code::$g $d x | Code::$gp $d x | Code::$gc $d x | Code::$gcp $d x }; )*
+            $( ($q $d x:tt) => { Code::$q $d x | Code::$qc $d x }; )*
         }
     };
 }
@@ -457,6 +516,9 @@ pub(crate) fn lower(func: &IrFunc) -> Box<[Code]> {
         let (Some(operand), _) = Code::acc_operands(&ir[i]) else {
             continue;
         };
+        if Code::acc_is_float(&ir[i - 1]) != Code::acc_is_float(&ir[i]) {
+            continue;
+        }
         if operand != produced {
             if rhs_of(&ir[i]) != Some(produced) {
                 continue;
@@ -477,12 +539,18 @@ pub(crate) fn lower(func: &IrFunc) -> Box<[Code]> {
     // (or which is a jump target) runs from its slot instead.
     for i in 0..code.len() {
         let (ir_i, a) = code[i].split();
-        let fed = i > 0 && !is_target[i] && code[i - 1].split().1.output;
+        let fed = i > 0 && !is_target[i] && feeds(code[i - 1].split().1, a);
         if a.input && !fed {
             code[i] = Code::from_ir(ir_i);
         }
     }
     code.into_boxed_slice()
+}
+
+/// Whether an instruction using the accumulator as `prev` leaves in it what the next one,
+/// using it as `next`, reads: a producer of the same kind (integer or float).
+fn feeds(prev: Acc, next: Acc) -> bool {
+    prev.output && prev.float == next.float
 }
 
 /// Whether `code` keeps the accumulator invariant (see the module documentation): every
@@ -491,7 +559,8 @@ pub(crate) fn lower(func: &IrFunc) -> Box<[Code]> {
 pub(crate) fn acc_invariant_holds(func: &IrFunc, code: &[Code]) -> bool {
     let is_target = jump_targets(func);
     code.iter().enumerate().all(|(i, c)| {
-        !c.split().1.input || (i > 0 && !is_target[i] && code[i - 1].split().1.output)
+        let a = c.split().1;
+        !a.input || (i > 0 && !is_target[i] && feeds(code[i - 1].split().1, a))
     })
 }
 
@@ -638,12 +707,64 @@ mod tests {
         assert!(code[2].split().1.input);
     }
 
+    /// An `f64` result feeding the next `f64` operation goes through the float accumulator; an
+    /// integer result is never read from it, nor a float one from the integer accumulator, even
+    /// when the slot matches (a reinterpretation can hand one slot from one kind to the other).
+    #[test]
+    fn float_chains_use_the_float_accumulator() {
+        let s = Slot;
+        let f = func(vec![
+            Instr::F64Mul {
+                dst: s(8),
+                lhs: s(1),
+                rhs: s(1),
+            },
+            Instr::F64Add {
+                dst: s(8),
+                lhs: s(8),
+                rhs: s(2),
+            },
+            Instr::BrF64Le {
+                lhs: s(8),
+                rhs: s(3),
+                target: Target(0),
+            },
+            Instr::I64AddImm {
+                dst: s(9),
+                lhs: s(4),
+                imm: 1,
+            },
+            Instr::F64Sub {
+                dst: s(9),
+                lhs: s(9),
+                rhs: s(2),
+            },
+            Instr::I64Add {
+                dst: s(9),
+                lhs: s(9),
+                rhs: s(4),
+            },
+            Instr::Return {},
+        ]);
+        let code = lower(&f);
+        assert!(acc_invariant_holds(&f, &code));
+        let expected = "  0: F64MulP { dst: Slot(8), lhs: Slot(1), rhs: Slot(1) }
+  1: F64AddCP { dst: Slot(8), lhs: Slot(8), rhs: Slot(2) }
+  2: BrF64LeC { lhs: Slot(8), rhs: Slot(3), target: Target(0) }
+  3: I64AddImm { dst: Slot(9), lhs: Slot(4), imm: 1 }
+  4: F64Sub { dst: Slot(9), lhs: Slot(9), rhs: Slot(2) }
+  5: I64Add { dst: Slot(9), lhs: Slot(9), rhs: Slot(4) }
+  6: Return
+";
+        assert_eq!(listing(&code), expected);
+    }
+
     /// Random instruction sequences over a few slots, with random branch targets: the lowering
     /// always keeps the invariant the handlers' `assume_init` rests on.
     #[test]
     fn invariant_on_random_code() {
         use proptest::prelude::*;
-        let op = (0u8..6, 0u16..4, 0u16..4, 0u16..4, 0u32..12).prop_map(|(k, a, b, c, t)| {
+        let op = (0u8..9, 0u16..4, 0u16..4, 0u16..4, 0u32..12).prop_map(|(k, a, b, c, t)| {
             let (a, b, c, t) = (Slot(a), Slot(b), Slot(c), Target(t));
             match k {
                 0 => Instr::I32Add {
@@ -667,6 +788,21 @@ mod tests {
                     target: t,
                 },
                 4 => Instr::BrIfEqz { cond: a, target: t },
+                5 => Instr::F64Mul {
+                    dst: a,
+                    lhs: b,
+                    rhs: c,
+                },
+                6 => Instr::BrF64NotLe {
+                    lhs: a,
+                    rhs: b,
+                    target: t,
+                },
+                7 => Instr::F64Add {
+                    dst: a,
+                    lhs: b,
+                    rhs: c,
+                },
                 _ => Instr::Copy { dst: a, src: b },
             }
         });
