@@ -40,7 +40,7 @@ use alloc::vec::Vec;
 use core::mem::MaybeUninit;
 use core::ptr;
 
-use strata_ir::{IrFunc, Slot};
+use strata_ir::{IrFunc, Slot, Target};
 use strata_vm::store::slot_counts;
 use strata_vm::{
     ExnAddr, ExnEntity, FrameInfo, FuncAddr, FuncKind, InstanceAddr, MemoryValue, RawRef,
@@ -252,11 +252,15 @@ impl LoweredCode {
         strata_ir::serialize::verify_frame(code).ok()?;
         let code: Box<[Threaded]> = lower::lower(code)
             .iter()
-            .map(|&code| Threaded {
-                handler: handler_of(opcode(&code)),
-                code,
+            .enumerate()
+            .map(|(i, &code)| {
+                let code = code.with_target(|t| relative_target(i, t))?;
+                Some(Threaded {
+                    handler: handler_of(opcode(&code)),
+                    code,
+                })
             })
-            .collect();
+            .collect::<Option<_>>()?;
         let p = code.as_ptr();
         let i = f.index() as usize;
         if self.by_func.len() <= i {
@@ -265,6 +269,16 @@ impl LoweredCode {
         self.by_func[i] = Some(code);
         Some(p)
     }
+}
+
+/// The branch target `t` (an instruction index) of instruction `i`, as the threaded code keeps
+/// it: the distance in bytes from instruction `i + 1` to `t`, as an `i32`'s bits (so a taken
+/// branch is `ip + offset`, `ip` having moved to the next instruction already; see `jump!` in
+/// [`step`]). `None` if that does not fit an `i32`: a function of over 89 million instructions.
+fn relative_target(i: usize, t: Target) -> Option<Target> {
+    let size = core::mem::size_of::<Threaded>() as i64;
+    let bytes = (i64::from(t.0) - i as i64 - 1).checked_mul(size)?;
+    Some(Target(i32::try_from(bytes).ok()? as u32))
 }
 
 /// Takes the store's [`LoweredCode`] for an activation (an empty one if a running activation
@@ -1254,10 +1268,11 @@ fn step<const SLOW: bool>(
     }
     macro_rules! jump {
         ($target:expr) => {{
-            let t: strata_ir::Target = $target;
-            // SAFETY: the verifier checked every branch target is an instruction of the
-            // running function, whose first instruction `cx.instrs` points at.
-            rg.ip = unsafe { cx.instrs.add(t.index()) };
+            let t: Target = $target;
+            // SAFETY: `t` is the byte distance from the instruction after the branch, where
+            // `rg.ip` points, to its target (`relative_target`), which the verifier checked is
+            // an instruction of the running function.
+            rg.ip = unsafe { rg.ip.byte_offset(t.0 as i32 as isize) };
         }};
     }
     macro_rules! branch {
@@ -1581,7 +1596,12 @@ fn step<const SLOW: bool>(
             // per `br_table`).
             // SAFETY: `entry` is one of those `br`s, inside the function.
             match unsafe { (*entry).code } {
-                Code::Br { target } => jump!(target),
+                Code::Br { target } => {
+                    // SAFETY: `entry` is an instruction of the function, so this is at most one
+                    // past its end. `jump!` measures the entry's target from there.
+                    rg.ip = unsafe { entry.add(1) };
+                    jump!(target)
+                }
                 _ => rg.ip = entry,
             }
         }

@@ -310,6 +310,18 @@ macro_rules! define_code {
                 }
             }
 
+            /// `self` with its branch target `t` (if it has one) replaced by `f(t)`; `None` if
+            /// `f` returns `None`.
+            pub(crate) fn with_target(self, f: impl FnOnce(Target) -> Option<Target>) -> Option<Code> {
+                let (mut i, acc) = self.split();
+                let Some(t) = i.target_mut() else {
+                    return Some(self);
+                };
+                *t = f(*t)?;
+                // `split` gave the IR instruction of a form `with_acc` makes back.
+                Some(Code::with_acc(i, acc).unwrap_or_else(|| unreachable!("{i:?} with {acc:?}")))
+            }
+
             /// `i` with the accumulator use `acc`, if it has that form.
             fn with_acc(i: Instr, acc: Acc) -> Option<Code> {
                 Some(match (i, acc.input, acc.output) {
