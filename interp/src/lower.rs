@@ -435,57 +435,59 @@ macro_rules! define_code_from_ir {
 }
 strata_ir::for_each_instr!(define_code_from_ir);
 
-/// Whether `i` is a binary operation whose operands may be swapped (so a right-hand operand
-/// produced by the previous instruction can become the accumulator).
-fn commutative(i: &Instr) -> bool {
-    matches!(
-        i,
-        Instr::I32Add { .. }
-            | Instr::I32Mul { .. }
-            | Instr::I32And { .. }
-            | Instr::I32Or { .. }
-            | Instr::I32Xor { .. }
-            | Instr::I32Eq { .. }
-            | Instr::I32Ne { .. }
-            | Instr::I64Add { .. }
-            | Instr::I64Mul { .. }
-            | Instr::I64And { .. }
-            | Instr::I64Or { .. }
-            | Instr::I64Xor { .. }
-            | Instr::I64Eq { .. }
-            | Instr::I64Ne { .. }
-    )
-}
-
-/// `i` with `lhs` and `rhs` exchanged (only called on [`commutative`] instructions).
-fn swapped(i: Instr) -> Instr {
-    let mut i = i;
-    match &mut i {
-        Instr::I32Add { lhs, rhs, .. }
-        | Instr::I32Mul { lhs, rhs, .. }
-        | Instr::I32And { lhs, rhs, .. }
-        | Instr::I32Or { lhs, rhs, .. }
-        | Instr::I32Xor { lhs, rhs, .. }
-        | Instr::I32Eq { lhs, rhs, .. }
-        | Instr::I32Ne { lhs, rhs, .. }
-        | Instr::I64Add { lhs, rhs, .. }
-        | Instr::I64Mul { lhs, rhs, .. }
-        | Instr::I64And { lhs, rhs, .. }
-        | Instr::I64Or { lhs, rhs, .. }
-        | Instr::I64Xor { lhs, rhs, .. }
-        | Instr::I64Eq { lhs, rhs, .. }
-        | Instr::I64Ne { lhs, rhs, .. } => core::mem::swap(lhs, rhs),
-        _ => {}
+/// `i` with `lhs` and `rhs` exchanged, if some instruction computes the same from them that
+/// way: itself for a commutative operation (integer `add`, `mul`, `and`, `or`, `xor`, `eq`,
+/// `ne`), the mirrored comparison otherwise (`lt_s` for `gt_s`, ...; a float comparison is
+/// false on NaN either way round). So a right-hand operand the previous instruction produced
+/// can become the accumulator.
+fn swapped(i: Instr) -> Option<Instr> {
+    macro_rules! mirror {
+        ($i:expr; $( $a:ident <-> $b:ident ),* ; $( $c:ident ),* ) => {
+            match $i {
+                $(
+                    Instr::$a { dst, lhs, rhs } => Instr::$b { dst, lhs: rhs, rhs: lhs },
+                    Instr::$b { dst, lhs, rhs } => Instr::$a { dst, lhs: rhs, rhs: lhs },
+                )*
+                $( Instr::$c { dst, lhs, rhs } => Instr::$c { dst, lhs: rhs, rhs: lhs }, )*
+                _ => return None,
+            }
+        };
     }
-    i
+    macro_rules! mirror_branch {
+        ($i:expr; $( $a:ident <-> $b:ident ),* ; $( $c:ident ),* ) => {
+            match $i {
+                $(
+                    Instr::$a { lhs, rhs, target } => Instr::$b { lhs: rhs, rhs: lhs, target },
+                    Instr::$b { lhs, rhs, target } => Instr::$a { lhs: rhs, rhs: lhs, target },
+                )*
+                $( Instr::$c { lhs, rhs, target } => Instr::$c { lhs: rhs, rhs: lhs, target }, )*
+                _ => return None,
+            }
+        };
+    }
+    let value = || {
+        Some(mirror!(i;
+            I32LtS <-> I32GtS, I32LtU <-> I32GtU, I32LeS <-> I32GeS, I32LeU <-> I32GeU,
+            I64LtS <-> I64GtS, I64LtU <-> I64GtU, I64LeS <-> I64GeS, I64LeU <-> I64GeU;
+            I32Add, I32Mul, I32And, I32Or, I32Xor, I32Eq, I32Ne,
+            I64Add, I64Mul, I64And, I64Or, I64Xor, I64Eq, I64Ne))
+    };
+    let branch = || {
+        Some(mirror_branch!(i;
+            BrI32LtS <-> BrI32GtS, BrI32LtU <-> BrI32GtU, BrI32LeS <-> BrI32GeS,
+            BrI32LeU <-> BrI32GeU,
+            BrI64LtS <-> BrI64GtS, BrI64LtU <-> BrI64GtU, BrI64LeS <-> BrI64GeS,
+            BrI64LeU <-> BrI64GeU,
+            BrF64Lt <-> BrF64Gt, BrF64Le <-> BrF64Ge, BrF64NotLt <-> BrF64NotGt,
+            BrF64NotLe <-> BrF64NotGe;
+            BrI32Eq, BrI32Ne, BrI64Eq, BrI64Ne))
+    };
+    value().or_else(branch)
 }
 
-/// The right-hand operand of a [`commutative`] instruction.
+/// The right-hand operand of an instruction with a [`swapped`] form.
 fn rhs_of(i: &Instr) -> Option<Slot> {
-    if !commutative(i) {
-        return None;
-    }
-    Code::acc_operands(&swapped(*i)).0
+    Code::acc_operands(&swapped(*i)?).0
 }
 
 /// Every instruction index something other than falling through can reach: branch targets
@@ -510,7 +512,7 @@ pub(crate) fn jump_targets(func: &IrFunc) -> Vec<bool> {
 }
 
 /// Lowers `func`'s IR to the interpreter's code, one instruction for one: each instruction that
-/// reads (as its first operand, or, if commutative, its second) the slot the previous one
+/// reads (as its first operand, or, if it has a `swapped` form, its second) the slot the previous one
 /// wrote, and is not a jump target, reads it from the accumulator, and the previous one leaves
 /// it there. See the module documentation for why this is sound.
 pub(crate) fn lower(func: &IrFunc) -> Box<[Code]> {
@@ -532,10 +534,10 @@ pub(crate) fn lower(func: &IrFunc) -> Box<[Code]> {
             continue;
         }
         if operand != produced {
-            if rhs_of(&ir[i]) != Some(produced) {
-                continue;
+            match swapped(ir[i]) {
+                Some(mirrored) if rhs_of(&ir[i]) == Some(produced) => ir[i] = mirrored,
+                _ => continue,
             }
-            ir[i] = swapped(ir[i]);
         }
         acc[i - 1].output = true;
         acc[i].input = true;
@@ -776,7 +778,7 @@ mod tests {
     #[test]
     fn invariant_on_random_code() {
         use proptest::prelude::*;
-        let op = (0u8..9, 0u16..4, 0u16..4, 0u16..4, 0u32..12).prop_map(|(k, a, b, c, t)| {
+        let op = (0u8..10, 0u16..4, 0u16..4, 0u16..4, 0u32..12).prop_map(|(k, a, b, c, t)| {
             let (a, b, c, t) = (Slot(a), Slot(b), Slot(c), Target(t));
             match k {
                 0 => Instr::I32Add {
@@ -815,6 +817,11 @@ mod tests {
                     lhs: b,
                     rhs: c,
                 },
+                8 => Instr::I32GeU {
+                    dst: a,
+                    lhs: b,
+                    rhs: c,
+                },
                 _ => Instr::Copy { dst: a, src: b },
             }
         });
@@ -825,8 +832,8 @@ mod tests {
             prop_assert!(acc_invariant_holds(&f, &code));
             for (c, i) in code.iter().zip(f.instrs.iter()) {
                 let (base, _) = c.split();
-                // Same instruction, up to the exchange of a commutative operation's operands.
-                prop_assert!(base == *i || base == swapped(*i));
+                // Same instruction, up to exchanging operands (`swapped`).
+                prop_assert!(base == *i || Some(base) == swapped(*i));
             }
         });
     }

@@ -43,6 +43,15 @@ fn expr(r: &mut Rng, depth: u32) -> String {
     }
 }
 
+/// The operands of the loop's compare-and-branch: `computed` and local 3, either way round
+/// (the computed one on the right is what the lowering's mirrored comparisons are for).
+fn operands(r: &mut Rng, computed: String) -> String {
+    match r.below(2) {
+        0 => format!("{computed} (local.get 3)"),
+        _ => format!("(local.get 3) {computed}"),
+    }
+}
+
 /// A function of two `i64`s: a loop of random assignments to four locals, run `iters` times,
 /// with a random compare-and-branch inside, returning a mix of the locals.
 fn program(r: &mut Rng) -> String {
@@ -51,7 +60,8 @@ fn program(r: &mut Rng) -> String {
         body += &format!("(local.set {} {})\n", r.below(4), expr(r, 4));
     }
     let cmp = CMP_OPS[r.below(10) as usize];
-    let skip = expr(r, 2);
+    let computed = expr(r, 2);
+    let skip = operands(r, computed);
     let tail = format!("(local.set {} {})", r.below(4), expr(r, 3));
     format!(
         r#"(module (func (export "f") (param i64 i64) (result i64) (local i64 i64 i64)
@@ -59,7 +69,7 @@ fn program(r: &mut Rng) -> String {
              (local.set 4 (i64.const 8))
              (loop $l
                {body}
-               (block $b (br_if $b (i64.{cmp} {skip} (local.get 3))) {tail})
+               (block $b (br_if $b (i64.{cmp} {skip})) {tail})
                (local.set 4 (i64.add (local.get 4) (i64.const -1)))
                (br_if $l (i64.gt_s (local.get 4) (i64.const 0))))
              (i64.xor (i64.xor (local.get 0) (i64.rotl (local.get 1) (i64.const 17)))
@@ -120,7 +130,8 @@ fn float_program(r: &mut Rng) -> String {
         body += &format!("(local.set {} {})\n", r.below(4), float_expr(r, 4));
     }
     let cmp = F64_CMP_OPS[r.below(4) as usize];
-    let skip = float_expr(r, 2);
+    let computed = float_expr(r, 2);
+    let skip = operands(r, computed);
     let tail = format!("(local.set {} {})", r.below(4), float_expr(r, 3));
     format!(
         r#"(module (func (export "f") (param f64 f64) (result f64) (local f64 f64 i32)
@@ -128,7 +139,7 @@ fn float_program(r: &mut Rng) -> String {
              (local.set 4 (i32.const 8))
              (loop $l
                {body}
-               (block $b (br_if $b (f64.{cmp} {skip} (local.get 3))) {tail})
+               (block $b (br_if $b (f64.{cmp} {skip})) {tail})
                (local.set 4 (i32.add (local.get 4) (i32.const -1)))
                (br_if $l (i32.gt_s (local.get 4) (i32.const 0))))
              (f64.add (f64.add (local.get 0) (local.get 1))
