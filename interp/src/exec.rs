@@ -250,15 +250,18 @@ impl LoweredCode {
     #[inline(never)]
     fn lower(&mut self, f: FuncAddr, code: &IrFunc) -> Option<*const Threaded> {
         strata_ir::serialize::verify_frame(code).ok()?;
-        let code: Box<[Threaded]> = lower::lower(code)
+        let lowered = lower::lower(code);
+        let code: Box<[Threaded]> = lowered
             .iter()
             .enumerate()
             .map(|(i, &code)| {
+                let op = opcode(&code);
+                let handler = lowered
+                    .get(i + 1)
+                    .and_then(|next| fused_handler_of(op, opcode(next)))
+                    .unwrap_or_else(|| handler_of(op));
                 let code = code.with_target(|t| relative_target(i, t))?;
-                Some(Threaded {
-                    handler: handler_of(opcode(&code)),
-                    code,
-                })
+                Some(Threaded { handler, code })
             })
             .collect::<Option<_>>()?;
         let p = code.as_ptr();
@@ -707,6 +710,129 @@ fn handler<const OP: usize>(
         Flow::Continue => dispatch(rg, cx),
         Flow::Exit => ptr::null(),
         Flow::Slow => slow_handler(ip, fp, cx, mem, mem_len, acc, facc),
+    }
+}
+
+/// The handler of an instruction numbered `A` followed by one numbered `B` (a pair of
+/// [`define_fused!`]): runs both, then continues at the next one, saving a dispatch.
+#[cfg_attr(debug_assertions, allow(dead_code))]
+fn fused<const A: usize, const B: usize>(
+    ip: *const Threaded,
+    fp: *mut UntypedVal,
+    cx: &mut Cx<'_>,
+    mem: *mut u8,
+    mem_len: usize,
+    acc: MaybeUninit<u64>,
+    facc: MaybeUninit<f64>,
+) -> *const Threaded {
+    // SAFETY: as in `handler`.
+    let instr = unsafe { (*ip).code };
+    if opcode(&instr) != A {
+        // SAFETY: as in `handler`: `LoweredCode::lower` set this handler on an instruction
+        // numbered `A` (see `fused_handler_of`).
+        unsafe { core::hint::unreachable_unchecked() }
+    }
+    let mut rg = Regs {
+        ip,
+        fp,
+        mem,
+        mem_len,
+        acc: MaybeUninit::uninit(),
+        facc: MaybeUninit::uninit(),
+    };
+    match step::<false>(instr, &mut rg, cx, acc, facc, const { ACC_OF[A] }) {
+        Flow::Continue => {}
+        Flow::Exit => return ptr::null(),
+        Flow::Slow => return slow_handler(ip, fp, cx, mem, mem_len, acc, facc),
+    }
+    // SAFETY: `ip` is not the function's last instruction (it has a successor, `B`).
+    if rg.ip != unsafe { ip.add(1) } {
+        // `A` branched (a constant condition for the instructions that never do, folded away).
+        return dispatch(rg, cx);
+    }
+    let (ip, fp, mem, mem_len) = (rg.ip, rg.fp, rg.mem, rg.mem_len);
+    let acc = core::mem::replace(&mut rg.acc, MaybeUninit::uninit());
+    let facc = core::mem::replace(&mut rg.facc, MaybeUninit::uninit());
+    // SAFETY: `ip` is the instruction after `A`'s, in the function.
+    let instr = unsafe { (*ip).code };
+    if opcode(&instr) != B {
+        // SAFETY: `LoweredCode::lower` sets `fused::<A, B>` only on an instruction followed by
+        // one numbered `B`, and nothing changes the code afterwards.
+        unsafe { core::hint::unreachable_unchecked() }
+    }
+    match step::<false>(instr, &mut rg, cx, acc, facc, const { ACC_OF[B] }) {
+        Flow::Continue => dispatch(rg, cx),
+        Flow::Exit => ptr::null(),
+        Flow::Slow => slow_handler(ip, fp, cx, mem, mem_len, acc, facc),
+    }
+}
+
+/// Declares the fused pairs: `fused_handler_of` and the list the tests check.
+macro_rules! define_fused {
+    ($( $a:ident $b:ident ; )*) => {
+        /// The pairs of instructions (by number) that have a [`fused`] handler.
+        #[cfg(test)]
+        const FUSED: &[(usize, usize)] = &[ $( (Op::$a as usize, Op::$b as usize), )* ];
+
+        /// The handler running an instruction numbered `a` and the next one, numbered `b`,
+        /// together, if that pair has one (none in debug builds, which dispatch with `match`).
+        #[cfg_attr(debug_assertions, allow(unused_variables))]
+        fn fused_handler_of(a: usize, b: usize) -> Option<Handler> {
+            #[cfg(not(debug_assertions))]
+            {
+                /// Which instructions start a pair (most do not: one load decides).
+                static FIRST: [bool; OPS] = {
+                    let mut first = [false; OPS];
+                    $( first[Op::$a as usize] = true; )*
+                    first
+                };
+                if !FIRST[a] {
+                    return None;
+                }
+                $(
+                    if a == Op::$a as usize && b == Op::$b as usize {
+                        return Some(fused::<{ Op::$a as usize }, { Op::$b as usize }>);
+                    }
+                )*
+            }
+            None
+        }
+    };
+}
+
+// Pairs that follow each other often in the hot loops of compiled code (counted over the
+// benchmark suite: `cargo xtask bench`), in their accumulator forms (`lower`): loop counters
+// and their compare-and-branch, address arithmetic feeding a load or store, copies, f64
+// multiply-add chains, hash mixing steps, and switch dispatch.
+define_fused! {
+    I32AddImm BrI32Ne; I32AddImmP BrI32NeC; I32AddImmP BrI32NeImmC; I32AddImmP BrI32LtSC;
+    I32AddImmP BrI32LtUC; I32AddImmP BrI32LtSImmC; I32AddImmP BrI32LtUImmC;
+    I32AddImmP BrIfNezC; I64AddImmP BrI64NeImmC; I64AddImmP BrI64NeC; I32AddP BrI32LtUImmC;
+    I32AddImm BrI64NeImm;
+    I32AddImm I32AddImm; I32AddImm Copy; Copy Copy; Copy BrIfNez; ConstI32 I32AddImm;
+    Copy BrI64AndImmEqz;
+    I32AddC I32Store; I32AddP I32LoadC; I32AddP I32LoadCP; I32ShlImmP I32AddCP;
+    I32ShlImmP I32AddC; I32Store I32AddImmP; I32Store Copy; I32AddImm I32Load8UAdd;
+    I32AddC I32LoadAddP;
+    F64MulP F64AddC; F64MulC F64Add; F64MulCP F64AddCP; F64AddP F64MulC; F64AddP F64MulCP;
+    F64Load F64MulP; F64MulP F64MulC; F64MulC F64AddP; F64AddCP F64MulC;
+    I64XorShlImmCP I64XorShrUImmCP; I64XorShrUImmP I64XorShlImmCP; I32RotlImmP I32XorC;
+    I32MulCP I32AddC; I64ShrUImmC I32WrapI64;
+    ConstI32 BrTable; I32Load8UAdd BrTable;
+}
+
+/// Every fused pair can occur in lowered code: its second instruction reads the accumulator
+/// exactly when the first writes it (of the same kind), as `lower` pairs them; and no pair is
+/// listed twice.
+#[test]
+fn fused_pairs_are_possible_and_distinct() {
+    for (k, &(a, b)) in FUSED.iter().enumerate() {
+        let (first, second) = (ACC_OF[a], ACC_OF[b]);
+        assert_eq!(first.output, second.input, "pair {k}");
+        if second.input {
+            assert_eq!(first.float, second.float, "pair {k}");
+        }
+        assert!(!FUSED[..k].contains(&(a, b)), "pair {k} is listed twice");
     }
 }
 
