@@ -5,7 +5,11 @@
 //! 3. `cargo build --no-default-features` of the crates that must build on `no_std` + `alloc`
 //! 4. `cargo test --workspace`
 //! 5. spec-run, in-process: v1, v2, simd, v3, memory64 and exceptions on the x86_64 JIT (where
-//!    it is built), then on the interpreter (whose summary closes the output)
+//!    it is built)
+//! 6. the same suites on the interpreter as a release build runs it (`cargo run --release`):
+//!    its handlers, which tail-call each other, and its fused pairs of instructions exist only
+//!    with optimisations on (debug builds dispatch with one `match`)
+//! 7. spec-run, in-process, on the interpreter as built here (whose summary closes the output)
 //!
 //! Progress and errors go to stderr, so stdout ends with the spec summary.
 
@@ -65,6 +69,32 @@ const STEPS: &[(&str, Action)] = &[
     (
         "spec-run-x64",
         Action::SpecRun(EngineKind::X64, GATE_SUITES),
+    ),
+    (
+        "spec-run-interp-release",
+        Action::Cargo(&[
+            "run",
+            "--release",
+            "--quiet",
+            "-p",
+            "strata-xtask",
+            "--",
+            "spec-run",
+            "--engine",
+            "interp",
+            "--suite",
+            "v1",
+            "--suite",
+            "v2",
+            "--suite",
+            "simd",
+            "--suite",
+            "v3",
+            "--suite",
+            "memory64",
+            "--suite",
+            "exceptions",
+        ]),
     ),
     ("spec-run", Action::SpecRun(EngineKind::Interp, GATE_SUITES)),
 ];
@@ -128,4 +158,27 @@ fn spec_options(engine: EngineKind, suites: &[&str]) -> Result<Options, String> 
         engine,
         file: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The release spec-run step runs the same suites as the in-process ones.
+    #[test]
+    fn release_spec_step_runs_the_gate_suites() {
+        let args = STEPS
+            .iter()
+            .find_map(|(name, action)| match action {
+                Action::Cargo(args) if *name == "spec-run-interp-release" => Some(*args),
+                _ => None,
+            })
+            .expect("the release spec-run step");
+        let suites: Vec<&str> = args
+            .windows(2)
+            .filter(|w| w[0] == "--suite")
+            .map(|w| w[1])
+            .collect();
+        assert_eq!(suites, GATE_SUITES);
+    }
 }
