@@ -814,8 +814,15 @@ define_fused! {
     I32AddC I32Store; I32AddP I32LoadC; I32AddP I32LoadCP; I32ShlImmP I32AddCP;
     I32ShlImmP I32AddC; I32Store I32AddImmP; I32Store Copy; I32AddImm I32Load8UAdd;
     I32AddC I32LoadAddP;
-    F64MulP F64AddC; F64MulC F64Add; F64MulCP F64AddCP; F64AddP F64MulC; F64AddP F64MulCP;
-    F64Load F64MulP; F64MulP F64MulC; F64MulC F64AddP; F64AddCP F64MulC;
+    // f64 multiply-add chains, each in every accumulator combination `lower` can make.
+    F64Mul F64Add; F64Mul F64AddP; F64MulC F64Add; F64MulC F64AddP; F64MulP F64AddC;
+    F64MulP F64AddCP; F64MulCP F64AddC; F64MulCP F64AddCP; F64Add F64Mul; F64Add F64MulP;
+    F64AddC F64Mul; F64AddC F64MulP; F64AddP F64MulC; F64AddP F64MulCP; F64AddCP F64MulC;
+    F64AddCP F64MulCP; F64Sub F64Add; F64Sub F64AddP; F64SubC F64Add; F64SubC F64AddP;
+    F64SubP F64AddC; F64SubP F64AddCP; F64SubCP F64AddC; F64SubCP F64AddCP; F64Mul F64Sub;
+    F64Mul F64SubP; F64MulC F64Sub; F64MulC F64SubP; F64MulP F64SubC; F64MulP F64SubCP;
+    F64MulCP F64SubC; F64MulCP F64SubCP; F64Load F64MulP; F64MulP F64MulC;
+    // the rest
     I64XorShlImmCP I64XorShrUImmCP; I64XorShrUImmP I64XorShlImmCP; I32RotlImmP I32XorC;
     I32MulCP I32AddC; I64ShrUImmC I32WrapI64;
     ConstI32 BrTable; I32Load8UAdd BrTable;
