@@ -1042,8 +1042,9 @@ fn enter(
         cx.exit = Exit::Trap(t);
         return Flow::Exit;
     }
-    cx.stack[base + usize::from(c.param_slots)..base + usize::from(c.local_slots)]
-        .fill(UntypedVal::ZERO);
+    zero_locals(
+        &mut cx.stack[base + usize::from(c.param_slots)..base + usize::from(c.local_slots)],
+    );
     if push_caller {
         cx.frames.push(Frame {
             ip: rg.ip,
@@ -1063,6 +1064,21 @@ fn enter(
         (rg.mem, rg.mem_len) = mem0(cx.store, instance);
     }
     Flow::Continue
+}
+
+/// Sets a callee's locals (besides its parameters) to zero. Most functions have a few: those
+/// are plain stores, not a call to `memset` (which `fill` becomes).
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn zero_locals(locals: &mut [UntypedVal]) {
+    const Z: UntypedVal = UntypedVal::ZERO;
+    match locals {
+        [] => {}
+        [a] => *a = Z,
+        [a, b] => (*a, *b) = (Z, Z),
+        [a, b, c] => (*a, *b, *c) = (Z, Z, Z),
+        [a, b, c, d] => (*a, *b, *c, *d) = (Z, Z, Z, Z),
+        _ => locals.fill(Z),
+    }
 }
 
 /// Tail-calls `callee` with the `params` argument slots at the running frame's slot `b`: the
