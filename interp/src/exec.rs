@@ -237,10 +237,15 @@ impl LoweredCode {
     /// Where `f`'s lowered code starts, verifying and lowering `code` (its IR) first if that
     /// is not done yet; `None` if the IR fails verification.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn get_or_lower(&mut self, f: FuncAddr, code: &IrFunc) -> Option<*const Threaded> {
+    fn get_or_lower(
+        &mut self,
+        f: FuncAddr,
+        code: &IrFunc,
+        funcs: &[FuncAddr],
+    ) -> Option<*const Threaded> {
         match self.get(f) {
             Some(p) => Some(p),
-            None => self.lower(f, code),
+            None => self.lower(f, code, funcs),
         }
     }
 
@@ -248,7 +253,7 @@ impl LoweredCode {
     /// `f`'s code; returns where it starts, or `None` if the IR fails verification.
     #[cold]
     #[inline(never)]
-    fn lower(&mut self, f: FuncAddr, code: &IrFunc) -> Option<*const Threaded> {
+    fn lower(&mut self, f: FuncAddr, code: &IrFunc, funcs: &[FuncAddr]) -> Option<*const Threaded> {
         strata_ir::serialize::verify_frame(code).ok()?;
         let lowered = lower::lower(code);
         let code: Box<[Threaded]> = lowered
@@ -260,7 +265,7 @@ impl LoweredCode {
                     .get(i + 1)
                     .and_then(|next| fused_handler_of(op, opcode(next)))
                     .unwrap_or_else(|| handler_of(op));
-                let code = code.with_target(|t| relative_target(i, t))?;
+                let code = resolve_callee(code, funcs)?.with_target(|t| relative_target(i, t))?;
                 Some(Threaded { handler, code })
             })
             .collect::<Option<_>>()?;
@@ -272,6 +277,25 @@ impl LoweredCode {
         self.by_func[i] = Some(code);
         Some(p)
     }
+}
+
+/// `code` with a `call`'s or `return_call`'s function index (in the instance whose function
+/// index space is `funcs`) replaced by the callee's store address, `FuncAddr::index`: the
+/// handler needs no lookup. `None` if the index is out of range.
+fn resolve_callee(code: Code, funcs: &[FuncAddr]) -> Option<Code> {
+    let callee = |func: u32| funcs.get(func as usize).map(|f| f.index());
+    Some(match code {
+        Code::Call { base, func } => Code::Call {
+            base,
+            func: callee(func)?,
+        },
+        Code::ReturnCall { base, params, func } => Code::ReturnCall {
+            base,
+            params,
+            func: callee(func)?,
+        },
+        other => other,
+    })
 }
 
 /// The branch target `t` (an instruction index) of instruction `i`, as the threaded code keeps
@@ -430,7 +454,7 @@ fn run<H: Host>(
         return Err(Trap::new(TrapCode::StackOverflow).into());
     }
     let mut lowered = take_lowered(store);
-    let Some(entry) = lowered.get_or_lower(func, code) else {
+    let Some(entry) = lowered.get_or_lower(func, code, &store.instance(instance).funcs) else {
         put_back_lowered(store, lowered);
         return Err(Error::Unsupported("invalid IR"));
     };
@@ -1034,7 +1058,10 @@ fn enter(
     // SAFETY: `code` is owned by the store's function `callee`, which lives (and does not move)
     // as long as the store (module documentation).
     let c = unsafe { &*code };
-    let Some(instrs) = cx.lowered.get_or_lower(callee, c) else {
+    let Some(instrs) = cx
+        .lowered
+        .get_or_lower(callee, c, &cx.store.instance(instance).funcs)
+    else {
         cx.exit = Exit::Invalid;
         return Flow::Exit;
     };
@@ -1756,7 +1783,11 @@ fn step<const SLOW: bool>(
         }
         Code::Return {} => return do_return(rg, cx),
         Code::Call { base: b, func } => {
-            let callee = store.instance(inst).funcs[func as usize];
+            // `func` is the callee's store address (`resolve_callee`), so never `u32::MAX`.
+            let Some(callee) = FuncAddr::new(func) else {
+                cx.exit = Exit::Invalid;
+                return Flow::Exit;
+            };
             return call(rg, cx, callee, b.index());
         }
         Code::CallIndirect {
@@ -1774,7 +1805,11 @@ fn step<const SLOW: bool>(
             params,
             func,
         } => {
-            let callee = store.instance(inst).funcs[func as usize];
+            // As for `call`.
+            let Some(callee) = FuncAddr::new(func) else {
+                cx.exit = Exit::Invalid;
+                return Flow::Exit;
+            };
             return tail_call(rg, cx, callee, b.index(), usize::from(params));
         }
         Code::ReturnCallIndirect {
