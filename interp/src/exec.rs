@@ -298,6 +298,19 @@ fn resolve_callee(code: Code, funcs: &[FuncAddr]) -> Option<Code> {
     })
 }
 
+/// Marks the taken side of a conditional branch so that it stays a branch in machine code.
+///
+/// Without it LLVM turns `if cond { ip = target }` into a conditional move, which makes the
+/// next handler's address wait for the comparison: the dispatch can no longer run ahead on
+/// the branch predictor's guess. A compiler fence emits no instruction, but it is an
+/// operation LLVM may not speculate, so the `if` survives as a `jcc`. Measured on x86_64 with
+/// the CLI (user time, min of 3, before/after): mandelbrot 0.58, collatz 0.67, sieve 0.71,
+/// bytecode 0.76, image 0.81; geomean of the suite 0.90.
+#[inline(always)]
+fn keep_as_branch() {
+    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+}
+
 /// The branch target `t` (an instruction index) of instruction `i`, as the threaded code keeps
 /// it: the distance in bytes from instruction `i + 1` to `t`, as an `i32`'s bits (so a taken
 /// branch is `ip + offset`, `ip` having moved to the next instruction already; see `jump!` in
@@ -1449,6 +1462,7 @@ fn step<const SLOW: bool>(
             // `rg.ip` points, to its target (`relative_target`), which the verifier checked is
             // an instruction of the running function.
             rg.ip = unsafe { rg.ip.byte_offset(t.0 as i32 as isize) };
+            keep_as_branch();
         }};
     }
     macro_rules! branch {
