@@ -22,15 +22,19 @@
 //!   access `*fp.add(slot)` and every jump `instrs.add(target)` in bounds, so they are raw
 //!   pointer operations (see `get!` and `jump!`).
 //! - **Dispatch**: one handler per instruction of the lowered code (the IR plus accumulator
-//!   forms, see `lower.rs`; made when the function is verified), all with the
-//!   same signature (`Handler`: instruction pointer, frame pointer, context, memory 0's base
-//!   and length, accumulator), so the hot state stays in argument registers. In release builds each handler ends by
-//!   calling the next instruction's handler in tail position (LLVM turns it into a jump: direct
-//!   threading over `TABLE[opcode]`); debug builds do not make sibling calls (the host stack
-//!   would grow with every instruction), so there one `loop` around `match` runs the same
-//!   `step` instead. The handlers are generated from `step` (a `match` with one arm per
-//!   instruction) specialised per opcode. See ARCHITECTURE.md ("Dispatch") for the
-//!   measurements that chose this.
+//!   forms, see `lower.rs`; made when the function is verified), all with the same signature
+//!   (`Handler`: instruction pointer, frame pointer, context, memory 0's base and length, the
+//!   integer and the float accumulator), so the hot state stays in argument registers. The
+//!   lowered code is *threaded* (`Threaded`): each instruction carries its handler's address,
+//!   and in release builds each handler ends by calling the next one's in tail position, which
+//!   LLVM turns into `jmp *(ip)` (direct threading). Branch targets are byte offsets from the
+//!   next instruction (`relative_target`), calls carry their callee's store address
+//!   (`resolve_callee`), frequent pairs of instructions run as one handler (`fused`,
+//!   `define_fused!`), and a taken conditional branch stays a jump (`keep_as_branch`). Debug
+//!   builds do not make sibling calls (the host stack would grow with every instruction), so
+//!   there one `loop` around `match` runs the same `step` instead. The handlers are generated
+//!   from `step` (a `match` with one arm per instruction) specialised per opcode. See
+//!   ARCHITECTURE.md ("Dispatch") for the measurements that chose this.
 //! - **Memory 0** accesses use its base and length held in registers, reloaded after anything
 //!   that may move or grow it (calls, host calls, `memory.grow`, bulk operations); other
 //!   memories go through the store.
