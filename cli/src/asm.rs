@@ -8,13 +8,20 @@ use iced_x86::{Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter, 
 use strata_ir::IrFunc;
 
 /// Compiles the defined functions `funcs` (after `num_imported` imported ones) with the x64
-/// compiler and lists the code of defined function `local`: one instruction per line with its
+/// compiler, with the bounds strategy `run` would use for a module whose memory 0 has type
+/// `memory0`, and lists the code of defined function `local`: one instruction per line with its
 /// offset from the function's entry, and a `; ir N: ...` comment line before the code of each
 /// IR instruction. Direct calls name the function they call.
-pub fn listing(funcs: Vec<IrFunc>, num_imported: u32, local: usize) -> Result<String, String> {
+pub fn listing(
+    funcs: Vec<IrFunc>,
+    num_imported: u32,
+    memory0: Option<strata_decoder::MemoryType>,
+    local: usize,
+) -> Result<String, String> {
     let funcs: Vec<Arc<IrFunc>> = funcs.into_iter().map(Arc::new).collect();
-    let module =
-        strata_jit_x64::compile::compile(&funcs, num_imported).map_err(|e| e.to_string())?;
+    let bounds = strata_jit_x64::Bounds::for_memory0(memory0);
+    let module = strata_jit_x64::compile::compile_with(&funcs, num_imported, bounds)
+        .map_err(|e| e.to_string())?;
     let code = module.code(local);
     let starts = module.instr_starts(local);
     let instrs = &funcs[local].instrs;

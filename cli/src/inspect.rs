@@ -143,7 +143,15 @@ fn print_ir(m: &Loaded, module: &Module<'_>, func: &str) -> Result<(), CliError>
 #[cfg(all(feature = "jit-x64", target_arch = "x86_64", unix))]
 fn print_asm(m: &Loaded, module: &Module<'_>, func: &str) -> Result<(), CliError> {
     let (funcs, imported, local) = translate(m, module, func)?;
-    let listing = crate::asm::listing(funcs, imported, local)
+    let memory0 = module
+        .imports
+        .iter()
+        .find_map(|i| match i.ty {
+            strata_decoder::ImportType::Memory(ty) => Some(ty),
+            _ => None,
+        })
+        .or_else(|| module.memories.first().map(|m| m.ty));
+    let listing = crate::asm::listing(funcs, imported, memory0, local)
         .map_err(|e| CliError::new(format!("{}: {e}", m.path)))?;
     print!("{listing}");
     Ok(())

@@ -586,3 +586,45 @@ fn inspect_asm_prints_the_machine_code_with_ir_boundaries() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("is imported and has no body"));
 }
+
+/// `inspect --asm` compiles as `run` does: the hot locals of a function with more of them than
+/// registers live in `r14` and `r15` too when the module has no memory, in `r15` (not `r14`,
+/// memory 0's base) with a guarded memory, and in neither with a 64-bit memory (checked code).
+#[test]
+fn inspect_asm_shows_the_registers_the_module_frees() {
+    // Local 0 counts down the loop; locals 1..=10 are the hot i64s.
+    let locals: String = (0..10).map(|_| "(local i64) ").collect();
+    let body: String = (1..=10)
+        .map(|k| {
+            format!(
+                "(local.set {k} (i64.add (local.get {k}) (local.get {})))",
+                k % 10 + 1
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let asm_with = |memory: &str| {
+        let path = dir.path().join("pins.wat");
+        let wat = format!(
+            "(module {memory} (func (export \"f\") (param i32) {locals}
+               (loop $l {body} (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))"
+        );
+        std::fs::write(&path, wat).unwrap();
+        let out = strata(&["inspect", path.to_str().unwrap(), "--asm", "f"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let s = text(&out.stdout);
+        // The loop's arithmetic: `add` lines naming each register as an operand.
+        let adds = |r: &str| {
+            s.lines()
+                .filter(|l| l.contains(" add ") && !l.contains('['))
+                .any(|l| l.contains(&format!(" {r},")) || l.ends_with(&format!(" {r}")))
+        };
+        (adds("r14"), adds("r15"), s)
+    };
+    let (r14, r15, s) = asm_with("");
+    assert!(r14 && r15, "no memory: r14 and r15 pinned\n{s}");
+    let (r14, r15, s) = asm_with("(memory 1)");
+    assert!(!r14 && r15, "guarded memory: r15 pinned, r14 the base\n{s}");
+    let (r14, r15, s) = asm_with("(memory i64 1)");
+    assert!(!r14 && !r15, "64-bit memory: checked code keeps both\n{s}");
+}

@@ -9,8 +9,9 @@
 //! | `rbp` | the native frame pointer; `[rbp-8]` = the frame's `VmInstance`, `[rbp-16]` = its function index (backtraces walk this chain) |
 //! | `r12` | the [`VmContext`](crate::context::VmContext) |
 //! | `r13` | the running function's [`VmInstance`](crate::context::VmInstance) |
-//! | `r14`, `r15` | memory 0's base and length in bytes, reloaded after every call |
-//! | `rsi`, `rdi`, `r8`-`r11` | up to six frame slots pinned for the whole function (`regs.rs`) |
+//! | `r14` | memory 0's base, reloaded after every call; a pinned slot in a module without memory |
+//! | `r15` | memory 0's length in bytes in checked code (reloaded with the base); a pinned slot in guarded code and in a module without memory |
+//! | `rsi`, `rdi`, `r8`-`r11` | up to six frame slots pinned for the whole function (`regs.rs`); seven with `r15`, eight with `r14` too |
 //! | `xmm5`-`xmm15` | up to eleven `f64` frame slots pinned for the whole function (`fregs.rs`) |
 //! | `rax`, `rcx`, `rdx`, `xmm0`-`xmm4` | scratch (`xmm2`-`xmm4` only in SIMD sequences; any register but the fixed roles in code that is not register-aware) |
 //!
@@ -40,7 +41,8 @@
 //!   `PROT_NONE` past their base, so every address such an access can form either is in bounds
 //!   or faults, and the fault handler (`signals.rs`) resumes the thread at a trap stub with the
 //!   same status, backtrace and store state as the explicit check's (x86 commits nothing of a
-//!   faulting access). Larger offsets keep the explicit check. An instance whose memory 0 is
+//!   faulting access). An access whose `offset + size` is larger always traps (a 32-bit
+//!   memory holds at most 4 GiB), so it is a jump to the trap stub. An instance whose memory 0 is
 //!   not such a memory ([`guard_suffices`]: heap memories, small guard regions) runs a checked
 //!   variant of the module, compiled on first need, so guarded code never runs without its
 //!   guard. `STRATA_X64_BOUNDS=explicit` forces checks everywhere.
@@ -211,6 +213,32 @@ pub enum Bounds {
     /// access can form (`offset + size <= 4 GiB`); a fault becomes the trap (`signals.rs`).
     /// Falls back to [`Bounds::Explicit`] where the fault handler is unavailable.
     Guard,
+    /// The module has no memory, so no code reads memory 0's base or length: `r14` and `r15`
+    /// hold pinned slots instead. A memory access compiled this way traps.
+    NoMemory,
+}
+
+impl Bounds {
+    /// The strategy the runtime compiles a module with, given the type of its memory 0
+    /// (imported or defined; `None` if it has no memory): guard pages where memory 0 can be a
+    /// reserved 32-bit memory with 64 KiB pages, explicit checks for other memories, and
+    /// [`Bounds::NoMemory`] without one. `STRATA_X64_BOUNDS=explicit` in the environment (read
+    /// once per process) keeps explicit checks for every memory, for measurements and for
+    /// ruling guard pages out.
+    pub fn for_memory0(memory0: Option<strata_decoder::MemoryType>) -> Bounds {
+        static EXPLICIT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let explicit = *EXPLICIT.get_or_init(|| {
+            std::env::var("STRATA_X64_BOUNDS").is_ok_and(|v| v.eq_ignore_ascii_case("explicit"))
+        });
+        match memory0 {
+            None => Bounds::NoMemory,
+            Some(_) if explicit => Bounds::Explicit,
+            Some(ty) if !ty.memory64 && matches!(ty.page_size_log2, None | Some(16)) => {
+                Bounds::Guard
+            }
+            Some(_) => Bounds::Explicit,
+        }
+    }
 }
 
 /// Whether code compiled with [`Bounds::Guard`] may run with `memory` as its memory 0: a 32-bit
@@ -255,6 +283,7 @@ pub fn compile_with(
         let _ = bounds;
         false
     };
+    let no_memory = bounds == Bounds::NoMemory;
     let mut ops = Assembler::new().map_err(|e| CompileError(e.to_string()))?;
     let labels: Vec<DynamicLabel> = funcs.iter().map(|_| ops.new_dynamic_label()).collect();
     let mut entries = Vec::with_capacity(funcs.len());
@@ -286,6 +315,7 @@ pub fn compile_with(
             regs_on: true,
             cross_instance_tail_calls,
             guarded,
+            no_memory,
             pc: 0,
             call_sites: Vec::new(),
             landing: None,
@@ -357,6 +387,8 @@ struct FuncCompiler<'a> {
     cross_instance_tail_calls: bool,
     /// Memory-0 accesses within the guard region are not checked ([`Bounds::Guard`]).
     guarded: bool,
+    /// The module has no memory ([`Bounds::NoMemory`]): `r14` and `r15` are pinned registers.
+    no_memory: bool,
     /// The instruction being emitted.
     pc: usize,
     /// Each wasm call's return address and instruction index (see `CompiledModule`).
@@ -560,11 +592,27 @@ impl FuncCompiler<'_> {
         self.trap(TrapCode::StackOverflow)
     }
 
+    /// Loads memory 0's base into `r14` and, in checked code, its length into `r15` (guarded
+    /// code never reads the length from a register: `r15` holds a pinned slot there).
     fn reload_memory(&mut self) {
+        if self.no_memory {
+            return;
+        }
         x!(self.ops
             ; mov rax, [r13 + INST_MEM0]
             ; mov r14, [rax + MEM_BASE]
-            ; mov r15, [rax + MEM_LEN]
+        );
+        if !self.guarded {
+            x!(self.ops; mov r15, [rax + MEM_LEN]);
+        }
+    }
+
+    /// `r = memory 0's length in bytes`, read from the memory (for guarded code, where `r15`
+    /// is not the length).
+    fn load_memory_len(&mut self, r: u8) {
+        x!(self.ops
+            ; mov Rq(r), [r13 + INST_MEM0]
+            ; mov Rq(r), [Rq(r) + MEM_LEN]
         );
     }
 
@@ -638,7 +686,15 @@ impl FuncCompiler<'_> {
     /// check to the guard region where it covers the access (`signals.rs`).
     fn address_check(&mut self, offset: u32, size: u32) -> i32 {
         let end = u64::from(offset) + u64::from(size);
-        if self.guarded && end <= MAX_ELIDED_END {
+        if self.no_memory || (self.guarded && end > MAX_ELIDED_END) {
+            // Guarded memories are 32-bit, at most 4 GiB long: an access ending past 4 GiB
+            // from any address is out of bounds. (Without a memory, validation lets no access
+            // through; should one come, it traps rather than read `r14`.)
+            let oob = self.trap(TrapCode::MemoryOutOfBounds);
+            x!(self.ops; jmp =>oob);
+            return 0;
+        }
+        if self.guarded {
             if offset <= i32::MAX as u32 {
                 return offset as i32;
             }

@@ -664,8 +664,16 @@ fn native_simd_agrees_with_the_interpreter() {
                 "{}({args:x?}) failed on the interpreter",
                 case.name
             );
-            // The fallback runs the interpreter's own lane code: bit for bit.
-            assert_eq!(f, i, "{}({args:x?}): fallback differs", case.name);
+            // The fallback runs the interpreter's own lane code, but it is a separate copy of
+            // that code, and Rust leaves the payload of a NaN result unspecified: an optimized
+            // build may commute `a + b` in one copy and not the other (seen with f32x4.add of
+            // two NaNs). So NaN lanes need only both be NaN, as for native code; the rest is
+            // bit for bit.
+            assert!(
+                agrees(&i, &f, case.lanes),
+                "{}({args:x?}): fallback differs: interp {i:x?}, fallback {f:x?}",
+                case.name
+            );
             if !agrees(&i, &n, case.lanes) {
                 failures.push(alloc::format!(
                     "{}({args:x?}): interp {i:x?}, native {n:x?}",

@@ -61,26 +61,15 @@ pub(crate) fn compile_and_register(
     Ok(m)
 }
 
-/// Guard pages for memory 0 if the module's memory 0 (imported or defined) can be a `Reserved`
-/// 32-bit memory; instances whose memory 0 turns out not to be get the checked variant
-/// ([`memory0_guarded`]). `STRATA_X64_BOUNDS=explicit` in the environment (read once per
-/// process) keeps explicit checks everywhere, for measurements and for ruling guard pages out.
+/// The bounds strategy for `info`'s code ([`Bounds::for_memory0`] of its memory 0, imported or
+/// defined); instances whose memory 0 turns out not to suit guarded code get the checked
+/// variant ([`memory0_guarded`]).
 fn bounds_for(info: &ModuleInfo) -> Bounds {
-    static EXPLICIT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    let explicit = *EXPLICIT.get_or_init(|| {
-        std::env::var("STRATA_X64_BOUNDS").is_ok_and(|v| v.eq_ignore_ascii_case("explicit"))
-    });
-    if explicit {
-        return Bounds::Explicit;
-    }
     let imported = info.imports.iter().find_map(|i| match i.ty {
         ImportType::Memory(ty) => Some(ty),
         _ => None,
     });
-    match imported.or_else(|| info.memories.first().copied()) {
-        Some(ty) if !ty.memory64 && matches!(ty.page_size_log2, None | Some(16)) => Bounds::Guard,
-        _ => Bounds::Explicit,
-    }
+    Bounds::for_memory0(imported.or_else(|| info.memories.first().copied()))
 }
 
 /// Whether the code of instance `inst` may rely on guard pages: its memory 0 exists and

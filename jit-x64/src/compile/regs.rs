@@ -1,7 +1,8 @@
 //! Frame slots pinned in registers, and the instructions that know about them.
 //!
 //! Each function chooses up to six slots (locals or temporaries) to live in `rsi`, `rdi`,
-//! `r8`-`r11` for its whole body: the same mapping holds at every instruction, so branches and
+//! `r8`-`r11` for its whole body, seven in guarded code (also `r15`, which checked code keeps
+//! for memory 0's length), eight in a module without memory (also `r14`, memory 0's base): the same mapping holds at every instruction, so branches and
 //! labels need no reconciliation. A slot is pinned when the loop-weighted count of its uses by
 //! register-aware instructions outweighs the cost of saving and restoring it around every
 //! instruction that is not register-aware (twice the weighted count of those).
@@ -33,8 +34,11 @@ pub(super) const RAX: u8 = 0;
 pub(super) const RCX: u8 = 1;
 /// `rdx`, the third scratch register (division).
 pub(super) const RDX: u8 = 2;
-/// The registers slots are pinned to: caller-saved ones the fixed roles leave free.
-const PIN_REGS: [u8; 6] = [6, 7, 8, 9, 10, 11];
+/// The registers slots are pinned to: caller-saved ones the fixed roles leave free, then `r15`,
+/// which only checked code needs (memory 0's length; guarded code never reads it), then `r14`,
+/// which only a module with a memory needs (memory 0's base). Every call reloads memory 0
+/// and the pinned slots after it, so what the callee does with them does not matter.
+const PIN_REGS: [u8; 8] = [6, 7, 8, 9, 10, 11, 15, 14];
 /// "Not pinned" in [`FuncCompiler::pin`].
 pub(super) const NO_PIN: u8 = 0xff;
 
@@ -803,7 +807,14 @@ impl FuncCompiler<'_> {
             .map(|(s, &b)| (b, s as u16))
             .collect();
         candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        for (&(_, s), &r) in candidates.iter().zip(PIN_REGS.iter()) {
+        let regs = if self.no_memory {
+            &PIN_REGS[..]
+        } else if self.guarded {
+            &PIN_REGS[..7]
+        } else {
+            &PIN_REGS[..6]
+        };
+        for (&(_, s), &r) in candidates.iter().zip(regs.iter()) {
             self.pin[usize::from(s)] = r;
             self.pinned.push((Slot(s), r));
         }
