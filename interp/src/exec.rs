@@ -867,6 +867,11 @@ define_fused! {
     I64XorShlImmCP I64XorShrUImmCP; I64XorShrUImmP I64XorShlImmCP; I32RotlImmP I32XorC;
     I32MulCP I32AddC; I64ShrUImmC I32WrapI64;
     ConstI32 BrTable; I32Load8UAdd BrTable;
+    // A switch-dispatched interpreter's cases (bytecode): stack-slot address arithmetic, the
+    // loads and stores through it, and the jump back to the dispatch.
+    I32ShlImm I32AddImm; I32ShlImm I32AddImmP; I32AddCP I32AddImmCP; I32AddImmCP I64LoadC;
+    I32ShlImmCP I32AddCP; I32LoadAddP I32ShlImmCP; I64LoadC I32AddImm; I32AddImm I32ShlImmP;
+    I64Store Copy; I64Store I32AddImm; I64Store Br; Copy Br; I32AddImm Br; I32LoadAdd Br;
 }
 
 /// Every fused pair can occur in lowered code: its second instruction reads the accumulator
