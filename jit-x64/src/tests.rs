@@ -484,10 +484,10 @@ fn pinned_registers_and_bulk_memory_agree_with_the_interpreter() {
 }
 
 /// A function with more hot locals than there are pinned registers, calling one like it in its
-/// loop (so every pinned register, `r14` and `r15` among them, is clobbered by the callee),
-/// with `MEM` spliced in: nothing (a module without memory: eight pinned registers, `r14` and
-/// `r15` too) or a memory (guarded code: seven, `r15` too) that the loop reads and writes
-/// around the call.
+/// loop (so every pinned register, `r14` and `r15` among them, is clobbered by the callee).
+/// `mem` is the module's memory declaration: empty (a module without memory: eight pinned
+/// registers, `r14` and `r15` too) or a memory (guarded code: seven, `r15` too); `access` is
+/// spliced into the loop right after the call, for the memory accesses of that case.
 fn many_locals_module(mem: &str, access: &str) -> String {
     alloc::format!(
         r#"(module {mem}

@@ -2,8 +2,9 @@
 //!
 //! Each function chooses up to six slots (locals or temporaries) to live in `rsi`, `rdi`,
 //! `r8`-`r11` for its whole body, seven in guarded code (also `r15`, which checked code keeps
-//! for memory 0's length), eight in a module without memory (also `r14`, memory 0's base): the same mapping holds at every instruction, so branches and
-//! labels need no reconciliation. A slot is pinned when the loop-weighted count of its uses by
+//! for memory 0's length), eight in a module without memory (also `r14`, memory 0's base):
+//! the same mapping holds at every instruction, so branches and labels need no
+//! reconciliation. A slot is pinned when the loop-weighted count of its uses by
 //! register-aware instructions outweighs the cost of saving and restoring it around every
 //! instruction that is not register-aware (twice the weighted count of those).
 //!
